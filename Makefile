@@ -1,0 +1,103 @@
+# Qadam: `make run` to try it, `make test` to check it. See README.md.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+FONTS := node_modules/@fontsource/noto-sans/files
+VENDOR := themes/static/vendor
+
+# The PostgreSQL + Redis run of the suite (CI runs it; so does `make test`).
+SERVICES_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/qadam
+SERVICES_BROKER_URL ?= redis://127.0.0.1:6379/15
+
+export UV_PYTHON_DOWNLOADS := never
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help run test test-fast test-services lint system-check install install-dev assets \
+        migrate seed lock clean
+
+help:
+	@echo "make run    install, migrate, load demo content, start the site and a Celery worker"
+	@echo "make test   install the dev tools and run every check and test (CI runs this)"
+
+## --- Machine checks: one line naming what is missing -------------------------------------
+system-check:
+	@command -v $(PYTHON) >/dev/null || { echo "missing: Python 3.11 ($(PYTHON)); see README 'Before you start'"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { echo "missing: Python 3.11 ($(PYTHON) is another version)"; exit 1; }
+	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { echo "missing: Debian package python3-venv"; exit 1; }
+	@command -v npm >/dev/null || { echo "missing: npm (Debian packages nodejs npm)"; exit 1; }
+	@ldconfig -p | grep -q libpango-1.0 || { echo "missing: Debian package libpango-1.0-0 (WeasyPrint needs it)"; exit 1; }
+	@ldconfig -p | grep -q libpangoft2-1.0 || { echo "missing: Debian package libpangoft2-1.0-0 (WeasyPrint needs it)"; exit 1; }
+	@ldconfig -p | grep -q libharfbuzz-subset || { echo "missing: Debian package libharfbuzz-subset0 (WeasyPrint needs it)"; exit 1; }
+	@fc-list 2>/dev/null | grep -q "NotoSans-Regular" || { echo "missing: Debian package fonts-noto-core (certificate font with Kazakh letters)"; exit 1; }
+
+## --- Python environment, from the hash-pinned lock files ---------------------------------
+$(VENV)/.base: requirements/base.txt | system-check
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --require-hashes -r requirements/base.txt
+	touch $@
+
+$(VENV)/.dev: requirements/dev.txt $(VENV)/.base
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.txt
+	touch $@
+
+install: $(VENV)/.base
+install-dev: $(VENV)/.dev
+
+## --- Front-end assets: vendored into static files, nothing fetched at run time -----------
+node_modules/.package-lock.json: package.json package-lock.json | system-check
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+
+$(VENDOR)/.built: node_modules/.package-lock.json Makefile
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/fonts
+	cp $(FONTS)/noto-sans-{latin,latin-ext,cyrillic,cyrillic-ext}-{400,700}-normal.woff2 $(VENDOR)/fonts/
+	cp node_modules/@fontsource/noto-sans/LICENSE $(VENDOR)/fonts/LICENSE-noto-sans.txt
+	touch $@
+
+assets: $(VENDOR)/.built
+
+## --- Running -------------------------------------------------------------------------------
+migrate: install assets
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+run: seed
+	@echo "Starting the site on http://127.0.0.1:8000 and a Celery worker (Ctrl-C stops both)."
+	@trap 'kill $$(jobs -p) 2>/dev/null; wait' INT TERM EXIT; \
+	  $(BIN)/celery -A lms worker --loglevel=INFO --queues=default,certificates --concurrency=2 & \
+	  $(PY) manage.py runserver 127.0.0.1:8000 & \
+	  wait -n
+
+## --- Checking ------------------------------------------------------------------------------
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+test-fast: install-dev assets
+	$(BIN)/pytest
+
+test-services: install-dev assets
+	DATABASE_URL=$(SERVICES_DATABASE_URL) CELERY_BROKER_URL=$(SERVICES_BROKER_URL) \
+	  QADAM_REQUIRE_SERVICES=1 $(BIN)/pytest -m services
+
+test: lint test-fast test-services
+
+## --- Maintenance ---------------------------------------------------------------------------
+lock:
+	$(PYTHON) -m venv var/lock-tools && var/lock-tools/bin/pip install --quiet uv
+	var/lock-tools/bin/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 \
+	  --python-platform x86_64-unknown-linux-gnu -o requirements/base.txt
+	var/lock-tools/bin/uv pip compile pyproject.toml --group dev --generate-hashes \
+	  --python-version 3.11 --python-platform x86_64-unknown-linux-gnu -o requirements/dev.txt
+	npm install --package-lock-only --ignore-scripts
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) var/static var/test

@@ -1,0 +1,20 @@
+"""Celery tasks for certificates: thin, idempotent, retried with backoff."""
+
+from celery import shared_task
+from django.conf import settings
+
+from .services import certificate_issue
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(Exception,),
+    retry_backoff=5,
+    retry_backoff_max=600,
+    max_retries=8,
+    soft_time_limit=settings.CERTIFICATE_RENDER_TIMEOUT,
+    time_limit=settings.CERTIFICATE_RENDER_TIMEOUT + 30,
+)
+def certificate_issue_task(self, serial: int) -> None:
+    """Render and store certificate ``serial``. Running it twice issues it once."""
+    certificate_issue(serial=serial)

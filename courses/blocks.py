@@ -1,0 +1,52 @@
+"""StreamField blocks for lesson bodies.
+
+Each block renders through its own template in ``themes/templates/courses/blocks/``. The
+authoring issue adds media, documents, quizzes and H5P; they join ``LessonBodyBlock``.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.images.blocks import ImageChooserBlock
+
+
+class CalloutBlock(blocks.StructBlock):
+    tone = blocks.ChoiceBlock(
+        choices=[("info", _("Information")), ("tip", _("Tip")), ("warning", _("Warning"))],
+        default="info",
+        label=_("Tone"),
+    )
+    title = blocks.CharBlock(required=False, max_length=120, label=_("Title"))
+    text = blocks.RichTextBlock(features=["bold", "italic", "ol", "ul", "link"], label=_("Text"))
+
+    class Meta:
+        icon = "warning"
+        label = _("Callout")
+        template = "courses/blocks/callout.html"
+
+
+class ImageBlock(blocks.StructBlock):
+    image = ImageChooserBlock(label=_("Image"))
+    alt_text = blocks.CharBlock(
+        max_length=250,
+        label=_("Alternative text"),
+        help_text=_("What the image shows, for people who cannot see it."),
+    )
+    caption = blocks.CharBlock(required=False, max_length=250, label=_("Caption"))
+
+    class Meta:
+        icon = "image"
+        label = _("Image")
+        template = "courses/blocks/image.html"
+
+
+class LessonBodyBlock(blocks.StreamBlock):
+    heading = blocks.CharBlock(
+        max_length=120, label=_("Heading"), template="courses/blocks/heading.html", icon="title"
+    )
+    text = blocks.RichTextBlock(
+        features=["h3", "bold", "italic", "ol", "ul", "link", "hr"],
+        label=_("Text"),
+        template="courses/blocks/text.html",
+    )
+    callout = CalloutBlock()
+    image = ImageBlock()

@@ -1,0 +1,246 @@
+"""``python manage.py seed_demo``: demo facilities, people and content. Idempotent.
+
+Refused where ``QADAM_DEMO_ALLOWED`` is False (production settings). ``--disable``
+switches every demo account off (no password, inactive) and creates nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from wagtail.models import Locale, Page, Site
+
+from courses.demo_content import CATALOGUE, COURSES, GUIDELINE, GUIDELINE_INDEX
+from courses.models import CatalogueIndexPage, CoursePage, LessonPage
+from guidelines.models import GuidelineIndexPage, GuidelinePage
+from lms.core.models import Facility, Unit, User
+
+DEMO_PASSWORD = "qadam-demo"  # noqa: S105 - printed in the README on purpose
+LANGUAGES = ("en", "kk", "ru")
+
+FACILITIES = [
+    ("north", "North Colony (demo)", "Pavlodar region", ["Unit A", "Unit B"]),
+    ("south", "South Colony (demo)", "Almaty region", ["Unit 1"]),
+]
+
+# username, role, first, last, facility code, unit, extra
+PEOPLE: list[tuple[str, str, str, str, str | None, str | None, dict[str, Any]]] = [
+    ("admin", User.Role.ADMINISTRATOR, "Aigerim", "Admin", None, None, {}),
+    ("trainer", User.Role.TRAINER, "Timur", "Trainer", None, None, {}),
+    ("officer", User.Role.EDUCATION_OFFICER, "Olga", "Officer", "north", None, {"manages": ["north"]}),
+    ("staff", User.Role.STAFF_LEARNER, "Serik", "Staffmember", "north", None, {}),
+    ("monitor", User.Role.MONITOR, "Maria", "Monitor", None, None, {}),
+    ("N-100001", User.Role.PRISONER_LEARNER, "Nurlan", "Learner", "north", "Unit A", {}),
+    ("S-200001", User.Role.PRISONER_LEARNER, "Sergei", "Learner", "south", "Unit 1", {}),
+]
+
+
+class Command(BaseCommand):
+    help = "Load demo facilities, accounts, courses and a guideline (idempotent)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--disable", action="store_true", help="Switch every demo account off and exit."
+        )
+
+    def handle(self, *args: Any, disable: bool = False, **options: Any) -> None:
+        if not settings.QADAM_DEMO_ALLOWED:
+            raise CommandError("seed_demo is refused with production settings.")
+        if disable:
+            count = 0
+            for user in User.objects.filter(is_demo=True):
+                user.is_active = False
+                user.set_unusable_password()
+                user.save()
+                count += 1
+            self.stdout.write(f"Switched off {count} demo accounts.")
+            return
+        with transaction.atomic():
+            locales = {code: Locale.objects.get_or_create(language_code=code)[0] for code in LANGUAGES}
+            facilities = self.seed_facilities()
+            self.seed_people(facilities)
+            catalogue = self.seed_catalogue(locales)
+            for course in COURSES:
+                self.seed_course(catalogue, course, locales)
+            self.seed_guidelines(catalogue, locales)
+        self.print_logins()
+
+    # --- places and people ---------------------------------------------------------------
+
+    def seed_facilities(self) -> dict[str, Facility]:
+        facilities = {}
+        for code, name, region, units in FACILITIES:
+            facility, _ = Facility.objects.get_or_create(
+                code=code, defaults={"name": name, "region": region}
+            )
+            for unit in units:
+                Unit.objects.get_or_create(facility=facility, name=unit)
+            facilities[code] = facility
+        return facilities
+
+    def seed_people(self, facilities: dict[str, Facility]) -> None:
+        for username, role, first, last, facility_code, unit_name, extra in PEOPLE:
+            user = User.objects.filter(username=username).first()
+            if user is not None:
+                continue
+            facility = facilities.get(facility_code) if facility_code else None
+            user = User(
+                username=username,
+                role=role,
+                first_name=first,
+                last_name=last,
+                facility=facility,
+                unit=Unit.objects.get(facility=facility, name=unit_name) if unit_name else None,
+                prisoner_number=username if role == User.Role.PRISONER_LEARNER else None,
+                email="" if role == User.Role.PRISONER_LEARNER else f"{username}@demo.invalid",
+                is_demo=True,
+            )
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            for code in extra.get("manages", []):
+                user.managed_facilities.add(facilities[code])
+
+    # --- pages -----------------------------------------------------------------------------
+
+    @staticmethod
+    def publish(page: Page) -> None:
+        page.save_revision().publish()
+
+    def translate(self, page: Page, locale: Locale, fields: dict[str, Any]) -> Page:
+        """The ``locale`` version of ``page``: created by copy_for_translation if missing."""
+        existing = page.get_translation_or_none(locale)
+        if existing is not None:
+            return existing.specific
+        translated = page.copy_for_translation(locale, copy_parents=False).specific
+        for name, value in fields.items():
+            setattr(translated, name, value)
+        self.publish(translated)
+        return translated
+
+    def seed_catalogue(self, locales: dict[str, Locale]) -> CatalogueIndexPage:
+        root = Page.get_first_root_node()
+        catalogue = (
+            CatalogueIndexPage.objects.filter(locale=locales["en"], depth=2).first()
+        )
+        if catalogue is None:
+            catalogue = CatalogueIndexPage(
+                title=CATALOGUE["title"]["en"],
+                slug=CATALOGUE["slug"],
+                intro=CATALOGUE["intro"]["en"],
+                locale=locales["en"],
+            )
+            root.add_child(instance=catalogue)
+            self.publish(catalogue)
+            # Wagtail's starter page, if still there, gives way to the catalogue.
+            Page.objects.filter(depth=2, content_type__model="page").delete()
+        site = Site.objects.filter(is_default_site=True).first()
+        if site is None:
+            Site.objects.create(
+                hostname="localhost", root_page=catalogue, is_default_site=True,
+                site_name=settings.QADAM_SITE_NAME,
+            )
+        elif site.root_page_id != catalogue.pk:
+            site.root_page = catalogue
+            site.site_name = settings.QADAM_SITE_NAME
+            site.save()
+        for code in ("kk", "ru"):
+            self.translate(
+                catalogue,
+                locales[code],
+                {"title": CATALOGUE["title"][code], "intro": CATALOGUE["intro"][code]},
+            )
+        return catalogue
+
+    def seed_course(
+        self, catalogue: CatalogueIndexPage, data: dict[str, Any], locales: dict[str, Locale]
+    ) -> None:
+        course = CoursePage.objects.child_of(catalogue).filter(slug=data["slug"]).first()
+        if course is None:
+            course = CoursePage(
+                title=data["title"]["en"],
+                slug=data["slug"],
+                summary=data["summary"]["en"],
+                programme_type=data["programme_type"],
+                audience=data["audience"],
+                estimated_hours=data["estimated_hours"],
+                provider_name=data["provider_name"],
+            )
+            catalogue.add_child(instance=course)
+            self.publish(course)
+        for code in ("kk", "ru"):
+            self.translate(
+                course, locales[code], {"title": data["title"][code], "summary": data["summary"][code]}
+            )
+        for lesson_data in data["lessons"]:
+            lesson = LessonPage.objects.child_of(course).filter(slug=lesson_data["slug"]).first()
+            if lesson is None:
+                lesson = LessonPage(
+                    title=lesson_data["title"]["en"],
+                    slug=lesson_data["slug"],
+                    body=self.stream(lesson_data["body"]["en"]),
+                )
+                course.add_child(instance=lesson)
+                self.publish(lesson)
+            for code in ("kk", "ru"):
+                self.translate(
+                    lesson,
+                    locales[code],
+                    {"title": lesson_data["title"][code], "body": self.stream(lesson_data["body"][code])},
+                )
+
+    @staticmethod
+    def stream(blocks: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+        from wagtail.rich_text import RichText
+
+        result: list[tuple[str, Any]] = []
+        for kind, value in blocks:
+            if kind == "text":
+                value = RichText(value)
+            elif kind == "callout":
+                value = {**value, "text": RichText(value["text"])}
+            result.append((kind, value))
+        return result
+
+    def seed_guidelines(self, catalogue: CatalogueIndexPage, locales: dict[str, Locale]) -> None:
+        index = GuidelineIndexPage.objects.child_of(catalogue).first()
+        if index is None:
+            index = GuidelineIndexPage(title=GUIDELINE_INDEX["title"]["en"], slug=GUIDELINE_INDEX["slug"])
+            catalogue.add_child(instance=index)
+            self.publish(index)
+        for code in ("kk", "ru"):
+            self.translate(index, locales[code], {"title": GUIDELINE_INDEX["title"][code]})
+        guideline = GuidelinePage.objects.child_of(index).filter(slug=GUIDELINE["slug"]).first()
+        if guideline is None:
+            from datetime import date
+
+            guideline = GuidelinePage(
+                title=GUIDELINE["title"]["en"],
+                slug=GUIDELINE["slug"],
+                version=GUIDELINE["version"],
+                effective_date=date(2026, 9, 1),
+                department=GUIDELINE["department"]["en"],
+                summary=GUIDELINE["summary"]["en"],
+                body=GUIDELINE["body"]["en"],
+            )
+            index.add_child(instance=guideline)
+            self.publish(guideline)
+        for code in ("kk", "ru"):
+            self.translate(
+                guideline,
+                locales[code],
+                {
+                    "title": GUIDELINE["title"][code],
+                    "department": GUIDELINE["department"][code],
+                    "summary": GUIDELINE["summary"][code],
+                    "body": GUIDELINE["body"][code],
+                },
+            )
+
+    def print_logins(self) -> None:
+        self.stdout.write(self.style.SUCCESS("Demo content is ready."))
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for username, role, *_ in PEOPLE:
+            self.stdout.write(f"  {username:<10} {User.Role(role).label}")

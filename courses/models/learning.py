@@ -1,0 +1,175 @@
+"""Learning records: enrolments, lesson progress and course completions.
+
+Records point at courses and lessons by Wagtail's ``translation_key`` (the same for every
+language version of a page), so a learner who switches language keeps their progress.
+The page foreign keys are kept for convenience and survive page deletion as NULL.
+
+Personal data held here: which person takes which course, when, and how far they got.
+For faith-based programmes that reveals religious belief: the kiosk and export issues
+restrict who reads it; nothing here is shown to anyone but the learner and the staff of
+their facility (``visible_to``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lms.core.models import User
+
+
+class EnrolmentTransitionError(Exception):
+    """An enrolment was asked to move to a status it cannot reach from where it is."""
+
+
+class LearningQuerySet(models.QuerySet):
+    learner_field = "learner"
+
+    def visible_to(self, user: User) -> LearningQuerySet:
+        """Records ``user`` may see: their own; for education officers, those of learners
+        in their facilities; everything for administrators; nothing for monitors."""
+        return self.filter(**{f"{self.learner_field}__in": User.objects.visible_to(user)})
+
+
+class EnrolmentQuerySet(LearningQuerySet):
+    def active(self) -> EnrolmentQuerySet:
+        return self.filter(status=Enrolment.Status.ACTIVE)
+
+    def for_course_key(self, course_key: uuid.UUID) -> EnrolmentQuerySet:
+        return self.filter(course_key=course_key)
+
+
+class Enrolment(models.Model):
+    """A learner on a course. One row per learner and course, across languages.
+
+    Status moves only along ``TRANSITIONS`` (``transition_to`` refuses the rest):
+    a completed enrolment stays completed; a withdrawn one may be resumed.
+    """
+
+    class Source(models.TextChoices):
+        SELF = "self", _("Chosen by the learner")
+        ASSIGNED = "assigned", _("Assigned by staff")
+        PLAN = "plan", _("From the individual plan")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("In progress")
+        PAUSED = "paused", _("Paused")
+        WITHDRAWN = "withdrawn", _("Stopped")
+        COMPLETED = "completed", _("Completed")
+
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        Status.ACTIVE: frozenset({Status.PAUSED, Status.WITHDRAWN, Status.COMPLETED}),
+        Status.PAUSED: frozenset({Status.ACTIVE, Status.WITHDRAWN}),
+        Status.WITHDRAWN: frozenset({Status.ACTIVE}),
+        Status.COMPLETED: frozenset(),
+    }
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enrolments"
+    )
+    course = models.ForeignKey(
+        "courses.CoursePage", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    course_key = models.UUIDField(db_index=True)
+    source = models.CharField(max_length=16, choices=Source.choices)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.ACTIVE, db_index=True
+    )
+    enrolled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+
+    objects = EnrolmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "course_key"], name="enrolment_one_per_learner_course"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} / {self.course}"
+
+    def can_transition_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS[self.status]
+
+    def transition_to(self, status: str) -> None:
+        """Move to ``status`` (unsaved). Refuses moves the table does not allow."""
+        if not self.can_transition_to(status):
+            raise EnrolmentTransitionError(
+                f"An enrolment cannot go from {self.status} to {status}."
+            )
+        self.status = status
+        self.status_changed_at = timezone.now()
+
+    def snapshot(self) -> dict[str, Any]:
+        return {"status": self.status, "source": self.source, "course_key": str(self.course_key)}
+
+
+class LessonProgress(models.Model):
+    """One row per learner and lesson (summary, not a visit log). Never un-completed:
+    ``completed_at`` is stamped once, on the transition."""
+
+    id = models.BigAutoField(primary_key=True)
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="lesson_progress"
+    )
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="progress")
+    lesson = models.ForeignKey(
+        "courses.LessonPage", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    lesson_key = models.UUIDField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = LearningQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lesson progress")
+        verbose_name_plural = _("lesson progress")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "lesson_key"], name="progress_one_per_learner_lesson"
+            )
+        ]
+
+    @property
+    def is_complete(self) -> bool:
+        return self.completed_at is not None
+
+
+class CourseCompletion(models.Model):
+    """The moment a learner met a course's completion rule. One per enrolment; never
+    removed. Certificates hang off this row."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="completions"
+    )
+    enrolment = models.OneToOneField(
+        Enrolment, on_delete=models.PROTECT, related_name="completion"
+    )
+    course = models.ForeignKey(
+        "courses.CoursePage", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    course_key = models.UUIDField(db_index=True)
+    completed_at = models.DateTimeField(default=timezone.now)
+
+    objects = LearningQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-completed_at"]
+        verbose_name = _("course completion")
+        verbose_name_plural = _("course completions")

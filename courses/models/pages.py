@@ -1,0 +1,188 @@
+"""The course catalogue as Wagtail pages: catalogue, course, lesson.
+
+Pages hold teaching content and course settings only; no personal data. Who may see a
+page is decided by its audience (``courses.audience``), enforced when a page is served
+(``courses.wagtail_hooks``) and in every listing (``courses.selectors``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from ..audience import Audience
+from ..blocks import LessonBodyBlock
+
+
+class ProgrammeType(models.TextChoices):
+    VOCATIONAL = "vocational", _("Vocational training")
+    GENERAL_EDUCATION = "general_education", _("General education")
+    LIFE_SKILLS = "life_skills", _("Life skills")
+    FAITH_BASED = "faith_based", _("Faith-based programme")
+    STAFF_TRAINING = "staff_training", _("Staff professional training")
+
+
+class CompletionRule(models.TextChoices):
+    ALL_LESSONS_DONE = "all_lessons_done", _("Every lesson marked done")
+
+
+class CatalogueIndexPage(Page):
+    """The root of learning content: lists the courses the visitor may take."""
+
+    intro = RichTextField(blank=True, features=["bold", "italic", "link"], verbose_name=_("intro"))
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    subpage_types = ["courses.CoursePage", "guidelines.GuidelineIndexPage"]
+    parent_page_types = ["wagtailcore.Page"]
+    max_count_per_parent = 1
+    template = "courses/catalogue_index_page.html"
+
+    class Meta:
+        verbose_name = _("course catalogue")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from ..selectors import catalogue_for
+
+        context = super().get_context(request, *args, **kwargs)
+        context["entries"] = catalogue_for(user=request.user, catalogue=self)
+        if getattr(request.user, "is_staff_member", False):
+            context["guideline_index"] = (
+                Page.objects.child_of(self)
+                .live()
+                .filter(content_type__app_label="guidelines")
+                .first()
+            )
+        return context
+
+
+class CoursePage(Page):
+    """A course: its settings and, as child pages, its lessons in order."""
+
+    summary = models.TextField(_("summary"), max_length=600, blank=True)
+    description = RichTextField(
+        blank=True, features=["h3", "bold", "italic", "ol", "ul", "link"], verbose_name=_("description")
+    )
+    programme_type = models.CharField(
+        _("programme type"), max_length=32, choices=ProgrammeType.choices
+    )
+    audience = models.CharField(_("audience"), max_length=16, choices=Audience.choices)
+    estimated_hours = models.DecimalField(
+        _("estimated hours"), max_digits=5, decimal_places=1, default=1
+    )
+    completion_rule = models.CharField(
+        _("completion rule"),
+        max_length=32,
+        choices=CompletionRule.choices,
+        default=CompletionRule.ALL_LESSONS_DONE,
+    )
+    issues_certificate = models.BooleanField(_("issues a certificate"), default=True)
+    self_enrolment = models.BooleanField(
+        _("learners may enrol themselves"),
+        default=True,
+        help_text=_("Otherwise only an education officer can enrol a learner."),
+    )
+    provider_name = models.CharField(
+        _("training provider"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Named on the certificate, e.g. the vocational college. Empty: the installation's "
+            "default provider."
+        ),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("description"),
+        MultiFieldPanel(
+            [
+                FieldPanel("programme_type"),
+                FieldPanel("audience"),
+                FieldPanel("estimated_hours"),
+                FieldPanel("provider_name"),
+            ],
+            heading=_("About the course"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("completion_rule"),
+                FieldPanel("issues_certificate"),
+                FieldPanel("self_enrolment"),
+            ],
+            heading=_("Completion and enrolment"),
+        ),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("description"),
+        index.FilterField("audience"),
+        index.FilterField("programme_type"),
+    ]
+    parent_page_types = ["courses.CatalogueIndexPage"]
+    subpage_types = ["courses.LessonPage"]
+    template = "courses/course_page.html"
+
+    class Meta:
+        verbose_name = _("course")
+
+    @property
+    def rounded_hours(self) -> int:
+        return max(1, round(self.estimated_hours))
+
+    @property
+    def provider(self) -> str:
+        return self.provider_name or settings.CERTIFICATE_PROVIDER_NAME
+
+    def lessons(self) -> models.QuerySet[LessonPage]:
+        """The live lessons of this course, in the order trainers arranged them."""
+        return LessonPage.objects.child_of(self).live().order_by("path")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from ..selectors import course_overview
+
+        context = super().get_context(request, *args, **kwargs)
+        context["overview"] = course_overview(user=request.user, course=self)
+        return context
+
+
+class LessonPage(Page):
+    """A lesson: a stream of content blocks, marked done by the learner."""
+
+    body = StreamField(LessonBodyBlock(), blank=True, verbose_name=_("body"))
+    estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=15)
+
+    content_panels = [*Page.content_panels, FieldPanel("estimated_minutes"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types: list[str] = []
+    template = "courses/lesson_page.html"
+
+    class Meta:
+        verbose_name = _("lesson")
+
+    @property
+    def course(self) -> CoursePage:
+        if not hasattr(self, "_course"):
+            self._course = CoursePage.objects.ancestor_of(self).get()
+        return self._course
+
+    @property
+    def audience(self) -> str:
+        return self.course.audience
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from ..selectors import lesson_overview
+
+        context = super().get_context(request, *args, **kwargs)
+        context["overview"] = lesson_overview(user=request.user, lesson=self)
+        return context

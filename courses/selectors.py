@@ -1,0 +1,268 @@
+"""Reads of courses and learning records, scoped to what the user may see.
+
+Every function takes the acting user and filters by audience (content) or by
+``visible_to`` (people's records). Query counts do not grow with the number of lessons or
+enrolments: lessons of many courses are read in one query and matched by tree path.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+from wagtail.models import Locale, Page
+
+from lms.core.models import User
+
+from .audience import audiences_for
+from .models import CourseCompletion, CoursePage, Enrolment, LessonPage, LessonProgress
+
+if TYPE_CHECKING:
+    from .models import CatalogueIndexPage
+
+
+@dataclass
+class LessonEntry:
+    lesson: LessonPage
+    done: bool = False
+
+
+@dataclass
+class CourseOverview:
+    course: CoursePage
+    lessons: list[LessonEntry] = field(default_factory=list)
+    enrolment: Enrolment | None = None
+    completion: CourseCompletion | None = None
+    can_enrol: bool = False
+
+    @property
+    def total(self) -> int:
+        return len(self.lessons)
+
+    @property
+    def done(self) -> int:
+        return sum(1 for entry in self.lessons if entry.done)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def next_lesson(self) -> LessonPage | None:
+        """Where to continue: the first lesson not done yet."""
+        for entry in self.lessons:
+            if not entry.done:
+                return entry.lesson
+        return None
+
+    @property
+    def is_active(self) -> bool:
+        return self.enrolment is not None and self.enrolment.status == Enrolment.Status.ACTIVE
+
+
+def _lessons_by_course_key(courses: list[CoursePage]) -> dict[uuid.UUID, list[LessonPage]]:
+    """Live lessons under each course (every language version), one query in all."""
+    if not courses:
+        return {}
+    by_path = {course.path: course.translation_key for course in courses}
+    step = Page.steplen
+    condition = Q()
+    for path in by_path:
+        condition |= Q(path__startswith=path, depth=len(path) // step + 1)
+    result: dict[uuid.UUID, list[LessonPage]] = defaultdict(list)
+    for lesson in LessonPage.objects.live().filter(condition).defer_streamfields().order_by("path"):
+        result[by_path[lesson.path[: -step]]].append(lesson)
+    return result
+
+
+def _translations(course_keys: set[uuid.UUID]) -> list[CoursePage]:
+    return list(CoursePage.objects.live().filter(translation_key__in=course_keys))
+
+
+def _pick_lessons(
+    lessons: list[LessonPage], preferred_locale_id: int, fallback_locale_id: int
+) -> list[LessonPage]:
+    """One lesson per translation key: the preferred language, else the course's own, else
+    any; in the order of the preferred course's tree, missing translations after."""
+    rank = {preferred_locale_id: 0, fallback_locale_id: 1}
+    chosen: dict[uuid.UUID, LessonPage] = {}
+    for lesson in sorted(lessons, key=lambda item: (rank.get(item.locale_id, 2), item.path)):
+        chosen.setdefault(lesson.translation_key, lesson)
+    return sorted(
+        chosen.values(), key=lambda item: (rank.get(item.locale_id, 2), item.path)
+    )
+
+
+def course_lesson_keys(course: CoursePage) -> set[uuid.UUID]:
+    """The lessons a learner must do: every live lesson of every language version."""
+    courses = _translations({course.translation_key}) or [course]
+    return {
+        lesson.translation_key
+        for lessons in _lessons_by_course_key(courses).values()
+        for lesson in lessons
+    }
+
+
+def _done_keys(user: User, keys: set[uuid.UUID]) -> set[uuid.UUID]:
+    if not user.is_authenticated or not keys:
+        return set()
+    return set(
+        LessonProgress.objects.filter(
+            learner=user, lesson_key__in=keys, completed_at__isnull=False
+        ).values_list("lesson_key", flat=True)
+    )
+
+
+def course_overview(*, user: User, course: CoursePage) -> CourseOverview:
+    """The course as ``user`` sees it: lessons in their language, what they have done,
+    their enrolment, and whether they may join."""
+    courses = _translations({course.translation_key}) or [course]
+    all_lessons = _lessons_by_course_key(courses).get(course.translation_key, [])
+    lessons = _pick_lessons(all_lessons, course.locale_id, course.locale_id)
+    done = _done_keys(user, {lesson.translation_key for lesson in lessons})
+    overview = CourseOverview(
+        course=course, lessons=[LessonEntry(lesson, lesson.translation_key in done) for lesson in lessons]
+    )
+    if user.is_authenticated:
+        overview.enrolment = (
+            Enrolment.objects.filter(learner=user, course_key=course.translation_key)
+            .select_related("completion")
+            .first()
+        )
+        if overview.enrolment is not None:
+            overview.completion = getattr(overview.enrolment, "completion", None)
+        overview.can_enrol = (
+            course.self_enrolment
+            and user.role in User.LEARNER_ROLES
+            and (
+                overview.enrolment is None
+                or overview.enrolment.status
+                in (Enrolment.Status.WITHDRAWN, Enrolment.Status.PAUSED)
+            )
+        )
+    return overview
+
+
+@dataclass
+class LessonOverview:
+    course: CourseOverview
+    lesson: LessonPage
+    done: bool
+    previous: LessonPage | None
+    next: LessonPage | None
+    position: int
+
+
+def lesson_overview(*, user: User, lesson: LessonPage) -> LessonOverview:
+    course = course_overview(user=user, course=lesson.course)
+    keys = [entry.lesson.translation_key for entry in course.lessons]
+    index = keys.index(lesson.translation_key) if lesson.translation_key in keys else 0
+    return LessonOverview(
+        course=course,
+        lesson=lesson,
+        done=any(e.done for e in course.lessons if e.lesson.translation_key == lesson.translation_key),
+        previous=course.lessons[index - 1].lesson if index > 0 else None,
+        next=course.lessons[index + 1].lesson if index + 1 < len(keys) else None,
+        position=index + 1,
+    )
+
+
+@dataclass
+class CatalogueEntry:
+    course: CoursePage
+    enrolment_status: str | None
+
+
+def courses_visible_to(user: User) -> list[CoursePage]:
+    """Live courses for ``user``'s audience, in the active language where translated."""
+    audiences = audiences_for(user)
+    if not audiences:
+        return []
+    locale = Locale.get_active()
+    courses = CoursePage.objects.live().filter(audience__in=audiences)
+    chosen: dict[uuid.UUID, CoursePage] = {}
+    for course in courses.order_by("path"):
+        current = chosen.get(course.translation_key)
+        if current is None or (course.locale_id == locale.pk and current.locale_id != locale.pk):
+            chosen[course.translation_key] = course
+    return sorted(chosen.values(), key=lambda course: course.title.lower())
+
+
+def catalogue_for(*, user: User, catalogue: CatalogueIndexPage) -> list[CatalogueEntry]:
+    courses = courses_visible_to(user)
+    statuses: dict[uuid.UUID, str] = {}
+    if user.is_authenticated:
+        statuses = dict(
+            Enrolment.objects.filter(
+                learner=user, course_key__in=[course.translation_key for course in courses]
+            ).values_list("course_key", "status")
+        )
+    return [CatalogueEntry(course, statuses.get(course.translation_key)) for course in courses]
+
+
+@dataclass
+class EnrolmentSummary:
+    enrolment: Enrolment
+    course: CoursePage | None
+    total: int
+    done: int
+    next_lesson: LessonPage | None
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def enrolment_summaries(*, viewer: User, learner: User) -> list[EnrolmentSummary]:
+    """``learner``'s enrolments with progress, as ``viewer`` may see them. A constant
+    number of queries, however many enrolments and lessons."""
+    enrolments = list(
+        Enrolment.objects.visible_to(viewer).filter(learner=learner).order_by("-status_changed_at")
+    )
+    if not enrolments:
+        return []
+    keys = {enrolment.course_key for enrolment in enrolments}
+    courses = _translations(keys)
+    locale = Locale.get_active()
+    display: dict[uuid.UUID, CoursePage] = {}
+    for course in courses:
+        if course.translation_key not in display or course.locale_id == locale.pk:
+            display[course.translation_key] = course
+    lessons_by_key: dict[uuid.UUID, list[LessonPage]] = defaultdict(list)
+    for key, lessons in _lessons_by_course_key(courses).items():
+        lessons_by_key[key].extend(lessons)
+    all_keys = {lesson.translation_key for lessons in lessons_by_key.values() for lesson in lessons}
+    done = _done_keys(learner, all_keys)
+    summaries = []
+    for enrolment in enrolments:
+        course = display.get(enrolment.course_key)
+        lessons = (
+            _pick_lessons(lessons_by_key[enrolment.course_key], locale.pk, course.locale_id)
+            if course
+            else []
+        )
+        next_lesson = next((ls for ls in lessons if ls.translation_key not in done), None)
+        summaries.append(
+            EnrolmentSummary(
+                enrolment=enrolment,
+                course=course,
+                total=len(lessons),
+                done=sum(1 for lesson in lessons if lesson.translation_key in done),
+                next_lesson=next_lesson,
+            )
+        )
+    return summaries
+
+
+def learners_visible_to(viewer: User) -> list[User]:
+    """The learners ``viewer`` manages (education officers: their facilities)."""
+    return list(
+        User.objects.visible_to(viewer)
+        .learners()
+        .filter(is_active=True)
+        .select_related("facility", "unit")
+        .order_by("facility__name", "last_name", "first_name")
+    )

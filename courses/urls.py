@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+learning_patterns = (
+    [
+        path("", views.learning_home, name="home"),
+        path("courses/<int:page_id>/enrol/", views.course_enrol, name="enrol"),
+        path("lessons/<int:page_id>/done/", views.lesson_done, name="lesson_done"),
+    ],
+    "learning",
+)
+
+manage_patterns = (
+    [
+        path("learners/", views.manage_learners, name="learners"),
+        path("learners/<uuid:public_id>/", views.manage_learner, name="learner"),
+    ],
+    "manage",
+)

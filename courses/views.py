@@ -1,0 +1,127 @@
+"""The learner's space (/learn/) and the education officer's learner pages (/manage/)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lms.core.models import User
+
+from . import selectors, services
+from .audience import audience_allows
+from .forms import EnrolLearnerForm
+from .models import CoursePage, Enrolment, LessonPage
+
+
+def _visible_page(model: type[CoursePage] | type[LessonPage], request: HttpRequest, page_id: int):
+    page = get_object_or_404(model.objects.live(), pk=page_id)
+    if not audience_allows(request.user, page.audience):
+        raise Http404
+    return page
+
+
+@login_required
+def learning_home(request: HttpRequest) -> HttpResponse:
+    summaries = selectors.enrolment_summaries(viewer=request.user, learner=request.user)
+    return render(
+        request,
+        "courses/learning_home.html",
+        {
+            "in_progress": [s for s in summaries if s.enrolment.status == Enrolment.Status.ACTIVE],
+            "completed": [s for s in summaries if s.enrolment.status == Enrolment.Status.COMPLETED],
+            "other": [
+                s
+                for s in summaries
+                if s.enrolment.status not in (Enrolment.Status.ACTIVE, Enrolment.Status.COMPLETED)
+            ],
+            "available": [
+                course
+                for course in selectors.courses_visible_to(request.user)
+                if course.self_enrolment
+                and course.translation_key not in {s.enrolment.course_key for s in summaries}
+            ],
+        },
+    )
+
+
+@login_required
+@require_POST
+def course_enrol(request: HttpRequest, page_id: int) -> HttpResponse:
+    course = _visible_page(CoursePage, request, page_id)
+    try:
+        services.enrolment_create(actor=request.user, learner=request.user, course=course)
+    except services.CourseError as error:
+        messages.error(request, str(error))
+    return redirect(course.url)
+
+
+@login_required
+@require_POST
+def lesson_done(request: HttpRequest, page_id: int) -> HttpResponse:
+    lesson = _visible_page(LessonPage, request, page_id)
+    try:
+        services.lesson_complete(actor=request.user, lesson=lesson)
+    except services.CourseError as error:
+        messages.error(request, str(error))
+        return redirect(lesson.url)
+    overview = selectors.lesson_overview(user=request.user, lesson=lesson)
+    if overview.course.completion is not None and overview.course.next_lesson is None:
+        return redirect(overview.course.course.url)
+    return redirect((overview.next or overview.course.course).url)
+
+
+def _managed_learner(request: HttpRequest, public_id: str) -> User:
+    if not request.user.can_manage_learners():
+        raise PermissionDenied
+    return get_object_or_404(
+        User.objects.visible_to(request.user).learners(), public_id=public_id
+    )
+
+
+@login_required
+def manage_learners(request: HttpRequest) -> HttpResponse:
+    if not request.user.can_manage_learners():
+        raise PermissionDenied
+    return render(
+        request,
+        "courses/manage/learners.html",
+        {"learners": selectors.learners_visible_to(request.user)},
+    )
+
+
+@login_required
+def manage_learner(request: HttpRequest, public_id: str) -> HttpResponse:
+    learner = _managed_learner(request, public_id)
+    courses = selectors.courses_visible_to(learner)
+    form = EnrolLearnerForm(request.POST or None, learner=learner, courses=courses)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enrolment_create(
+                actor=request.user,
+                learner=learner,
+                course=form.cleaned_data["course"],
+                source=Enrolment.Source.ASSIGNED,
+            )
+        except services.CourseError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("%(learner)s is enrolled on “%(course)s”.")
+                % {"learner": learner, "course": form.cleaned_data["course"].title},
+            )
+        return redirect("manage:learner", public_id=learner.public_id)
+    return render(
+        request,
+        "courses/manage/learner.html",
+        {
+            "learner": learner,
+            "summaries": selectors.enrolment_summaries(viewer=request.user, learner=learner),
+            "form": form,
+        },
+    )

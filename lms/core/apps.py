@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "lms.core"
+    label = "core"
+    verbose_name = _("Qadam core")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from . import roles, signals  # noqa: F401
+
+        post_migrate.connect(roles.role_groups_ensure_after_migrate, sender=self)

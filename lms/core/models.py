@@ -1,0 +1,253 @@
+"""People, places and the audit trail.
+
+Personal data held here:
+- ``User``: name, username, prisoner number (national identifier of a person in custody),
+  e-mail (staff only), role, current facility and unit.
+- ``Transfer``: where a person was held, and when they moved (criminal-justice data).
+- ``AuditEvent``: who did what to which record, with the record's state before and after.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Facility(models.Model):
+    """A prison, colony or pre-trial centre. Holds units and kiosks."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("facility")
+        verbose_name_plural = _("facilities")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    """A block or wing of a facility."""
+
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="units", verbose_name=_("facility")
+    )
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["facility__name", "name"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        constraints = [
+            models.UniqueConstraint(fields=["facility", "name"], name="unit_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facility} / {self.name}"
+
+
+class UserQuerySet(models.QuerySet["User"]):
+    def visible_to(self, user: User) -> UserQuerySet:
+        """People ``user`` may see: everyone for administrators, the people of their own
+        facilities for education officers, and otherwise only themself. Monitors see
+        figures, never people, so they get nobody."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_administrator:
+            return self.all()
+        if user.role == User.Role.EDUCATION_OFFICER:
+            return self.filter(facility__in=user.managed_facilities.all())
+        if user.role == User.Role.MONITOR:
+            return self.none()
+        return self.filter(pk=user.pk)
+
+    def learners(self) -> UserQuerySet:
+        return self.filter(role__in=User.LEARNER_ROLES)
+
+
+class QadamUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    pass
+
+
+class User(AbstractUser):
+    """A person who signs in: a staff member or a prisoner.
+
+    The role decides the kind: only ``prisoner_learner`` is a prisoner, and a prisoner has a
+    prisoner number (which is also their username) and no e-mail.
+    """
+
+    class Role(models.TextChoices):
+        ADMINISTRATOR = "administrator", _("Administrator")
+        TRAINER = "trainer", _("Trainer")
+        EDUCATION_OFFICER = "education_officer", _("Education officer")
+        STAFF_LEARNER = "staff_learner", _("Staff learner")
+        PRISONER_LEARNER = "prisoner_learner", _("Prisoner learner")
+        MONITOR = "monitor", _("Monitor")
+
+    # Staff of every role may take staff courses; prisoners take prisoner courses.
+    LEARNER_ROLES = (
+        Role.STAFF_LEARNER,
+        Role.PRISONER_LEARNER,
+        Role.TRAINER,
+        Role.EDUCATION_OFFICER,
+    )
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    prisoner_number = models.CharField(
+        _("prisoner number"), max_length=32, unique=True, null=True, blank=True
+    )
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    facility = models.ForeignKey(
+        Facility,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("current facility"),
+        help_text=_("Empty for headquarters staff."),
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("current unit"),
+    )
+    managed_facilities = models.ManyToManyField(
+        Facility,
+        blank=True,
+        related_name="education_officers",
+        verbose_name=_("facilities managed"),
+        help_text=_("For education officers: the facilities whose learners they manage."),
+    )
+    is_demo = models.BooleanField(default=False, editable=False)
+
+    objects = QadamUserManager()
+
+    REQUIRED_FIELDS = ["role"]
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(role="prisoner_learner", prisoner_number__isnull=False))
+                | (~Q(role="prisoner_learner") & Q(prisoner_number__isnull=True)),
+                name="user_prisoner_number_iff_prisoner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_prisoner(self) -> bool:
+        return self.role == self.Role.PRISONER_LEARNER
+
+    @property
+    def is_staff_member(self) -> bool:
+        return bool(self.role) and not self.is_prisoner
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.is_superuser or self.role == self.Role.ADMINISTRATOR
+
+    @property
+    def is_education_officer(self) -> bool:
+        return self.role == self.Role.EDUCATION_OFFICER
+
+    def can_manage_learners(self) -> bool:
+        return self.is_active and (self.is_administrator or self.is_education_officer)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The role is the single source of admin rights: only administrators are superusers.
+        self.is_superuser = self.is_staff = self.role == self.Role.ADMINISTRATOR
+        if self.is_prisoner:
+            self.prisoner_number = (self.prisoner_number or "").strip().upper() or None
+            if self.prisoner_number:
+                self.username = self.prisoner_number
+            self.email = ""
+        super().save(*args, **kwargs)
+
+
+class Transfer(models.Model):
+    """One move of a person between facilities (or units). Append-only history."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    person = models.ForeignKey(User, on_delete=models.PROTECT, related_name="transfers")
+    from_facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    from_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, related_name="+")
+    to_facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="+")
+    to_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, related_name="+")
+    moved_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-moved_at"]
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("Audit events are append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Audit events are append-only.")
+
+
+class AuditEvent(models.Model):
+    """Who did what, when, to which record, with its state before and after.
+
+    Written by services in the same transaction as the change they record; never updated
+    or deleted (the model and its queryset refuse).
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(max_length=200, blank=True)
+    action = models.CharField(max_length=100, db_index=True)
+    object_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64)
+    facility = models.ForeignKey(
+        Facility, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Audit events are append-only.")

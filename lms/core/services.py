@@ -1,0 +1,58 @@
+"""Changes to people and places. Each service runs in one transaction and audits itself."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .audit import audit_record
+from .models import Facility, Transfer, Unit, User
+
+
+def person_transfer(
+    *,
+    actor: User,
+    person: User,
+    to_facility: Facility,
+    to_unit: Unit | None = None,
+    reason: str = "",
+) -> Transfer:
+    """Move ``person`` to another facility (and unit), keeping the history.
+
+    Administrators may move anyone; an education officer may move people out of a facility
+    they manage. Records that belong to the person (enrolments, certificates) follow them,
+    because they hang off the person, not the facility. Not idempotent: each call is a move.
+    """
+    if to_unit is not None and to_unit.facility_id != to_facility.pk:
+        raise ValidationError(_("The unit is not in the destination facility."))
+    allowed = actor.is_administrator or (
+        actor.is_education_officer
+        and actor.managed_facilities.filter(pk=person.facility_id).exists()
+    )
+    if not allowed:
+        raise PermissionDenied(_("You may not transfer this person."))
+    with transaction.atomic():
+        person = User.objects.select_for_update().get(pk=person.pk)
+        before = {"facility": person.facility_id, "unit": person.unit_id}
+        transfer = Transfer.objects.create(
+            person=person,
+            from_facility_id=person.facility_id,
+            from_unit_id=person.unit_id,
+            to_facility=to_facility,
+            to_unit=to_unit,
+            recorded_by=actor,
+            reason=reason,
+        )
+        person.facility = to_facility
+        person.unit = to_unit
+        person.save(update_fields=["facility", "unit"])
+        audit_record(
+            actor=actor,
+            action="person.transfer",
+            obj=person,
+            before=before,
+            after={"facility": to_facility.pk, "unit": to_unit.pk if to_unit else None},
+            facility=to_facility,
+        )
+    return transfer

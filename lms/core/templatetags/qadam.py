@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import translation
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def language_options(context: template.Context) -> list[dict[str, object]]:
+    """One entry per interface language, with where to go after switching: the page's
+    translation when there is one, else the same address in the other language."""
+    request = context.get("request")
+    page = context.get("page")
+    current = translation.get_language()
+    here = request.get_full_path() if request else "/"
+    translations = {}
+    if page is not None and hasattr(page, "get_translations"):
+        for other in page.get_translations(inclusive=True).live().select_related("locale"):
+            translations[other.locale.language_code] = other
+    options = []
+    for code, name in settings.LANGUAGES:
+        target = translations.get(code)
+        options.append(
+            {
+                "code": code,
+                "name": name,
+                "current": code == current,
+                "next": target.get_url(request) if target is not None else translate_url(here, code),
+            }
+        )
+    return options

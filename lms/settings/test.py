@@ -1,0 +1,41 @@
+"""The test suite. Embedded defaults unless DATABASE_URL / CELERY_BROKER_URL say otherwise."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import DATABASES, VAR_DIR
+
+SECRET_KEY = "test-only-key-qadam-0123456789-abcdefghijklmnopqrstuvwxyz"
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+TEST_DIR = VAR_DIR / "test"
+TEST_DIR.mkdir(parents=True, exist_ok=True)
+MEDIA_ROOT = TEST_DIR / "media"
+PRIVATE_MEDIA_ROOT = TEST_DIR / "private"
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT},
+    },
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory: integration tests start a Celery worker process that must see
+    # the same test database.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get("QADAM_TEST_DB", str(TEST_DIR / "test-qadam.sqlite3"))
+    }
+
+CELERY_BROKER_URL = os.environ.get(
+    "CELERY_BROKER_URL", f"sqla+sqlite:///{TEST_DIR / 'celery-broker.sqlite3'}"
+)
+CELERY_BROKER_TRANSPORT_OPTIONS = (
+    {} if CELERY_BROKER_URL.startswith("sqla+") else {"visibility_timeout": 3600}
+)

@@ -1,0 +1,99 @@
+import io
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from certificates.models import Certificate
+from certificates.services import certificate_issue
+from courses.services import enrolment_create, lesson_complete
+
+pytestmark = pytest.mark.django_db
+
+
+def complete(learner, course):
+    enrolment_create(actor=learner, learner=learner, course=course)
+    for lesson in course.lessons().specific():
+        lesson_complete(actor=learner, lesson=lesson)
+    return Certificate.objects.get(learner=learner)
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+@pytest.fixture
+def issued(prisoner, prisoner_course, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = complete(prisoner, prisoner_course)
+    certificate.refresh_from_db()
+    return certificate
+
+
+def test_completion_issues_a_certificate_with_the_facts_and_no_prison_details(issued, prisoner):
+    assert issued.status == Certificate.Status.ISSUED
+    text = pdf_text(issued.pdf.read())
+    assert "Nurlan Abenov" in text
+    assert "Welding safety" in text
+    assert "City Vocational College".lower() in text.lower()  # printed in capitals
+    assert issued.display_code in text
+    assert issued.serial_number in text
+    assert f"/verify/{issued.verification_code}/" in text
+    assert prisoner.prisoner_number not in text
+    assert "Facility A" not in text
+    assert "prison" not in text.lower()
+
+
+def test_issuing_twice_issues_once(issued):
+    path = issued.pdf.name
+    again = certificate_issue(serial=issued.serial)
+    assert again.pdf.name == path
+    assert Certificate.objects.count() == 1
+
+
+def test_the_holder_downloads_their_pdf_and_nobody_else_can(client, issued, prisoner, facility_a):
+    from tests import factories
+
+    client.force_login(prisoner)
+    listing = client.get(reverse("certificates:mine")).content.decode()
+    assert "Welding safety" in listing and issued.display_code in listing
+    response = client.get(reverse("certificates:download", args=[issued.public_id]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+    other = factories.PrisonerFactory(facility=facility_a)
+    client.force_login(other)
+    assert client.get(reverse("certificates:download", args=[issued.public_id])).status_code == 404
+    assert issued.display_code not in client.get(reverse("certificates:mine")).content.decode()
+
+
+def test_verify_page_says_valid_and_shows_nothing_private(client, issued, prisoner):
+    response = client.get(reverse("certificates:verify", args=[issued.verification_code]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "This certificate is valid" in page
+    assert "Nurlan Abenov" in page and "Welding safety" in page
+    assert prisoner.prisoner_number not in page
+    assert "Facility A" not in page
+    assert "prison" not in page.lower()
+
+
+def test_verify_accepts_a_typed_code_with_dashes_and_lower_case(client, issued):
+    typed = issued.display_code.lower()
+    response = client.get(reverse("certificates:verify_form"), {"code": typed})
+    assert response.status_code == 302
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_an_unknown_code_is_not_found(client, issued):
+    response = client.get(reverse("certificates:verify", args=["0000000000000000"]))
+    assert response.status_code == 404
+    assert "No certificate has this code" in response.content.decode()
+
+
+def test_a_pending_certificate_is_not_valid_yet(client, prisoner, prisoner_course):
+    certificate = complete(prisoner, prisoner_course)  # on_commit never ran: still pending
+    assert certificate.status == Certificate.Status.PENDING
+    response = client.get(reverse("certificates:verify", args=[certificate.verification_code]))
+    assert response.status_code == 404

@@ -1,0 +1,116 @@
+import threading
+
+import pytest
+from django.db import close_old_connections
+from wagtail.models import Locale
+
+from certificates.models import Certificate
+from courses.models import CourseCompletion, Enrolment, LessonPage, LessonProgress
+from courses.selectors import course_overview
+from courses.services import NotEnrolled, enrolment_create, lesson_complete
+from lms.core.models import AuditEvent
+from tests import factories
+
+
+def lessons_of(course):
+    return list(course.lessons().specific())
+
+
+@pytest.mark.django_db
+def test_recording_a_lesson_twice_records_it_once(prisoner, prisoner_course):
+    enrolment_create(actor=prisoner, learner=prisoner, course=prisoner_course)
+    lesson = lessons_of(prisoner_course)[0]
+    lesson_complete(actor=prisoner, lesson=lesson)
+    lesson_complete(actor=prisoner, lesson=lesson)
+    assert LessonProgress.objects.filter(learner=prisoner).count() == 1
+    assert AuditEvent.objects.filter(action="lesson.complete").count() == 1
+
+
+@pytest.mark.django_db
+def test_progress_needs_an_enrolment(prisoner, prisoner_course):
+    with pytest.raises(NotEnrolled):
+        lesson_complete(actor=prisoner, lesson=lessons_of(prisoner_course)[0])
+    assert not LessonProgress.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_course_completes_the_moment_the_last_lesson_is_done(
+    prisoner, prisoner_course, django_capture_on_commit_callbacks
+):
+    enrolment = enrolment_create(actor=prisoner, learner=prisoner, course=prisoner_course)
+    *first, last = lessons_of(prisoner_course)
+    for lesson in first:
+        lesson_complete(actor=prisoner, lesson=lesson)
+    assert not CourseCompletion.objects.exists()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        lesson_complete(actor=prisoner, lesson=last)
+    enrolment.refresh_from_db()
+    assert enrolment.status == Enrolment.Status.COMPLETED
+    completion = CourseCompletion.objects.get()
+    assert completion.enrolment == enrolment
+    # The certificate row exists in the same transaction; rendering waits for commit.
+    certificate = Certificate.objects.get(completion=completion)
+    assert certificate.status == Certificate.Status.PENDING
+    assert len(callbacks) == 1
+    assert AuditEvent.objects.filter(action="course.complete", actor=prisoner).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_course_without_certificate_completes_without_one(prisoner):
+    course = factories.make_course(issues_certificate=False, lessons=1)
+    enrolment_create(actor=prisoner, learner=prisoner, course=course)
+    lesson_complete(actor=prisoner, lesson=lessons_of(course)[0])
+    assert CourseCompletion.objects.count() == 1
+    assert not Certificate.objects.exists()
+
+
+@pytest.mark.django_db
+def test_progress_follows_the_learner_across_languages(prisoner, prisoner_course):
+    """A lesson done in Russian counts for the English course too."""
+    russian = Locale.objects.create(language_code="ru")
+    catalogue_ru = prisoner_course.get_parent().copy_for_translation(russian)
+    catalogue_ru.save_revision().publish()
+    course_ru = prisoner_course.copy_for_translation(russian)
+    course_ru.save_revision().publish()
+    lessons = lessons_of(prisoner_course)
+    for lesson in lessons:
+        lesson.copy_for_translation(russian).save_revision().publish()
+    enrolment_create(actor=prisoner, learner=prisoner, course=prisoner_course)
+    lesson_ru = LessonPage.objects.get(translation_key=lessons[0].translation_key, locale=russian)
+    lesson_complete(actor=prisoner, lesson=lesson_ru)
+    overview = course_overview(user=prisoner, course=prisoner_course)
+    assert overview.total == 3
+    assert overview.done == 1
+    assert [entry.done for entry in overview.lessons] == [True, False, False]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.services
+def test_concurrent_requests_record_one_lesson_and_one_completion(facility_a):
+    """Two requests at once for each lesson (the last two finishing together) give one row
+    per lesson, one completion and one certificate."""
+    prisoner = factories.PrisonerFactory(facility=facility_a)
+    course = factories.make_course(lessons=2)
+    enrolment_create(actor=prisoner, learner=prisoner, course=course)
+    lessons = lessons_of(course)
+    errors = []
+    barrier = threading.Barrier(4)
+
+    def record(lesson):
+        try:
+            barrier.wait(timeout=10)
+            lesson_complete(actor=prisoner, lesson=lesson)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=record, args=(lesson,)) for lesson in lessons * 2]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert LessonProgress.objects.filter(learner=prisoner).count() == 2
+    assert CourseCompletion.objects.filter(learner=prisoner).count() == 1
+    assert Certificate.objects.filter(learner=prisoner).count() == 1

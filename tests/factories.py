@@ -1,0 +1,111 @@
+"""Factories for people, places and courses."""
+
+from __future__ import annotations
+
+import factory
+from wagtail.models import Locale, Page
+
+from courses.models import CatalogueIndexPage, CoursePage, LessonPage
+from lms.core.models import Facility, Unit, User
+
+PASSWORD = "correct horse battery staple"
+
+
+class FacilityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Facility
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"facility-{n}")
+    name = factory.Sequence(lambda n: f"Facility {n}")
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    facility = factory.SubFactory(FacilityFactory)
+    name = factory.Sequence(lambda n: f"Unit {n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    role = User.Role.STAFF_LEARNER
+    facility = factory.SubFactory(FacilityFactory)
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(self, create, extracted, **kwargs):
+        if create:
+            self.save()
+
+
+class PrisonerFactory(UserFactory):
+    role = User.Role.PRISONER_LEARNER
+    prisoner_number = factory.Sequence(lambda n: f"P-{n:06d}")
+    username = factory.LazyAttribute(lambda o: o.prisoner_number)
+
+
+class OfficerFactory(UserFactory):
+    role = User.Role.EDUCATION_OFFICER
+
+    @factory.post_generation
+    def manages(self, create, extracted, **kwargs):
+        if create:
+            self.managed_facilities.add(*(extracted or [self.facility]))
+
+
+def catalogue() -> CatalogueIndexPage:
+    """The catalogue page (site root), created on first use."""
+    from wagtail.models import Site
+
+    existing = CatalogueIndexPage.objects.filter(locale=Locale.get_default()).first()
+    if existing:
+        return existing
+    root = Page.get_first_root_node()
+    page = CatalogueIndexPage(title="Courses", slug="learning")
+    root.add_child(instance=page)
+    Site.objects.update_or_create(
+        is_default_site=True, defaults={"hostname": "testserver", "root_page": page}
+    )
+    return page
+
+
+def make_course(
+    *,
+    title: str = "Welding safety",
+    audience: str = "prisoners",
+    lessons: int = 3,
+    issues_certificate: bool = True,
+    self_enrolment: bool = True,
+    programme_type: str = "vocational",
+    slug: str | None = None,
+) -> CoursePage:
+    parent = catalogue()
+    course = CoursePage(
+        title=title,
+        slug=slug or factory.Faker._get_faker().unique.slug(),
+        summary=f"About {title}",
+        audience=audience,
+        programme_type=programme_type,
+        estimated_hours=12,
+        issues_certificate=issues_certificate,
+        self_enrolment=self_enrolment,
+        provider_name="City Vocational College",
+    )
+    parent.add_child(instance=course)
+    for number in range(1, lessons + 1):
+        course.add_child(
+            instance=LessonPage(
+                title=f"{title}: lesson {number}",
+                slug=f"lesson-{number}",
+                body=[("heading", f"Part {number}")],
+            )
+        )
+    return course
