@@ -109,9 +109,7 @@ def certificate_issue(*, serial: int) -> Certificate:
         certificate = Certificate.objects.select_for_update().get(serial=serial)
         if certificate.status in (Certificate.Status.ISSUED, Certificate.Status.REVOKED):
             return certificate
-        certificate.pdf.save(
-            f"{certificate.public_id}.pdf", ContentFile(pdf), save=False
-        )
+        certificate.pdf.save(f"{certificate.public_id}.pdf", ContentFile(pdf), save=False)
         certificate.status = Certificate.Status.ISSUED
         certificate.issued_at = timezone.now()
         certificate.last_error = ""

@@ -46,36 +46,100 @@ COURSES: list[dict[str, object]] = [
                 "body": {
                     "en": [
                         ("heading", "Your hands on the computer"),
-                        ("text", "<p>The <b>keyboard</b> writes letters and numbers. The <b>mouse</b> moves the pointer on the screen. Click once to choose, twice to open.</p>"),
-                        ("callout", {"tone": "tip", "title": "Try it", "text": "<p>Press the Space key to make a gap between words.</p>"}),
+                        (
+                            "text",
+                            "<p>The <b>keyboard</b> writes letters and numbers. The <b>mouse</b> moves the pointer on the screen. Click once to choose, twice to open.</p>",
+                        ),
+                        (
+                            "callout",
+                            {
+                                "tone": "tip",
+                                "title": "Try it",
+                                "text": "<p>Press the Space key to make a gap between words.</p>",
+                            },
+                        ),
                     ],
                     "kk": [
                         ("heading", "Компьютердегі қолдарыңыз"),
-                        ("text", "<p><b>Пернетақта</b> әріптер мен сандарды жазады. <b>Тінтуір</b> экрандағы меңзерді жылжытады. Таңдау үшін бір рет, ашу үшін екі рет басыңыз.</p>"),
-                        ("callout", {"tone": "tip", "title": "Көріңіз", "text": "<p>Сөздердің арасына бос орын қою үшін бос орын пернесін басыңыз.</p>"}),
+                        (
+                            "text",
+                            "<p><b>Пернетақта</b> әріптер мен сандарды жазады. <b>Тінтуір</b> экрандағы меңзерді жылжытады. Таңдау үшін бір рет, ашу үшін екі рет басыңыз.</p>",
+                        ),
+                        (
+                            "callout",
+                            {
+                                "tone": "tip",
+                                "title": "Көріңіз",
+                                "text": "<p>Сөздердің арасына бос орын қою үшін бос орын пернесін басыңыз.</p>",
+                            },
+                        ),
                     ],
                     "ru": [
                         ("heading", "Ваши руки за компьютером"),
-                        ("text", "<p><b>Клавиатура</b> печатает буквы и цифры. <b>Мышь</b> двигает указатель на экране. Нажмите один раз, чтобы выбрать, два раза — чтобы открыть.</p>"),
-                        ("callout", {"tone": "tip", "title": "Попробуйте", "text": "<p>Нажмите пробел, чтобы сделать промежуток между словами.</p>"}),
+                        (
+                            "text",
+                            "<p><b>Клавиатура</b> печатает буквы и цифры. <b>Мышь</b> двигает указатель на экране. Нажмите один раз, чтобы выбрать, два раза — чтобы открыть.</p>",
+                        ),
+                        (
+                            "callout",
+                            {
+                                "tone": "tip",
+                                "title": "Попробуйте",
+                                "text": "<p>Нажмите пробел, чтобы сделать промежуток между словами.</p>",
+                            },
+                        ),
                     ],
                 },
             },
             {
                 "slug": "files-and-folders",
-                "title": {"en": "Files and folders", "kk": "Файлдар мен қалталар", "ru": "Файлы и папки"},
+                "title": {
+                    "en": "Files and folders",
+                    "kk": "Файлдар мен қалталар",
+                    "ru": "Файлы и папки",
+                },
                 "body": {
                     "en": [
-                        ("text", "<p>A <b>file</b> holds your work: a letter, a photo, a table. A <b>folder</b> keeps files together, like a drawer.</p>"),
-                        ("callout", {"tone": "info", "title": "Remember", "text": "<p>Give every file a clear name, so that you can find it again.</p>"}),
+                        (
+                            "text",
+                            "<p>A <b>file</b> holds your work: a letter, a photo, a table. A <b>folder</b> keeps files together, like a drawer.</p>",
+                        ),
+                        (
+                            "callout",
+                            {
+                                "tone": "info",
+                                "title": "Remember",
+                                "text": "<p>Give every file a clear name, so that you can find it again.</p>",
+                            },
+                        ),
                     ],
                     "kk": [
-                        ("text", "<p><b>Файл</b> сіздің жұмысыңызды сақтайды: хат, фотосурет, кесте. <b>Қалта</b> файлдарды жәшік сияқты бірге сақтайды.</p>"),
-                        ("callout", {"tone": "info", "title": "Есте сақтаңыз", "text": "<p>Кейін оңай табу үшін әр файлға түсінікті ат беріңіз.</p>"}),
+                        (
+                            "text",
+                            "<p><b>Файл</b> сіздің жұмысыңызды сақтайды: хат, фотосурет, кесте. <b>Қалта</b> файлдарды жәшік сияқты бірге сақтайды.</p>",
+                        ),
+                        (
+                            "callout",
+                            {
+                                "tone": "info",
+                                "title": "Есте сақтаңыз",
+                                "text": "<p>Кейін оңай табу үшін әр файлға түсінікті ат беріңіз.</p>",
+                            },
+                        ),
                     ],
                     "ru": [
-                        ("text", "<p><b>Файл</b> хранит вашу работу: письмо, фотографию, таблицу. <b>Папка</b> держит файлы вместе, как ящик стола.</p>"),
-                        ("callout", {"tone": "info", "title": "Запомните", "text": "<p>Давайте каждому файлу понятное имя, чтобы потом легко его найти.</p>"}),
+                        (
+                            "text",
+                            "<p><b>Файл</b> хранит вашу работу: письмо, фотографию, таблицу. <b>Папка</b> держит файлы вместе, как ящик стола.</p>",
+                        ),
+                        (
+                            "callout",
+                            {
+                                "tone": "info",
+                                "title": "Запомните",
+                                "text": "<p>Давайте каждому файлу понятное имя, чтобы потом легко его найти.</p>",
+                            },
+                        ),
                     ],
                 },
             },
@@ -85,18 +149,48 @@ COURSES: list[dict[str, object]] = [
                 "body": {
                     "en": [
                         ("heading", "A job application letter"),
-                        ("text", "<p>Start with a greeting. Say which job you want and why you can do it. End with thanks and your name.</p>"),
-                        ("callout", {"tone": "warning", "title": "Check before you send", "text": "<p>Read the letter once more and correct mistakes.</p>"}),
+                        (
+                            "text",
+                            "<p>Start with a greeting. Say which job you want and why you can do it. End with thanks and your name.</p>",
+                        ),
+                        (
+                            "callout",
+                            {
+                                "tone": "warning",
+                                "title": "Check before you send",
+                                "text": "<p>Read the letter once more and correct mistakes.</p>",
+                            },
+                        ),
                     ],
                     "kk": [
                         ("heading", "Жұмысқа өтініш хат"),
-                        ("text", "<p>Сәлемдесуден бастаңыз. Қандай жұмыс қалайтыныңызды және оны неге істей алатыныңызды айтыңыз. Алғыс пен атыңызбен аяқтаңыз.</p>"),
-                        ("callout", {"tone": "warning", "title": "Жібермес бұрын тексеріңіз", "text": "<p>Хатты тағы бір рет оқып, қателерді түзетіңіз.</p>"}),
+                        (
+                            "text",
+                            "<p>Сәлемдесуден бастаңыз. Қандай жұмыс қалайтыныңызды және оны неге істей алатыныңызды айтыңыз. Алғыс пен атыңызбен аяқтаңыз.</p>",
+                        ),
+                        (
+                            "callout",
+                            {
+                                "tone": "warning",
+                                "title": "Жібермес бұрын тексеріңіз",
+                                "text": "<p>Хатты тағы бір рет оқып, қателерді түзетіңіз.</p>",
+                            },
+                        ),
                     ],
                     "ru": [
                         ("heading", "Письмо о приёме на работу"),
-                        ("text", "<p>Начните с приветствия. Скажите, какую работу вы хотите и почему справитесь с ней. В конце поблагодарите и подпишитесь.</p>"),
-                        ("callout", {"tone": "warning", "title": "Проверьте перед отправкой", "text": "<p>Прочитайте письмо ещё раз и исправьте ошибки.</p>"}),
+                        (
+                            "text",
+                            "<p>Начните с приветствия. Скажите, какую работу вы хотите и почему справитесь с ней. В конце поблагодарите и подпишитесь.</p>",
+                        ),
+                        (
+                            "callout",
+                            {
+                                "tone": "warning",
+                                "title": "Проверьте перед отправкой",
+                                "text": "<p>Прочитайте письмо ещё раз и исправьте ошибки.</p>",
+                            },
+                        ),
                     ],
                 },
             },
@@ -127,27 +221,80 @@ COURSES: list[dict[str, object]] = [
                     "ru": "Достоинство и Правила Нельсона Манделы",
                 },
                 "body": {
-                    "en": [("text", "<p>All prisoners are treated with the respect due to their inherent dignity as human beings (Rule 1). Torture and inhuman treatment are prohibited without exception.</p>")],
-                    "kk": [("text", "<p>Барлық сотталғандарға адам ретіндегі қадір-қасиетіне лайық құрметпен қаралады (1-ереже). Азаптау мен адамгершілікке жатпайтын қарым-қатынасқа ешқандай жағдайда жол берілмейді.</p>")],
-                    "ru": [("text", "<p>Со всеми заключёнными обращаются с уважением, подобающим их достоинству человеческой личности (Правило 1). Пытки и бесчеловечное обращение запрещены без исключений.</p>")],
+                    "en": [
+                        (
+                            "text",
+                            "<p>All prisoners are treated with the respect due to their inherent dignity as human beings (Rule 1). Torture and inhuman treatment are prohibited without exception.</p>",
+                        )
+                    ],
+                    "kk": [
+                        (
+                            "text",
+                            "<p>Барлық сотталғандарға адам ретіндегі қадір-қасиетіне лайық құрметпен қаралады (1-ереже). Азаптау мен адамгершілікке жатпайтын қарым-қатынасқа ешқандай жағдайда жол берілмейді.</p>",
+                        )
+                    ],
+                    "ru": [
+                        (
+                            "text",
+                            "<p>Со всеми заключёнными обращаются с уважением, подобающим их достоинству человеческой личности (Правило 1). Пытки и бесчеловечное обращение запрещены без исключений.</p>",
+                        )
+                    ],
                 },
             },
             {
                 "slug": "use-of-force",
-                "title": {"en": "Lawful use of force", "kk": "Күшті заңды қолдану", "ru": "Законное применение силы"},
+                "title": {
+                    "en": "Lawful use of force",
+                    "kk": "Күшті заңды қолдану",
+                    "ru": "Законное применение силы",
+                },
                 "body": {
-                    "en": [("text", "<p>Force is a last resort: only when necessary, proportionate, and recorded. Every use of force is reported the same day.</p>")],
-                    "kk": [("text", "<p>Күш — соңғы шара: тек қажет болғанда, мөлшерлес түрде және тіркеле отырып қолданылады. Күш қолданудың әр жағдайы сол күні баяндалады.</p>")],
-                    "ru": [("text", "<p>Сила — крайняя мера: только когда необходимо, соразмерно и с записью. О каждом применении силы докладывают в тот же день.</p>")],
+                    "en": [
+                        (
+                            "text",
+                            "<p>Force is a last resort: only when necessary, proportionate, and recorded. Every use of force is reported the same day.</p>",
+                        )
+                    ],
+                    "kk": [
+                        (
+                            "text",
+                            "<p>Күш — соңғы шара: тек қажет болғанда, мөлшерлес түрде және тіркеле отырып қолданылады. Күш қолданудың әр жағдайы сол күні баяндалады.</p>",
+                        )
+                    ],
+                    "ru": [
+                        (
+                            "text",
+                            "<p>Сила — крайняя мера: только когда необходимо, соразмерно и с записью. О каждом применении силы докладывают в тот же день.</p>",
+                        )
+                    ],
                 },
             },
             {
                 "slug": "complaints",
-                "title": {"en": "Handling complaints", "kk": "Шағымдарды қарау", "ru": "Работа с жалобами"},
+                "title": {
+                    "en": "Handling complaints",
+                    "kk": "Шағымдарды қарау",
+                    "ru": "Работа с жалобами",
+                },
                 "body": {
-                    "en": [("text", "<p>Every prisoner may complain safely and confidentially. Register the complaint, pass it on, and never punish the person who made it.</p>")],
-                    "kk": [("text", "<p>Әр сотталған қауіпсіз және құпия түрде шағымдана алады. Шағымды тіркеңіз, жолдаңыз және оны берген адамды ешқашан жазаламаңыз.</p>")],
-                    "ru": [("text", "<p>Каждый заключённый может жаловаться безопасно и конфиденциально. Зарегистрируйте жалобу, передайте её дальше и никогда не наказывайте того, кто её подал.</p>")],
+                    "en": [
+                        (
+                            "text",
+                            "<p>Every prisoner may complain safely and confidentially. Register the complaint, pass it on, and never punish the person who made it.</p>",
+                        )
+                    ],
+                    "kk": [
+                        (
+                            "text",
+                            "<p>Әр сотталған қауіпсіз және құпия түрде шағымдана алады. Шағымды тіркеңіз, жолдаңыз және оны берген адамды ешқашан жазаламаңыз.</p>",
+                        )
+                    ],
+                    "ru": [
+                        (
+                            "text",
+                            "<p>Каждый заключённый может жаловаться безопасно и конфиденциально. Зарегистрируйте жалобу, передайте её дальше и никогда не наказывайте того, кто её подал.</p>",
+                        )
+                    ],
                 },
             },
         ],

@@ -74,7 +74,7 @@ def _lessons_by_course_key(courses: list[CoursePage]) -> dict[uuid.UUID, list[Le
         condition |= Q(path__startswith=path, depth=len(path) // step + 1)
     result: dict[uuid.UUID, list[LessonPage]] = defaultdict(list)
     for lesson in LessonPage.objects.live().filter(condition).defer_streamfields().order_by("path"):
-        result[by_path[lesson.path[: -step]]].append(lesson)
+        result[by_path[lesson.path[:-step]]].append(lesson)
     return result
 
 
@@ -91,9 +91,7 @@ def _pick_lessons(
     chosen: dict[uuid.UUID, LessonPage] = {}
     for lesson in sorted(lessons, key=lambda item: (rank.get(item.locale_id, 2), item.path)):
         chosen.setdefault(lesson.translation_key, lesson)
-    return sorted(
-        chosen.values(), key=lambda item: (rank.get(item.locale_id, 2), item.path)
-    )
+    return sorted(chosen.values(), key=lambda item: (rank.get(item.locale_id, 2), item.path))
 
 
 def course_lesson_keys(course: CoursePage) -> set[uuid.UUID]:
@@ -124,7 +122,8 @@ def course_overview(*, user: User, course: CoursePage) -> CourseOverview:
     lessons = _pick_lessons(all_lessons, course.locale_id, course.locale_id)
     done = _done_keys(user, {lesson.translation_key for lesson in lessons})
     overview = CourseOverview(
-        course=course, lessons=[LessonEntry(lesson, lesson.translation_key in done) for lesson in lessons]
+        course=course,
+        lessons=[LessonEntry(lesson, lesson.translation_key in done) for lesson in lessons],
     )
     if user.is_authenticated:
         overview.enrolment = (
@@ -163,7 +162,9 @@ def lesson_overview(*, user: User, lesson: LessonPage) -> LessonOverview:
     return LessonOverview(
         course=course,
         lesson=lesson,
-        done=any(e.done for e in course.lessons if e.lesson.translation_key == lesson.translation_key),
+        done=any(
+            e.done for e in course.lessons if e.lesson.translation_key == lesson.translation_key
+        ),
         previous=course.lessons[index - 1].lesson if index > 0 else None,
         next=course.lessons[index + 1].lesson if index + 1 < len(keys) else None,
         position=index + 1,

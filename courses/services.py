@@ -33,9 +33,10 @@ class NotEnrolled(CourseError):
 
 
 def _may_enrol_others(actor: User, learner: User) -> bool:
-    return actor.can_manage_learners() and User.objects.visible_to(actor).filter(
-        pk=learner.pk
-    ).exists()
+    return (
+        actor.can_manage_learners()
+        and User.objects.visible_to(actor).filter(pk=learner.pk).exists()
+    )
 
 
 def enrolment_create(

@@ -78,9 +78,7 @@ def lesson_done(request: HttpRequest, page_id: int) -> HttpResponse:
 def _managed_learner(request: HttpRequest, public_id: str) -> User:
     if not request.user.can_manage_learners():
         raise PermissionDenied
-    return get_object_or_404(
-        User.objects.visible_to(request.user).learners(), public_id=public_id
-    )
+    return get_object_or_404(User.objects.visible_to(request.user).learners(), public_id=public_id)
 
 
 @login_required

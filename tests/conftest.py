@@ -24,11 +24,16 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
         try:
             psycopg.connect(
-                host=database["HOST"], port=database["PORT"] or 5432,
-                user=database["USER"], dbname="postgres", connect_timeout=3,
+                host=database["HOST"],
+                port=database["PORT"] or 5432,
+                user=database["USER"],
+                dbname="postgres",
+                connect_timeout=3,
             ).close()
         except Exception as error:
-            problems.append(f"PostgreSQL at {database['HOST']}:{database['PORT']} is not reachable: {error}")
+            problems.append(
+                f"PostgreSQL at {database['HOST']}:{database['PORT']} is not reachable: {error}"
+            )
     broker = settings.CELERY_BROKER_URL
     try:
         with celery_app.connection_for_write(broker) as connection:
@@ -80,4 +85,6 @@ def prisoner_course(db):
 
 @pytest.fixture
 def staff_course(db):
-    return factories.make_course(title="Use of force", audience="staff", programme_type="staff_training")
+    return factories.make_course(
+        title="Use of force", audience="staff", programme_type="staff_training"
+    )

@@ -6,6 +6,7 @@ on PostgreSQL + Redis in ``make test-services``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -26,7 +27,11 @@ from lms.core.models import User
 from tests import factories
 
 ROOT = Path(__file__).resolve().parents[1]
-pytestmark = [pytest.mark.integration, pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.services,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def database_url() -> str:
@@ -41,11 +46,9 @@ def celery_worker(tmp_path):
     """A real worker process on the configured broker and the test database."""
     with celery_app.connection_for_write() as conn:
         for queue in ("default", "certificates"):
-            try:
+            with contextlib.suppress(Exception):  # the queue may not exist yet
                 conn.default_channel.queue_purge(queue)
-            except Exception:  # noqa: BLE001 - the queue may not exist yet
-                pass
-    log = open(tmp_path / "worker.log", "w+")
+    log = open(tmp_path / "worker.log", "w+")  # noqa: SIM115 - lives as long as the worker
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "lms.settings.test",
@@ -53,9 +56,23 @@ def celery_worker(tmp_path):
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "lms", "worker", "--pool=solo",
-         "--queues=default,certificates", "--loglevel=INFO", "--without-gossip", "--without-mingle"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "lms",
+            "worker",
+            "--pool=solo",
+            "--queues=default,certificates",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     yield process
     process.terminate()
@@ -67,7 +84,9 @@ def celery_worker(tmp_path):
     print(log.read()[-5000:])
 
 
-def test_a_trainer_publishes_a_course_and_a_learner_earns_a_verified_certificate(client, celery_worker):
+def test_a_trainer_publishes_a_course_and_a_learner_earns_a_verified_certificate(
+    client, celery_worker
+):
     celery_app.conf.task_always_eager = False
     facility = factories.FacilityFactory(code="e2e", name="Colony No. 5")
     trainer = factories.UserFactory(role=User.Role.TRAINER, facility=None)
@@ -77,23 +96,40 @@ def test_a_trainer_publishes_a_course_and_a_learner_earns_a_verified_certificate
     # 1. The trainer creates the course and its lessons in the Wagtail admin and publishes.
     client.force_login(trainer)
     add_course = reverse("wagtailadmin_pages:add", args=["courses", "coursepage", catalogue.pk])
-    response = client.post(add_course, {
-        "title": "Electrical installation", "slug": "electrical", "summary": "Wiring basics",
-        "description": rich_text("<p>Wiring basics.</p>"), "programme_type": "vocational", "audience": "prisoners",
-        "estimated_hours": "20", "provider_name": "Karaganda Polytechnic College",
-        "completion_rule": "all_lessons_done", "issues_certificate": "on", "self_enrolment": "on",
-        "action-publish": "publish",
-    })
+    response = client.post(
+        add_course,
+        {
+            "title": "Electrical installation",
+            "slug": "electrical",
+            "summary": "Wiring basics",
+            "description": rich_text("<p>Wiring basics.</p>"),
+            "programme_type": "vocational",
+            "audience": "prisoners",
+            "estimated_hours": "20",
+            "provider_name": "Karaganda Polytechnic College",
+            "completion_rule": "all_lessons_done",
+            "issues_certificate": "on",
+            "self_enrolment": "on",
+            "action-publish": "publish",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     course = CoursePage.objects.get(slug="electrical")
     assert course.live
     for number in (1, 2):
         add_lesson = reverse("wagtailadmin_pages:add", args=["courses", "lessonpage", course.pk])
-        response = client.post(add_lesson, nested_form_data({
-            "title": f"Safety rule {number}", "slug": f"rule-{number}", "estimated_minutes": "10",
-            "body": streamfield([("heading", f"Rule {number}")]),
-            "action-publish": "publish",
-        }))
+        response = client.post(
+            add_lesson,
+            nested_form_data(
+                {
+                    "title": f"Safety rule {number}",
+                    "slug": f"rule-{number}",
+                    "estimated_minutes": "10",
+                    "body": streamfield([("heading", f"Rule {number}")]),
+                    "action-publish": "publish",
+                }
+            ),
+        )
         assert response.status_code == 302, response.content.decode()[:3000]
     assert LessonPage.objects.child_of(course).live().count() == 2
 

@@ -145,6 +145,9 @@ class LessonProgress(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.learner} / {self.lesson_key}"
+
     @property
     def is_complete(self) -> bool:
         return self.completed_at is not None
@@ -158,9 +161,7 @@ class CourseCompletion(models.Model):
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="completions"
     )
-    enrolment = models.OneToOneField(
-        Enrolment, on_delete=models.PROTECT, related_name="completion"
-    )
+    enrolment = models.OneToOneField(Enrolment, on_delete=models.PROTECT, related_name="completion")
     course = models.ForeignKey(
         "courses.CoursePage", on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -173,3 +174,6 @@ class CourseCompletion(models.Model):
         ordering = ["-completed_at"]
         verbose_name = _("course completion")
         verbose_name_plural = _("course completions")
+
+    def __str__(self) -> str:
+        return f"{self.learner} / {self.course_key} ({self.completed_at:%Y-%m-%d})"

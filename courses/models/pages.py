@@ -68,7 +68,9 @@ class CoursePage(Page):
 
     summary = models.TextField(_("summary"), max_length=600, blank=True)
     description = RichTextField(
-        blank=True, features=["h3", "bold", "italic", "ol", "ul", "link"], verbose_name=_("description")
+        blank=True,
+        features=["h3", "bold", "italic", "ol", "ul", "link"],
+        verbose_name=_("description"),
     )
     programme_type = models.CharField(
         _("programme type"), max_length=32, choices=ProgrammeType.choices

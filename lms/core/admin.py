@@ -25,7 +25,10 @@ class QadamUserAdmin(UserAdmin):
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         (_("Person"), {"fields": ["first_name", "last_name", "email", "position"]}),
-        (_("Role and place"), {"fields": ["role", "prisoner_number", "facility", "unit", "managed_facilities"]}),
+        (
+            _("Role and place"),
+            {"fields": ["role", "prisoner_number", "facility", "unit", "managed_facilities"]},
+        ),
         (_("Status"), {"fields": ["is_active", "last_login", "date_joined"]}),
     ]
     add_fieldsets = [

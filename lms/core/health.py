@@ -23,10 +23,12 @@ def database_ok() -> bool:
 
 
 def broker_ok() -> bool:
+    from django.conf import settings
+
     from lms.celery import app
 
     try:
-        with app.connection_for_write() as conn:
+        with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
             return True
     except Exception:

@@ -202,6 +202,9 @@ class Transfer(models.Model):
         verbose_name = _("transfer")
         verbose_name_plural = _("transfers")
 
+    def __str__(self) -> str:
+        return f"{self.person} → {self.to_facility} ({self.moved_at:%Y-%m-%d})"
+
 
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs: Any) -> int:

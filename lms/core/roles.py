@@ -37,9 +37,8 @@ TRAINER_COLLECTION_PERMISSIONS = [
 
 def role_groups_ensure() -> None:
     """Create the role groups and their permissions. Idempotent."""
-    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
-
     from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
     # Wagtail declares this permission on its ``Admin`` model; after a test-database flush
     # our handler may run before Django recreates it, so make sure it exists.

@@ -5,7 +5,12 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
-from certificates.rendering import AssetFetcher, AssetRefused, CertificateData, render_certificate_pdf
+from certificates.rendering import (
+    AssetFetcher,
+    AssetRefused,
+    CertificateData,
+    render_certificate_pdf,
+)
 
 
 def data(**overrides):
@@ -40,7 +45,11 @@ def test_kazakh_text_renders_with_embedded_fonts(name):
 
 def test_field_values_are_escaped_not_interpreted():
     hostile = '<img src="file:///etc/passwd"><b>Bold</b>'
-    text = PdfReader(io.BytesIO(render_certificate_pdf(data(holder_name=hostile)))).pages[0].extract_text()
+    text = (
+        PdfReader(io.BytesIO(render_certificate_pdf(data(holder_name=hostile))))
+        .pages[0]
+        .extract_text()
+    )
     assert "<b>Bold</b>" in text
 
 

@@ -1,3 +1,4 @@
+import io
 import os
 import subprocess
 import sys
@@ -6,8 +7,6 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-
-from lms.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,8 +19,8 @@ def test_healthz_is_ok_when_database_and_broker_answer(client):
 
 
 @pytest.mark.django_db
-def test_healthz_is_503_when_the_broker_is_down(client, monkeypatch):
-    monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
+def test_healthz_is_503_when_the_broker_is_down(client, settings):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     response = client.get("/healthz/")
     assert response.status_code == 503
     assert response.json()["broker"] == "unavailable"
@@ -51,7 +50,11 @@ def production_env(**extra):
 def test_production_settings_pass_the_deploy_check():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=production_env(), capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=production_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -60,7 +63,12 @@ def test_production_refuses_to_start_without_a_secret_key():
     env = production_env()
     env.pop("SECRET_KEY")
     result = subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
@@ -68,8 +76,12 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 def test_seed_demo_is_refused_with_production_settings():
     result = subprocess.run(
-        [sys.executable, "manage.py", "seed_demo"], cwd=ROOT, env=production_env(),
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "manage.py", "seed_demo"],
+        cwd=ROOT,
+        env=production_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "refused with production settings" in result.stderr
@@ -80,13 +92,17 @@ def test_seed_demo_is_idempotent_and_demo_accounts_can_be_switched_off(settings)
     from courses.models import CoursePage, LessonPage
     from lms.core.models import User
 
-    call_command("seed_demo", stdout=open(os.devnull, "w"))
+    call_command("seed_demo", stdout=io.StringIO())
     counts = (User.objects.count(), CoursePage.objects.count(), LessonPage.objects.count())
-    call_command("seed_demo", stdout=open(os.devnull, "w"))
+    call_command("seed_demo", stdout=io.StringIO())
     assert (User.objects.count(), CoursePage.objects.count(), LessonPage.objects.count()) == counts
-    assert set(CoursePage.objects.values_list("locale__language_code", flat=True)) == {"en", "kk", "ru"}
+    assert set(CoursePage.objects.values_list("locale__language_code", flat=True)) == {
+        "en",
+        "kk",
+        "ru",
+    }
     assert set(User.objects.values_list("role", flat=True)) == set(User.Role.values)
-    call_command("seed_demo", "--disable", stdout=open(os.devnull, "w"))
+    call_command("seed_demo", "--disable", stdout=io.StringIO())
     assert not User.objects.filter(is_demo=True, is_active=True).exists()
     assert not any(user.has_usable_password() for user in User.objects.filter(is_demo=True))
     settings.QADAM_DEMO_ALLOWED = False

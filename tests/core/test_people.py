@@ -10,7 +10,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_prisoner_username_is_their_number_and_they_have_no_email(facility_a):
-    prisoner = factories.PrisonerFactory(prisoner_number=" ab-12 ", email="x@example.org", facility=facility_a)
+    prisoner = factories.PrisonerFactory(
+        prisoner_number=" ab-12 ", email="x@example.org", facility=facility_a
+    )
     prisoner.refresh_from_db()
     assert prisoner.username == "AB-12"
     assert prisoner.email == ""
@@ -25,7 +27,10 @@ def test_a_prisoner_without_a_number_is_refused(facility_a):
 def test_staff_cannot_carry_a_prisoner_number(facility_a):
     with pytest.raises(IntegrityError):
         User.objects.create(
-            username="guard", role=User.Role.STAFF_LEARNER, prisoner_number="X1", facility=facility_a
+            username="guard",
+            role=User.Role.STAFF_LEARNER,
+            prisoner_number="X1",
+            facility=facility_a,
         )
 
 
@@ -65,7 +70,9 @@ def test_monitors_see_no_people(facility_a, prisoner):
 
 
 def test_transfer_moves_the_person_keeps_history_and_audits(prisoner, officer, facility_b):
-    transfer = person_transfer(actor=officer, person=prisoner, to_facility=facility_b, reason="court order")
+    transfer = person_transfer(
+        actor=officer, person=prisoner, to_facility=facility_b, reason="court order"
+    )
     prisoner.refresh_from_db()
     assert prisoner.facility == facility_b
     assert transfer.from_facility_id != facility_b.pk

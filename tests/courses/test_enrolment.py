@@ -36,7 +36,9 @@ def test_an_officer_enrols_a_learner_of_their_facility(officer, prisoner, prison
     assert enrolment.enrolled_by == officer
 
 
-def test_an_officer_cannot_enrol_a_learner_of_another_facility(officer, facility_b, prisoner_course):
+def test_an_officer_cannot_enrol_a_learner_of_another_facility(
+    officer, facility_b, prisoner_course
+):
     stranger = factories.PrisonerFactory(facility=facility_b)
     with pytest.raises(NotAllowed):
         enrolment_create(actor=officer, learner=stranger, course=prisoner_course)
@@ -50,7 +52,12 @@ def test_a_learner_cannot_enrol_another_learner(prisoner, facility_a, prisoner_c
 
 @pytest.mark.parametrize(
     ("start", "target"),
-    [("completed", "active"), ("completed", "withdrawn"), ("withdrawn", "paused"), ("withdrawn", "completed")],
+    [
+        ("completed", "active"),
+        ("completed", "withdrawn"),
+        ("withdrawn", "paused"),
+        ("withdrawn", "completed"),
+    ],
 )
 def test_illegal_status_moves_are_refused(start, target):
     enrolment = Enrolment(status=start)
@@ -74,10 +81,14 @@ def test_completion_cannot_be_set_by_hand(prisoner, prisoner_course):
         enrolment_set_status(actor=prisoner, enrolment=enrolment, status="completed")
 
 
-def test_enrolments_are_scoped_to_the_officers_facilities(officer, prisoner, facility_b, prisoner_course):
+def test_enrolments_are_scoped_to_the_officers_facilities(
+    officer, prisoner, facility_b, prisoner_course
+):
     stranger = factories.PrisonerFactory(facility=facility_b)
     enrolment_create(actor=prisoner, learner=prisoner, course=prisoner_course)
     enrolment_create(actor=stranger, learner=stranger, course=prisoner_course)
     visible = Enrolment.objects.visible_to(officer)
     assert [e.learner for e in visible] == [prisoner]
-    assert list(Enrolment.objects.visible_to(stranger).values_list("learner", flat=True)) == [stranger.pk]
+    assert list(Enrolment.objects.visible_to(stranger).values_list("learner", flat=True)) == [
+        stranger.pk
+    ]

@@ -20,8 +20,11 @@ def guideline(db):
     index = GuidelineIndexPage(title="Guidelines", slug="guidelines")
     catalogue.add_child(instance=index)
     page = GuidelinePage(
-        title="Managing violent-extremist prisoners", slug="ve", effective_date="2026-01-01",
-        department="Security", body="<p>Restricted method.</p>",
+        title="Managing violent-extremist prisoners",
+        slug="ve",
+        effective_date="2026-01-01",
+        department="Security",
+        body="<p>Restricted method.</p>",
     )
     index.add_child(instance=page)
     return page
@@ -33,7 +36,9 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, prisoner_course):
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_the_catalogue_shows_each_audience_its_own_courses(client, prisoner, staff_member, prisoner_course, staff_course):
+def test_the_catalogue_shows_each_audience_its_own_courses(
+    client, prisoner, staff_member, prisoner_course, staff_course
+):
     client.force_login(prisoner)
     page = client.get(url(factories.catalogue())).content.decode()
     assert "Welding safety" in page and "Use of force" not in page
@@ -43,7 +48,9 @@ def test_the_catalogue_shows_each_audience_its_own_courses(client, prisoner, sta
 
 
 @pytest.mark.parametrize("which", ["course", "lesson", "guideline", "guideline_index"])
-def test_a_prisoner_gets_404_for_staff_content_by_direct_url(client, prisoner, staff_course, guideline, which):
+def test_a_prisoner_gets_404_for_staff_content_by_direct_url(
+    client, prisoner, staff_course, guideline, which
+):
     target = {
         "course": staff_course,
         "lesson": staff_course.lessons().first(),
@@ -95,7 +102,9 @@ def test_progress_changes_only_by_post(client, prisoner, prisoner_course):
     assert client.get(reverse("learning:enrol", args=[prisoner_course.pk])).status_code == 405
 
 
-def test_an_officer_enrols_a_learner_from_the_learner_page(client, officer, prisoner, prisoner_course):
+def test_an_officer_enrols_a_learner_from_the_learner_page(
+    client, officer, prisoner, prisoner_course
+):
     client.force_login(officer)
     listing = client.get(reverse("manage:learners")).content.decode()
     assert prisoner.get_full_name() in listing

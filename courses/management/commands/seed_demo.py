@@ -30,7 +30,15 @@ FACILITIES = [
 PEOPLE: list[tuple[str, str, str, str, str | None, str | None, dict[str, Any]]] = [
     ("admin", User.Role.ADMINISTRATOR, "Aigerim", "Admin", None, None, {}),
     ("trainer", User.Role.TRAINER, "Timur", "Trainer", None, None, {}),
-    ("officer", User.Role.EDUCATION_OFFICER, "Olga", "Officer", "north", None, {"manages": ["north"]}),
+    (
+        "officer",
+        User.Role.EDUCATION_OFFICER,
+        "Olga",
+        "Officer",
+        "north",
+        None,
+        {"manages": ["north"]},
+    ),
     ("staff", User.Role.STAFF_LEARNER, "Serik", "Staffmember", "north", None, {}),
     ("monitor", User.Role.MONITOR, "Maria", "Monitor", None, None, {}),
     ("N-100001", User.Role.PRISONER_LEARNER, "Nurlan", "Learner", "north", "Unit A", {}),
@@ -59,7 +67,9 @@ class Command(BaseCommand):
             self.stdout.write(f"Switched off {count} demo accounts.")
             return
         with transaction.atomic():
-            locales = {code: Locale.objects.get_or_create(language_code=code)[0] for code in LANGUAGES}
+            locales = {
+                code: Locale.objects.get_or_create(language_code=code)[0] for code in LANGUAGES
+            }
             facilities = self.seed_facilities()
             self.seed_people(facilities)
             catalogue = self.seed_catalogue(locales)
@@ -122,9 +132,7 @@ class Command(BaseCommand):
 
     def seed_catalogue(self, locales: dict[str, Locale]) -> CatalogueIndexPage:
         root = Page.get_first_root_node()
-        catalogue = (
-            CatalogueIndexPage.objects.filter(locale=locales["en"], depth=2).first()
-        )
+        catalogue = CatalogueIndexPage.objects.filter(locale=locales["en"], depth=2).first()
         if catalogue is None:
             catalogue = CatalogueIndexPage(
                 title=CATALOGUE["title"]["en"],
@@ -139,7 +147,9 @@ class Command(BaseCommand):
         site = Site.objects.filter(is_default_site=True).first()
         if site is None:
             Site.objects.create(
-                hostname="localhost", root_page=catalogue, is_default_site=True,
+                hostname="localhost",
+                root_page=catalogue,
+                is_default_site=True,
                 site_name=settings.QADAM_SITE_NAME,
             )
         elif site.root_page_id != catalogue.pk:
@@ -172,7 +182,9 @@ class Command(BaseCommand):
             self.publish(course)
         for code in ("kk", "ru"):
             self.translate(
-                course, locales[code], {"title": data["title"][code], "summary": data["summary"][code]}
+                course,
+                locales[code],
+                {"title": data["title"][code], "summary": data["summary"][code]},
             )
         for lesson_data in data["lessons"]:
             lesson = LessonPage.objects.child_of(course).filter(slug=lesson_data["slug"]).first()
@@ -188,7 +200,10 @@ class Command(BaseCommand):
                 self.translate(
                     lesson,
                     locales[code],
-                    {"title": lesson_data["title"][code], "body": self.stream(lesson_data["body"][code])},
+                    {
+                        "title": lesson_data["title"][code],
+                        "body": self.stream(lesson_data["body"][code]),
+                    },
                 )
 
     @staticmethod
@@ -207,7 +222,9 @@ class Command(BaseCommand):
     def seed_guidelines(self, catalogue: CatalogueIndexPage, locales: dict[str, Locale]) -> None:
         index = GuidelineIndexPage.objects.child_of(catalogue).first()
         if index is None:
-            index = GuidelineIndexPage(title=GUIDELINE_INDEX["title"]["en"], slug=GUIDELINE_INDEX["slug"])
+            index = GuidelineIndexPage(
+                title=GUIDELINE_INDEX["title"]["en"], slug=GUIDELINE_INDEX["slug"]
+            )
             catalogue.add_child(instance=index)
             self.publish(index)
         for code in ("kk", "ru"):

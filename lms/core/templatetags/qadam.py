@@ -28,7 +28,9 @@ def language_options(context: template.Context) -> list[dict[str, object]]:
                 "code": code,
                 "name": name,
                 "current": code == current,
-                "next": target.get_url(request) if target is not None else translate_url(here, code),
+                "next": target.get_url(request)
+                if target is not None
+                else translate_url(here, code),
             }
         )
     return options
