@@ -30,10 +30,10 @@ system-check:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { echo "missing: Python 3.11 ($(PYTHON) is another version)"; exit 1; }
 	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { echo "missing: Debian package python3-venv"; exit 1; }
 	@command -v npm >/dev/null || { echo "missing: npm (Debian packages nodejs npm)"; exit 1; }
-	@ldconfig -p | grep -q libpango-1.0 || { echo "missing: Debian package libpango-1.0-0 (WeasyPrint needs it)"; exit 1; }
-	@ldconfig -p | grep -q libpangoft2-1.0 || { echo "missing: Debian package libpangoft2-1.0-0 (WeasyPrint needs it)"; exit 1; }
-	@ldconfig -p | grep -q libharfbuzz-subset || { echo "missing: Debian package libharfbuzz-subset0 (WeasyPrint needs it)"; exit 1; }
-	@fc-list 2>/dev/null | grep -q "NotoSans-Regular" || { echo "missing: Debian package fonts-noto-core (certificate font with Kazakh letters)"; exit 1; }
+	@ldconfig -p | grep libpango-1.0 >/dev/null || { echo "missing: Debian package libpango-1.0-0 (WeasyPrint needs it)"; exit 1; }
+	@ldconfig -p | grep libpangoft2-1.0 >/dev/null || { echo "missing: Debian package libpangoft2-1.0-0 (WeasyPrint needs it)"; exit 1; }
+	@ldconfig -p | grep libharfbuzz-subset >/dev/null || { echo "missing: Debian package libharfbuzz-subset0 (WeasyPrint needs it)"; exit 1; }
+	@fc-list 2>/dev/null | grep "NotoSans-Regular" >/dev/null || { echo "missing: Debian package fonts-noto-core (certificate font with Kazakh letters)"; exit 1; }
 
 ## --- Python environment, from the hash-pinned lock files ---------------------------------
 $(VENV)/.base: requirements/base.txt | system-check
