@@ -17,7 +17,11 @@ SERVICES_BROKER_URL ?= redis://127.0.0.1:6379/15
 export UV_PYTHON_DOWNLOADS := never
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help run test test-fast test-services lint system-check install install-dev assets \
+# Debian packages the project needs (README "Before you start").
+DEBIAN_PACKAGES := python3-venv nodejs npm libpango-1.0-0 libpangoft2-1.0-0 \
+                   libharfbuzz-subset0 fonts-noto-core gettext
+
+.PHONY: system-deps help run test test-fast test-services lint system-check install install-dev assets \
         migrate seed lock clean
 
 help:
@@ -33,7 +37,17 @@ system-check:
 	@ldconfig -p | grep libpango-1.0 >/dev/null || { echo "missing: Debian package libpango-1.0-0 (WeasyPrint needs it)"; exit 1; }
 	@ldconfig -p | grep libpangoft2-1.0 >/dev/null || { echo "missing: Debian package libpangoft2-1.0-0 (WeasyPrint needs it)"; exit 1; }
 	@ldconfig -p | grep libharfbuzz-subset >/dev/null || { echo "missing: Debian package libharfbuzz-subset0 (WeasyPrint needs it)"; exit 1; }
+	@command -v msgfmt >/dev/null || { echo "missing: Debian package gettext (compiles the translations)"; exit 1; }
 	@fc-list 2>/dev/null | grep "NotoSans-Regular" >/dev/null || { echo "missing: Debian package fonts-noto-core (certificate font with Kazakh letters)"; exit 1; }
+
+# Installs what system-check asks for (needs root; CI runs as root). Idempotent.
+system-deps:
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages: $$missing"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 ## --- Python environment, from the hash-pinned lock files ---------------------------------
 $(VENV)/.base: requirements/base.txt | system-check
@@ -58,7 +72,12 @@ $(VENDOR)/.built: node_modules/.package-lock.json Makefile
 	cp node_modules/@fontsource/noto-sans/LICENSE $(VENDOR)/fonts/LICENSE-noto-sans.txt
 	touch $@
 
-assets: $(VENDOR)/.built
+# Interface translations (kk, ru): compiled from locale/*/LC_MESSAGES/django.po.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+	msgfmt --check-format -o $@ $<
+
+assets: $(VENDOR)/.built $(MO_FILES)
 
 ## --- Running -------------------------------------------------------------------------------
 migrate: install assets

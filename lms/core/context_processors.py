@@ -3,4 +3,4 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict[str, object]:
-    return {"site_name": settings.QADAM_SITE_NAME}
+    return {"qadam_site_name": settings.QADAM_SITE_NAME}

@@ -1,0 +1,140 @@
+"""Every URL we serve, as every role: who gets the page, who is sent to sign in, who is
+refused (403) and who is told it does not exist (404)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from certificates.models import Certificate
+from courses.services import enrolment_create, lesson_complete
+from lms.core.models import User
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "prisoner", "staff_learner", "officer", "trainer", "monitor", "administrator"]
+OK, LOGIN, FORBIDDEN, MISSING, ADMIN_LOGIN = 200, "login", 403, 404, "admin-login"
+
+
+@pytest.fixture
+def world(facility_a, facility_b, django_capture_on_commit_callbacks):
+    prisoner = factories.PrisonerFactory(facility=facility_a)
+    users = {
+        "anonymous": None,
+        "prisoner": prisoner,
+        "staff_learner": factories.UserFactory(facility=facility_a),
+        "officer": factories.OfficerFactory(facility=facility_a),
+        "trainer": factories.UserFactory(role=User.Role.TRAINER, facility=None),
+        "monitor": factories.UserFactory(role=User.Role.MONITOR, facility=None),
+        "administrator": factories.UserFactory(role=User.Role.ADMINISTRATOR, facility=None),
+    }
+    prisoner_course = factories.make_course(title="Carpentry", audience="prisoners", lessons=1)
+    staff_course = factories.make_course(title="Search procedures", audience="staff", lessons=1)
+    stranger = factories.PrisonerFactory(facility=facility_b)
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment_create(actor=prisoner, learner=prisoner, course=prisoner_course)
+        lesson_complete(actor=prisoner, lesson=prisoner_course.lessons().specific().get())
+    certificate = Certificate.objects.get(learner=prisoner)
+    return {
+        "users": users,
+        "urls": {
+            "learning_home": reverse("learning:home"),
+            "my_certificates": reverse("certificates:mine"),
+            "certificate_download": reverse("certificates:download", args=[certificate.public_id]),
+            "manage_learners": reverse("manage:learners"),
+            "manage_learner_a": reverse("manage:learner", args=[prisoner.public_id]),
+            "manage_learner_b": reverse("manage:learner", args=[stranger.public_id]),
+            "prisoner_course": prisoner_course.get_url(),
+            "prisoner_lesson": prisoner_course.lessons().first().get_url(),
+            "staff_course": staff_course.get_url(),
+            "staff_lesson": staff_course.lessons().first().get_url(),
+            "wagtail_admin": reverse("wagtailadmin_home"),
+            "django_admin": reverse("admin:index"),
+            "verify_form": reverse("certificates:verify_form"),
+            "verify": reverse("certificates:verify", args=[certificate.verification_code]),
+            "healthz": reverse("healthz"),
+        },
+    }
+
+
+EVERYONE_SIGNED_IN = {role: OK for role in ROLES if role != "anonymous"}
+EXPECTED: dict[str, dict[str, object]] = {
+    "learning_home": {"anonymous": LOGIN, **EVERYONE_SIGNED_IN},
+    "my_certificates": {"anonymous": LOGIN, **EVERYONE_SIGNED_IN},
+    "certificate_download": {
+        **{role: MISSING for role in ROLES},
+        "anonymous": LOGIN,
+        "prisoner": OK,
+    },
+    "manage_learners": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "officer": OK,
+        "administrator": OK,
+    },
+    "manage_learner_a": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "officer": OK,
+        "administrator": OK,
+    },
+    "manage_learner_b": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "officer": MISSING,
+        "administrator": OK,
+    },
+    "prisoner_course": {**{role: MISSING for role in ROLES}, "anonymous": LOGIN, "prisoner": OK},
+    "prisoner_lesson": {**{role: MISSING for role in ROLES}, "anonymous": LOGIN, "prisoner": OK},
+    "staff_course": {**EVERYONE_SIGNED_IN, "anonymous": LOGIN, "prisoner": MISSING},
+    "staff_lesson": {**EVERYONE_SIGNED_IN, "anonymous": LOGIN, "prisoner": MISSING},
+    "wagtail_admin": {
+        **{role: ADMIN_LOGIN for role in ROLES},
+        "trainer": OK,
+        "administrator": OK,
+    },
+    "django_admin": {**{role: ADMIN_LOGIN for role in ROLES}, "administrator": OK},
+    "verify_form": {role: OK for role in ROLES},
+    "verify": {role: OK for role in ROLES},
+    "healthz": {role: OK for role in ROLES},
+}
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_each_url_answers_each_role_as_designed(client, world, name):
+    url = world["urls"][name]
+    seen = {}
+    for role in ROLES:
+        user = world["users"][role]
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        response = client.get(url)
+        if response.status_code == 302:
+            location = response["Location"]
+            if location.startswith(reverse("login")):
+                seen[role] = LOGIN
+            elif re.match(r"^/(django-)?admin/login/", location):
+                seen[role] = ADMIN_LOGIN
+            else:
+                seen[role] = f"302 {location}"
+        else:
+            seen[role] = response.status_code
+    assert seen == EXPECTED[name]
+
+
+def test_the_page_editor_runs_no_inline_script(client, world):
+    """The admin works under script-src 'self': no inline script to block."""
+    client.force_login(world["users"]["trainer"])
+    course = factories.make_course(title="Bricklaying")
+    html = client.get(reverse("wagtailadmin_pages:edit", args=[course.pk])).content.decode()
+    inline = [
+        body
+        for attrs, body in re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", html, re.S)
+        if "json" not in attrs and body.strip()
+    ]
+    assert inline == []
+    assert "data-qadam-chooser" in html
