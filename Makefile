@@ -83,6 +83,7 @@ assets: $(VENDOR)/.built $(MO_FILES)
 migrate: install assets
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
 
 seed: migrate
 	$(PY) manage.py seed_demo
@@ -99,6 +100,10 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) manage.py makemigrations --check --dry-run
+	@for po in locale/*/LC_MESSAGES/django.po; do \
+	  left=$$(msgattrib --untranslated --no-obsolete "$$po"; msgattrib --only-fuzzy --no-obsolete "$$po"); \
+	  [ -z "$$left" ] || { echo "$$po has untranslated or fuzzy messages"; exit 1; }; \
+	done
 
 test-fast: install-dev assets
 	$(BIN)/pytest

@@ -14,7 +14,7 @@ from playwright.sync_api import sync_playwright
 
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
 OUT = Path(__file__).parent
-PASSWORD = "qadam-demo"
+PASSWORD = "qadam-demo"  # noqa: S105 - the documented demo password
 
 
 def sign_in(page, username: str) -> None:

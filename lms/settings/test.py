@@ -12,6 +12,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 TEST_DIR = VAR_DIR / "test"
 TEST_DIR.mkdir(parents=True, exist_ok=True)
+STATIC_ROOT = TEST_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = TEST_DIR / "media"
 PRIVATE_MEDIA_ROOT = TEST_DIR / "private"
 STORAGES = {
