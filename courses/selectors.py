@@ -264,6 +264,7 @@ def learners_visible_to(viewer: User) -> list[User]:
         User.objects.visible_to(viewer)
         .learners()
         .filter(is_active=True)
+        .exclude(pk=viewer.pk)
         .select_related("facility", "unit")
         .order_by("facility__name", "last_name", "first_name")
     )
