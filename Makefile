@@ -90,10 +90,7 @@ seed: migrate
 
 run: seed
 	@echo "Starting the site on http://127.0.0.1:8000 and a Celery worker (Ctrl-C stops both)."
-	@trap 'kill $$(jobs -p) 2>/dev/null; wait' INT TERM EXIT; \
-	  $(BIN)/celery -A lms worker --loglevel=INFO --queues=default,certificates --concurrency=2 & \
-	  $(PY) manage.py runserver 127.0.0.1:8000 & \
-	  wait -n
+	$(BIN)/honcho --procfile Procfile.dev start
 
 ## --- Checking ------------------------------------------------------------------------------
 lint: install-dev
