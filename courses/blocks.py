@@ -39,6 +39,22 @@ class ImageBlock(blocks.StructBlock):
         template = "courses/blocks/image.html"
 
 
+class ActivityBlock(blocks.StructBlock):
+    """Base for blocks a learner is scored on (quizzes, H5P activities).
+
+    The block's id is the activity's identity (``ActivityResult.activity_key``); the pass
+    mark decides success on the server; ``required`` makes passing it part of the course's
+    "every required activity is passed" rule.
+    """
+
+    pass_mark = blocks.IntegerBlock(
+        min_value=0, max_value=100, default=60, label=_("Pass mark (%)")
+    )
+    required = blocks.BooleanBlock(
+        required=False, default=True, label=_("Required to complete the course")
+    )
+
+
 class LessonBodyBlock(blocks.StreamBlock):
     heading = blocks.CharBlock(
         max_length=120, label=_("Heading"), template="courses/blocks/heading.html", icon="title"

@@ -104,6 +104,23 @@ def course_lesson_keys(course: CoursePage) -> set[uuid.UUID]:
     }
 
 
+def course_required_activities(course: CoursePage) -> set[tuple[uuid.UUID, str]]:
+    """(lesson key, activity key) of every activity block marked required, in every live
+    lesson of the course (all language versions share block ids)."""
+    from .blocks import ActivityBlock
+
+    courses = _translations({course.translation_key}) or [course]
+    lesson_pks = [
+        lesson.pk for lessons in _lessons_by_course_key(courses).values() for lesson in lessons
+    ]
+    required = set()
+    for lesson in LessonPage.objects.filter(pk__in=lesson_pks).only("translation_key", "body"):
+        for block in lesson.body:
+            if isinstance(block.block, ActivityBlock) and block.value.get("required"):
+                required.add((lesson.translation_key, block.id))
+    return required
+
+
 def _done_keys(user: User, keys: set[uuid.UUID]) -> set[uuid.UUID]:
     if not user.is_authenticated or not keys:
         return set()

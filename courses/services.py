@@ -8,6 +8,7 @@ messages.
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,9 +16,20 @@ from lms.core.audit import audit_record
 from lms.core.models import User
 
 from .audience import audience_allows
-from .models import CourseCompletion, CoursePage, Enrolment, LessonPage, LessonProgress
-from .selectors import course_lesson_keys
+from .models import (
+    ActivityResult,
+    CourseCompletion,
+    CoursePage,
+    Enrolment,
+    LessonPage,
+    LessonProgress,
+)
+from .selectors import course_lesson_keys, course_required_activities
 from .signals import course_completed
+
+# A single time report counts for at most this long, so a page left open (or a forged
+# request) cannot claim hours.
+MAX_SECONDS_PER_REPORT = 120
 
 
 class CourseError(Exception):
@@ -149,16 +161,7 @@ def lesson_complete(*, actor: User, lesson: LessonPage) -> LessonProgress:
     if not lesson.live or not audience_allows(actor, course.audience):
         raise NotAllowed(_("This lesson is not open to you."))
     with transaction.atomic():
-        enrolment = (
-            Enrolment.objects.select_for_update()
-            .filter(learner=actor, course_key=course.translation_key)
-            .first()
-        )
-        if enrolment is None or enrolment.status not in (
-            Enrolment.Status.ACTIVE,
-            Enrolment.Status.COMPLETED,
-        ):
-            raise NotEnrolled(_("Join the course to record your progress."))
+        enrolment = _locked_enrolment(actor, course)
         progress, _created = LessonProgress.objects.get_or_create(
             learner=actor,
             lesson_key=lesson.translation_key,
@@ -180,6 +183,123 @@ def lesson_complete(*, actor: User, lesson: LessonPage) -> LessonProgress:
     return progress
 
 
+def _locked_enrolment(learner: User, course: CoursePage) -> Enrolment:
+    """The learner's enrolment, row-locked for the rest of the transaction, or
+    ``NotEnrolled`` if it is not open for progress."""
+    enrolment = (
+        Enrolment.objects.select_for_update()
+        .filter(learner=learner, course_key=course.translation_key)
+        .first()
+    )
+    if enrolment is None or enrolment.status not in (
+        Enrolment.Status.ACTIVE,
+        Enrolment.Status.COMPLETED,
+    ):
+        raise NotEnrolled(_("Join the course to record your progress."))
+    return enrolment
+
+
+def lesson_time_record(*, actor: User, lesson: LessonPage, seconds: int) -> LessonProgress:
+    """Add ``seconds`` of active time to ``actor``'s progress in ``lesson`` (capped per
+    report), and complete the course if that meets a minimum-time rule. Not idempotent by
+    design: each report adds; callers report deltas of real activity."""
+    course = lesson.course
+    seconds = max(0, min(int(seconds), MAX_SECONDS_PER_REPORT))
+    if not lesson.live or not audience_allows(actor, course.audience):
+        raise NotAllowed(_("This lesson is not open to you."))
+    with transaction.atomic():
+        enrolment = _locked_enrolment(actor, course)
+        progress, _created = LessonProgress.objects.get_or_create(
+            learner=actor,
+            lesson_key=lesson.translation_key,
+            defaults={"enrolment": enrolment, "lesson": lesson},
+        )
+        if seconds:
+            progress.seconds_spent = F("seconds_spent") + seconds
+            progress.save(update_fields=["seconds_spent"])
+            progress.refresh_from_db(fields=["seconds_spent"])
+            if enrolment.status == Enrolment.Status.ACTIVE and course.complete_after_minutes:
+                course_completion_evaluate(actor=actor, enrolment=enrolment, course=course)
+    return progress
+
+
+def activity_result_record(
+    *,
+    actor: User,
+    lesson: LessonPage,
+    activity_key: str,
+    kind: str,
+    score: float,
+    max_score: float,
+    pass_mark: int,
+) -> ActivityResult:
+    """Record one scored attempt at an activity of ``lesson`` and keep the best.
+
+    ``pass_mark`` (percent) comes from the lesson's block, never from the browser; the
+    score is clamped to 0..max. Passing is stamped once and never undone, and may complete
+    the course. Repeating the same attempt only counts it again in ``attempts``.
+    """
+    course = lesson.course
+    if not lesson.live or not audience_allows(actor, course.audience):
+        raise NotAllowed(_("This lesson is not open to you."))
+    scaled = 0.0 if max_score <= 0 else max(0.0, min(1.0, float(score) / float(max_score)))
+    with transaction.atomic():
+        enrolment = _locked_enrolment(actor, course)
+        result, _created = ActivityResult.objects.get_or_create(
+            learner=actor,
+            lesson_key=lesson.translation_key,
+            activity_key=activity_key,
+            defaults={"enrolment": enrolment, "kind": kind},
+        )
+        before = {"best_score": result.best_score, "passed": result.passed}
+        result.attempts += 1
+        result.best_score = max(result.best_score, scaled)
+        result.updated_at = timezone.now()
+        newly_passed = result.passed_at is None and scaled * 100 >= pass_mark
+        if newly_passed:
+            result.passed_at = result.updated_at
+        result.save()
+        audit_record(
+            actor=actor,
+            action="activity.result",
+            obj=result,
+            before=before,
+            after={"score": scaled, "best_score": result.best_score, "passed": result.passed},
+            facility=actor.facility,
+        )
+        if newly_passed and enrolment.status == Enrolment.Status.ACTIVE:
+            course_completion_evaluate(actor=actor, enrolment=enrolment, course=course)
+    return result
+
+
+def course_rule_met(*, learner_id: int, course: CoursePage) -> bool:
+    """Whether the learner meets every criterion the course switched on."""
+    lesson_keys = course_lesson_keys(course)
+    progress = list(
+        LessonProgress.objects.filter(
+            learner_id=learner_id, lesson_key__in=lesson_keys
+        ).values_list("lesson_key", "completed_at", "seconds_spent")
+    )
+    if course.complete_when_all_lessons_done:
+        done = {key for key, completed_at, _seconds in progress if completed_at is not None}
+        if not lesson_keys or lesson_keys - done:
+            return False
+    if course.complete_when_activities_passed:
+        required = course_required_activities(course)
+        passed = set(
+            ActivityResult.objects.filter(
+                learner_id=learner_id, passed_at__isnull=False, lesson_key__in=lesson_keys
+            ).values_list("lesson_key", "activity_key")
+        )
+        if required - passed:
+            return False
+    if course.complete_after_minutes:
+        spent = sum(seconds for _key, _completed_at, seconds in progress)
+        if spent < course.complete_after_minutes * 60:
+            return False
+    return True
+
+
 def course_completion_evaluate(
     *, actor: User, enrolment: Enrolment, course: CoursePage
 ) -> CourseCompletion | None:
@@ -192,17 +312,7 @@ def course_completion_evaluate(
     existing = CourseCompletion.objects.filter(enrolment=enrolment).first()
     if existing is not None:
         return existing
-    required = course_lesson_keys(course)
-    if not required:
-        return None
-    done = set(
-        LessonProgress.objects.filter(
-            learner_id=enrolment.learner_id,
-            lesson_key__in=required,
-            completed_at__isnull=False,
-        ).values_list("lesson_key", flat=True)
-    )
-    if required - done:
+    if not course_rule_met(learner_id=enrolment.learner_id, course=course):
         return None
     before = enrolment.snapshot()
     completion = CourseCompletion.objects.create(

@@ -1,14 +1,15 @@
 from .learning import (
+    ActivityResult,
     CourseCompletion,
     Enrolment,
     EnrolmentTransitionError,
     LessonProgress,
 )
-from .pages import CatalogueIndexPage, CompletionRule, CoursePage, LessonPage, ProgrammeType
+from .pages import CatalogueIndexPage, CoursePage, LessonPage, ProgrammeType
 
 __all__ = [
+    "ActivityResult",
     "CatalogueIndexPage",
-    "CompletionRule",
     "CourseCompletion",
     "CoursePage",
     "Enrolment",

@@ -132,6 +132,7 @@ class LessonProgress(models.Model):
     )
     lesson_key = models.UUIDField()
     completed_at = models.DateTimeField(null=True, blank=True)
+    seconds_spent = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = LearningQuerySet.as_manager()
@@ -151,6 +152,55 @@ class LessonProgress(models.Model):
     @property
     def is_complete(self) -> bool:
         return self.completed_at is not None
+
+
+class ActivityResult(models.Model):
+    """A learner's best result in one activity of a lesson (a quiz or an H5P activity).
+
+    One summary row per learner, lesson and activity; the raw attempts are kept by the
+    activity's own app (quiz attempts, xAPI statements). ``activity_key`` is the id of the
+    StreamField block, which every language version of the lesson shares. ``passed`` is
+    decided on the server from the block's pass mark, never taken from the browser, and
+    once passed stays passed.
+    """
+
+    class Kind(models.TextChoices):
+        QUIZ = "quiz", _("Quiz")
+        H5P = "h5p", _("Interactive activity")
+
+    id = models.BigAutoField(primary_key=True)
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="activity_results"
+    )
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="activity_results"
+    )
+    lesson_key = models.UUIDField()
+    activity_key = models.CharField(max_length=64)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    best_score = models.FloatField(default=0.0, help_text="Best scaled score, 0..1.")
+    attempts = models.PositiveIntegerField(default=0)
+    passed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = LearningQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("activity result")
+        verbose_name_plural = _("activity results")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "lesson_key", "activity_key"],
+                name="activity_result_one_per_learner_activity",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} / {self.activity_key} ({self.best_score:.0%})"
+
+    @property
+    def passed(self) -> bool:
+        return self.passed_at is not None
 
 
 class CourseCompletion(models.Model):

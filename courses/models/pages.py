@@ -10,9 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
@@ -28,10 +32,6 @@ class ProgrammeType(models.TextChoices):
     LIFE_SKILLS = "life_skills", _("Life skills")
     FAITH_BASED = "faith_based", _("Faith-based programme")
     STAFF_TRAINING = "staff_training", _("Staff professional training")
-
-
-class CompletionRule(models.TextChoices):
-    ALL_LESSONS_DONE = "all_lessons_done", _("Every lesson marked done")
 
 
 class CatalogueIndexPage(Page):
@@ -79,17 +79,43 @@ class CoursePage(Page):
     estimated_hours = models.DecimalField(
         _("estimated hours"), max_digits=5, decimal_places=1, default=1
     )
-    completion_rule = models.CharField(
-        _("completion rule"),
-        max_length=32,
-        choices=CompletionRule.choices,
-        default=CompletionRule.ALL_LESSONS_DONE,
+    # The completion rule: every criterion that is switched on must be met.
+    complete_when_all_lessons_done = models.BooleanField(_("every lesson is done"), default=True)
+    complete_when_activities_passed = models.BooleanField(
+        _("every required activity is passed"),
+        default=False,
+        help_text=_("Quizzes and interactive activities marked 'required' in the lessons."),
+    )
+    complete_after_minutes = models.PositiveIntegerField(
+        _("minimum time spent (minutes)"),
+        default=0,
+        help_text=_("Time actively spent in the course's lessons. 0: no minimum."),
     )
     issues_certificate = models.BooleanField(_("issues a certificate"), default=True)
     self_enrolment = models.BooleanField(
         _("learners may enrol themselves"),
         default=True,
         help_text=_("Otherwise only an education officer can enrol a learner."),
+    )
+    requires_consent = models.BooleanField(
+        _("voluntary consent required"),
+        default=False,
+        help_text=_(
+            "Learners see a plain-language notice and give consent before the first lesson, "
+            "and may stop at any time. Always on for faith-based programmes."
+        ),
+    )
+    validity_months = models.PositiveSmallIntegerField(
+        _("valid for (months)"),
+        null=True,
+        blank=True,
+        help_text=_("Staff courses: months after completion when a refresher is due."),
+    )
+    skills = ClusterTaggableManager(
+        through="courses.CourseSkill",
+        blank=True,
+        verbose_name=_("skills taught"),
+        help_text=_("Used in learners' employability records."),
     )
     provider_name = models.CharField(
         _("training provider"),
@@ -111,14 +137,19 @@ class CoursePage(Page):
                 FieldPanel("audience"),
                 FieldPanel("estimated_hours"),
                 FieldPanel("provider_name"),
+                FieldPanel("skills"),
             ],
             heading=_("About the course"),
         ),
         MultiFieldPanel(
             [
-                FieldPanel("completion_rule"),
+                FieldPanel("complete_when_all_lessons_done"),
+                FieldPanel("complete_when_activities_passed"),
+                FieldPanel("complete_after_minutes"),
                 FieldPanel("issues_certificate"),
+                FieldPanel("validity_months"),
                 FieldPanel("self_enrolment"),
+                FieldPanel("requires_consent"),
             ],
             heading=_("Completion and enrolment"),
         ),
@@ -136,6 +167,23 @@ class CoursePage(Page):
 
     class Meta:
         verbose_name = _("course")
+
+    def clean(self) -> None:
+        super().clean()
+        if not (
+            self.complete_when_all_lessons_done
+            or self.complete_when_activities_passed
+            or self.complete_after_minutes
+        ):
+            raise ValidationError(
+                {"complete_when_all_lessons_done": _("Choose at least one completion rule.")}
+            )
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Freedom of religion: a faith-based programme is always voluntary.
+        if self.programme_type == ProgrammeType.FAITH_BASED:
+            self.requires_consent = True
+        super().save(*args, **kwargs)
 
     @property
     def rounded_hours(self) -> int:
@@ -155,6 +203,12 @@ class CoursePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["overview"] = course_overview(user=request.user, course=self)
         return context
+
+
+class CourseSkill(TaggedItemBase):
+    content_object = ParentalKey(
+        "courses.CoursePage", on_delete=models.CASCADE, related_name="skill_items"
+    )
 
 
 class LessonPage(Page):

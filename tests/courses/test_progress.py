@@ -114,3 +114,68 @@ def test_concurrent_requests_record_one_lesson_and_one_completion(facility_a):
     assert LessonProgress.objects.filter(learner=prisoner).count() == 2
     assert CourseCompletion.objects.filter(learner=prisoner).count() == 1
     assert Certificate.objects.filter(learner=prisoner).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_required_activity_decides_completion_on_the_servers_pass_mark(prisoner, monkeypatch):
+    from courses import services
+    from courses.services import activity_result_record
+
+    course = factories.make_course(lessons=1)
+    course.complete_when_all_lessons_done = False
+    course.complete_when_activities_passed = True
+    course.save()
+    lesson = lessons_of(course)[0]
+    # Which blocks are required is the quiz/H5P blocks' business (tested with them).
+    monkeypatch.setattr(
+        services, "course_required_activities", lambda course: {(lesson.translation_key, "act-1")}
+    )
+    enrolment_create(actor=prisoner, learner=prisoner, course=course)
+
+    def attempt(score):
+        return activity_result_record(
+            actor=prisoner,
+            lesson=lesson,
+            activity_key="act-1",
+            kind="quiz",
+            score=score,
+            max_score=10,
+            pass_mark=70,
+        )
+
+    result = attempt(6)
+    assert not result.passed and not CourseCompletion.objects.exists()
+    result = attempt(15)  # a forged score is clamped to the maximum
+    assert result.passed and result.best_score == 1.0 and result.attempts == 2
+    assert CourseCompletion.objects.filter(learner=prisoner).count() == 1
+    result = attempt(1)  # a worse attempt later keeps the best result and the pass
+    assert result.passed and result.best_score == 1.0
+
+
+@pytest.mark.django_db
+def test_minimum_time_counts_capped_reports(prisoner):
+    from courses.services import MAX_SECONDS_PER_REPORT, lesson_time_record
+
+    course = factories.make_course(lessons=2)
+    course.complete_after_minutes = 5
+    course.save()
+    enrolment_create(actor=prisoner, learner=prisoner, course=course)
+    first, second = lessons_of(course)
+    lesson_complete(actor=prisoner, lesson=first)
+    lesson_complete(actor=prisoner, lesson=second)
+    assert not CourseCompletion.objects.exists()  # lessons done, but not long enough
+    progress = lesson_time_record(actor=prisoner, lesson=first, seconds=10_000)
+    assert progress.seconds_spent == MAX_SECONDS_PER_REPORT
+    lesson_time_record(actor=prisoner, lesson=second, seconds=120)
+    assert not CourseCompletion.objects.exists()
+    lesson_time_record(actor=prisoner, lesson=second, seconds=60)
+    assert CourseCompletion.objects.filter(learner=prisoner).count() == 1
+
+
+@pytest.mark.django_db
+def test_faith_based_courses_always_require_consent():
+    course = factories.make_course(programme_type="faith_based", lessons=1)
+    course.requires_consent = False
+    course.save()
+    course.refresh_from_db()
+    assert course.requires_consent
