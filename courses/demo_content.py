@@ -18,6 +18,46 @@ CATALOGUE: dict[str, object] = {
     },
 }
 
+AREAS: list[dict[str, object]] = [
+    {
+        "programme_type": "vocational",
+        "slug": "vocational-training",
+        "title": {
+            "en": "Vocational training",
+            "kk": "Кәсіптік оқыту",
+            "ru": "Профессиональное обучение",
+        },
+    },
+    {
+        "programme_type": "general_education",
+        "slug": "general-education",
+        "title": {"en": "General education", "kk": "Жалпы білім", "ru": "Общее образование"},
+    },
+    {
+        "programme_type": "life_skills",
+        "slug": "life-skills",
+        "title": {"en": "Life skills", "kk": "Өмірлік дағдылар", "ru": "Жизненные навыки"},
+    },
+    {
+        "programme_type": "faith_based",
+        "slug": "faith-based-programmes",
+        "title": {
+            "en": "Faith-based programmes",
+            "kk": "Діни бағдарламалар",
+            "ru": "Религиозные программы",
+        },
+    },
+    {
+        "programme_type": "staff_training",
+        "slug": "staff-training",
+        "title": {
+            "en": "Staff professional training",
+            "kk": "Қызметкерлерді кәсіби даярлау",
+            "ru": "Профессиональная подготовка сотрудников",
+        },
+    },
+]
+
 COURSES: list[dict[str, object]] = [
     {
         "slug": "computer-basics",

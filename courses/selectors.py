@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
-from wagtail.models import Locale, Page
+from wagtail.models import Locale
 
 from lms.core.models import User
 
@@ -68,13 +68,18 @@ def _lessons_by_course_key(courses: list[CoursePage]) -> dict[uuid.UUID, list[Le
     if not courses:
         return {}
     by_path = {course.path: course.translation_key for course in courses}
-    step = Page.steplen
+    prefix_lengths = sorted({len(path) for path in by_path})
     condition = Q()
     for path in by_path:
-        condition |= Q(path__startswith=path, depth=len(path) // step + 1)
+        condition |= Q(path__startswith=path) & ~Q(path=path)
     result: dict[uuid.UUID, list[LessonPage]] = defaultdict(list)
-    for lesson in LessonPage.objects.live().filter(condition).defer_streamfields().order_by("path"):
-        result[by_path[lesson.path[:-step]]].append(lesson)
+    lessons = LessonPage.objects.live().filter(condition).defer_streamfields().order_by("path")
+    for lesson in lessons:
+        for length in prefix_lengths:
+            key = by_path.get(lesson.path[:length])
+            if key is not None:
+                result[key].append(lesson)
+                break
     return result
 
 

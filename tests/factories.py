@@ -5,7 +5,7 @@ from __future__ import annotations
 import factory
 from wagtail.models import Locale, Page
 
-from courses.models import CatalogueIndexPage, CoursePage, LessonPage
+from courses.models import CatalogueIndexPage, CoursePage, LessonPage, ProgrammeAreaPage
 from lms.core.models import Facility, Unit, User
 
 PASSWORD = "correct horse battery staple"
@@ -77,6 +77,20 @@ def catalogue() -> CatalogueIndexPage:
     return page
 
 
+def programme_area(programme_type: str = "vocational") -> ProgrammeAreaPage:
+    """The catalogue's area for ``programme_type``, created on first use."""
+    parent = catalogue()
+    area = ProgrammeAreaPage.objects.child_of(parent).filter(programme_type=programme_type).first()
+    if area is None:
+        area = ProgrammeAreaPage(
+            title=programme_type.replace("_", " ").title(),
+            slug=programme_type.replace("_", "-"),
+            programme_type=programme_type,
+        )
+        parent.add_child(instance=area)
+    return area
+
+
 def make_course(
     *,
     title: str = "Welding safety",
@@ -87,7 +101,7 @@ def make_course(
     programme_type: str = "vocational",
     slug: str | None = None,
 ) -> CoursePage:
-    parent = catalogue()
+    parent = programme_area(programme_type)
     course = CoursePage(
         title=title,
         slug=slug or factory.Faker._get_faker().unique.slug(),

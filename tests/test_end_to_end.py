@@ -91,11 +91,11 @@ def test_a_trainer_publishes_a_course_and_a_learner_earns_a_verified_certificate
     facility = factories.FacilityFactory(code="e2e", name="Colony No. 5")
     trainer = factories.UserFactory(role=User.Role.TRAINER, facility=None)
     learner = factories.PrisonerFactory(facility=facility, first_name="Ержан", last_name="Тоқтаров")
-    catalogue = factories.catalogue()
+    area = factories.programme_area("vocational")
 
     # 1. The trainer creates the course and its lessons in the Wagtail admin and publishes.
     client.force_login(trainer)
-    add_course = reverse("wagtailadmin_pages:add", args=["courses", "coursepage", catalogue.pk])
+    add_course = reverse("wagtailadmin_pages:add", args=["courses", "coursepage", area.pk])
     response = client.post(
         add_course,
         {

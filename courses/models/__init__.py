@@ -5,7 +5,14 @@ from .learning import (
     EnrolmentTransitionError,
     LessonProgress,
 )
-from .pages import CatalogueIndexPage, CoursePage, LessonPage, ProgrammeType
+from .pages import (
+    CatalogueIndexPage,
+    CoursePage,
+    LessonPage,
+    ModulePage,
+    ProgrammeAreaPage,
+    ProgrammeType,
+)
 
 __all__ = [
     "ActivityResult",
@@ -16,5 +23,7 @@ __all__ = [
     "EnrolmentTransitionError",
     "LessonPage",
     "LessonProgress",
+    "ModulePage",
+    "ProgrammeAreaPage",
     "ProgrammeType",
 ]

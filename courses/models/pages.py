@@ -40,7 +40,7 @@ class CatalogueIndexPage(Page):
     intro = RichTextField(blank=True, features=["bold", "italic", "link"], verbose_name=_("intro"))
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
-    subpage_types = ["courses.CoursePage", "guidelines.GuidelineIndexPage"]
+    subpage_types = ["courses.ProgrammeAreaPage", "guidelines.GuidelineIndexPage"]
     parent_page_types = ["wagtailcore.Page"]
     max_count_per_parent = 1
     template = "courses/catalogue_index_page.html"
@@ -52,7 +52,16 @@ class CatalogueIndexPage(Page):
         from ..selectors import catalogue_for
 
         context = super().get_context(request, *args, **kwargs)
-        context["entries"] = catalogue_for(user=request.user, catalogue=self)
+        entries = catalogue_for(user=request.user, catalogue=self)
+        by_type: dict[str, list] = {}
+        for entry in entries:
+            by_type.setdefault(entry.course.programme_type, []).append(entry)
+        context["entries"] = entries
+        context["areas"] = [
+            (area, by_type[area.programme_type])
+            for area in ProgrammeAreaPage.objects.child_of(self).live().order_by("path")
+            if area.programme_type in by_type
+        ]
         if getattr(request.user, "is_staff_member", False):
             context["guideline_index"] = (
                 Page.objects.child_of(self)
@@ -63,8 +72,52 @@ class CatalogueIndexPage(Page):
         return context
 
 
+class ProgrammeAreaPage(Page):
+    """One programme area (vocational training, faith-based programmes, ...). Its courses
+    take their programme type from it, and review workflows attach to it."""
+
+    programme_type = models.CharField(
+        _("programme type"), max_length=32, choices=ProgrammeType.choices
+    )
+    intro = RichTextField(blank=True, features=["bold", "italic", "link"], verbose_name=_("intro"))
+
+    content_panels = [*Page.content_panels, FieldPanel("programme_type"), FieldPanel("intro")]
+    parent_page_types = ["courses.CatalogueIndexPage"]
+    subpage_types = ["courses.CoursePage"]
+    template = "courses/programme_area_page.html"
+
+    class Meta:
+        verbose_name = _("programme area")
+
+    def clean(self) -> None:
+        super().clean()
+        parent = self.get_parent() if self.path else None
+        if parent is not None:
+            twins = (
+                ProgrammeAreaPage.objects.child_of(parent)
+                .filter(programme_type=self.programme_type)
+                .exclude(pk=self.pk)
+            )
+            if twins.exists():
+                raise ValidationError(
+                    {"programme_type": _("This catalogue already has an area of this type.")}
+                )
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from ..selectors import catalogue_for
+
+        context = super().get_context(request, *args, **kwargs)
+        context["entries"] = [
+            entry
+            for entry in catalogue_for(user=request.user, catalogue=self.get_parent())
+            if entry.course.programme_type == self.programme_type
+        ]
+        return context
+
+
 class CoursePage(Page):
-    """A course: its settings and, as child pages, its lessons in order."""
+    """A course: its settings and, as descendants, its lessons in order (directly or
+    grouped in modules). Its programme type is its programme area's."""
 
     summary = models.TextField(_("summary"), max_length=600, blank=True)
     description = RichTextField(
@@ -133,7 +186,6 @@ class CoursePage(Page):
         FieldPanel("description"),
         MultiFieldPanel(
             [
-                FieldPanel("programme_type"),
                 FieldPanel("audience"),
                 FieldPanel("estimated_hours"),
                 FieldPanel("provider_name"),
@@ -161,8 +213,8 @@ class CoursePage(Page):
         index.FilterField("audience"),
         index.FilterField("programme_type"),
     ]
-    parent_page_types = ["courses.CatalogueIndexPage"]
-    subpage_types = ["courses.LessonPage"]
+    parent_page_types = ["courses.ProgrammeAreaPage"]
+    subpage_types = ["courses.ModulePage", "courses.LessonPage"]
     template = "courses/course_page.html"
 
     class Meta:
@@ -180,6 +232,9 @@ class CoursePage(Page):
             )
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        area = self.programme_area()
+        if area is not None:
+            self.programme_type = area.programme_type
         # Freedom of religion: a faith-based programme is always voluntary.
         if self.programme_type == ProgrammeType.FAITH_BASED:
             self.requires_consent = True
@@ -193,9 +248,15 @@ class CoursePage(Page):
     def provider(self) -> str:
         return self.provider_name or settings.CERTIFICATE_PROVIDER_NAME
 
+    def programme_area(self) -> ProgrammeAreaPage | None:
+        if not self.path or self.depth is None:
+            return None
+        return ProgrammeAreaPage.objects.ancestor_of(self).first()
+
     def lessons(self) -> models.QuerySet[LessonPage]:
-        """The live lessons of this course, in the order trainers arranged them."""
-        return LessonPage.objects.child_of(self).live().order_by("path")
+        """The live lessons of this course (modules included), in the order trainers
+        arranged them."""
+        return LessonPage.objects.descendant_of(self).live().order_by("path")
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         from ..selectors import course_overview
@@ -211,6 +272,29 @@ class CourseSkill(TaggedItemBase):
     )
 
 
+class ModulePage(Page):
+    """An optional group of lessons within a course."""
+
+    intro = models.TextField(_("intro"), max_length=600, blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = ["courses.LessonPage"]
+
+    class Meta:
+        verbose_name = _("module")
+
+    @property
+    def audience(self) -> str:
+        return CoursePage.objects.ancestor_of(self).get().audience
+
+    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any):
+        from django.shortcuts import redirect
+
+        # A module has no page of its own: show the course, where modules are headings.
+        return redirect(CoursePage.objects.ancestor_of(self).get().url)
+
+
 class LessonPage(Page):
     """A lesson: a stream of content blocks, marked done by the learner."""
 
@@ -219,7 +303,7 @@ class LessonPage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("estimated_minutes"), FieldPanel("body")]
     search_fields = [*Page.search_fields, index.SearchField("body")]
-    parent_page_types = ["courses.CoursePage"]
+    parent_page_types = ["courses.CoursePage", "courses.ModulePage"]
     subpage_types: list[str] = []
     template = "courses/lesson_page.html"
 

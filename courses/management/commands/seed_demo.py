@@ -13,8 +13,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
-from courses.demo_content import CATALOGUE, COURSES, GUIDELINE, GUIDELINE_INDEX
-from courses.models import CatalogueIndexPage, CoursePage, LessonPage
+from courses.demo_content import AREAS, CATALOGUE, COURSES, GUIDELINE, GUIDELINE_INDEX
+from courses.models import CatalogueIndexPage, CoursePage, LessonPage, ProgrammeAreaPage
 from guidelines.models import GuidelineIndexPage, GuidelinePage
 from lms.core.models import Facility, Unit, User
 
@@ -73,8 +73,11 @@ class Command(BaseCommand):
             facilities = self.seed_facilities()
             self.seed_people(facilities)
             catalogue = self.seed_catalogue(locales)
+            areas = {
+                area["programme_type"]: self.seed_area(catalogue, area, locales) for area in AREAS
+            }
             for course in COURSES:
-                self.seed_course(catalogue, course, locales)
+                self.seed_course(areas[course["programme_type"]], course, locales)
             self.seed_guidelines(catalogue, locales)
         self.print_logins()
 
@@ -164,10 +167,28 @@ class Command(BaseCommand):
             )
         return catalogue
 
-    def seed_course(
+    def seed_area(
         self, catalogue: CatalogueIndexPage, data: dict[str, Any], locales: dict[str, Locale]
+    ) -> ProgrammeAreaPage:
+        area = (
+            ProgrammeAreaPage.objects.child_of(catalogue)
+            .filter(programme_type=data["programme_type"])
+            .first()
+        )
+        if area is None:
+            area = ProgrammeAreaPage(
+                title=data["title"]["en"], slug=data["slug"], programme_type=data["programme_type"]
+            )
+            catalogue.add_child(instance=area)
+            self.publish(area)
+        for code in ("kk", "ru"):
+            self.translate(area, locales[code], {"title": data["title"][code]})
+        return area
+
+    def seed_course(
+        self, area: ProgrammeAreaPage, data: dict[str, Any], locales: dict[str, Locale]
     ) -> None:
-        course = CoursePage.objects.child_of(catalogue).filter(slug=data["slug"]).first()
+        course = CoursePage.objects.child_of(area).filter(slug=data["slug"]).first()
         if course is None:
             course = CoursePage(
                 title=data["title"]["en"],
@@ -178,7 +199,7 @@ class Command(BaseCommand):
                 estimated_hours=data["estimated_hours"],
                 provider_name=data["provider_name"],
             )
-            catalogue.add_child(instance=course)
+            area.add_child(instance=course)
             self.publish(course)
         for code in ("kk", "ru"):
             self.translate(
