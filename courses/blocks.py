@@ -1,12 +1,38 @@
 """StreamField blocks for lesson bodies.
 
-Each block renders through its own template in ``themes/templates/courses/blocks/``. The
-authoring issue adds media, documents, quizzes and H5P; they join ``LessonBodyBlock``.
+Each block renders through its own template in ``themes/templates/courses/blocks/``, in
+both themes (staff web and kiosk). Scored blocks (quizzes, H5P) subclass ``ActivityBlock``.
 """
 
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorList
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.blocks.struct_block import StructBlockValidationError
+from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
+
+VIDEO_EXTENSIONS = {"mp4", "webm"}
+AUDIO_EXTENSIONS = {"mp3", "ogg", "oga", "m4a", "wav"}
+CAPTION_EXTENSIONS = {"vtt"}
+
+
+def _extension(document: Any) -> str:
+    return document.file_extension.lower() if document is not None else ""
+
+
+def _require_extension(
+    value: Any, field: str, allowed: set[str], message: str
+) -> dict[str, ErrorList]:
+    document = value.get(field)
+    if document is not None and _extension(document) not in allowed:
+        return {field: ErrorList([ValidationError(message)])}
+    return {}
 
 
 class CalloutBlock(blocks.StructBlock):
@@ -55,6 +81,141 @@ class ActivityBlock(blocks.StructBlock):
     )
 
 
+class VideoBlock(blocks.StructBlock):
+    """Self-hosted video with a WebVTT captions track and a poster image."""
+
+    title = blocks.CharBlock(max_length=200, label=_("Title"))
+    video = DocumentChooserBlock(label=_("Video file (MP4 or WebM)"))
+    captions = DocumentChooserBlock(label=_("Captions (WebVTT file)"))
+    captions_language = blocks.ChoiceBlock(
+        choices=settings.LANGUAGES, default="kk", label=_("Language of the captions")
+    )
+    poster = ImageChooserBlock(required=False, label=_("Poster image"))
+
+    class Meta:
+        icon = "media"
+        label = _("Video")
+        template = "courses/blocks/video.html"
+
+    def clean(self, value: Any) -> Any:
+        value = super().clean(value)
+        errors = {
+            **_require_extension(
+                value, "video", VIDEO_EXTENSIONS, _("Choose an MP4 or WebM file.")
+            ),
+            **_require_extension(
+                value, "captions", CAPTION_EXTENSIONS, _("Choose a WebVTT (.vtt) file.")
+            ),
+        }
+        if errors:
+            raise StructBlockValidationError(block_errors=errors)
+        return value
+
+
+class AudioBlock(blocks.StructBlock):
+    """Audio (for example the lesson read aloud) with its transcript."""
+
+    title = blocks.CharBlock(max_length=200, label=_("Title"))
+    audio = DocumentChooserBlock(label=_("Audio file (MP3, OGG, M4A or WAV)"))
+    transcript = blocks.RichTextBlock(
+        features=["bold", "italic", "ol", "ul"], label=_("Transcript")
+    )
+
+    class Meta:
+        icon = "media"
+        label = _("Audio")
+        template = "courses/blocks/audio.html"
+
+    def clean(self, value: Any) -> Any:
+        value = super().clean(value)
+        errors = _require_extension(
+            value, "audio", AUDIO_EXTENSIONS, _("Choose an MP3, OGG, M4A or WAV file.")
+        )
+        if errors:
+            raise StructBlockValidationError(block_errors=errors)
+        return value
+
+
+class DocumentBlock(blocks.StructBlock):
+    """A document: PDFs are shown in the page (the browser's own viewer, no internet);
+    other types are offered for download."""
+
+    document = DocumentChooserBlock(label=_("Document"))
+    description = blocks.CharBlock(required=False, max_length=300, label=_("Description"))
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Document")
+        template = "courses/blocks/document.html"
+
+
+class GlossaryTermBlock(blocks.StructBlock):
+    term = blocks.CharBlock(max_length=120, label=_("Term"))
+    definition = blocks.TextBlock(max_length=1000, label=_("Definition"))
+
+    class Meta:
+        icon = "help"
+        label = _("Glossary term")
+        template = "courses/blocks/glossary_term.html"
+
+
+class AnswerBlock(blocks.StructBlock):
+    text = blocks.CharBlock(max_length=300, label=_("Answer"))
+    correct = blocks.BooleanBlock(required=False, label=_("Correct"))
+    feedback = blocks.CharBlock(required=False, max_length=300, label=_("Feedback when chosen"))
+
+
+class QuestionBlock(blocks.StructBlock):
+    kind = blocks.ChoiceBlock(
+        choices=[
+            ("single", _("Single choice")),
+            ("multiple", _("Multiple choice")),
+            ("true_false", _("True or false")),
+        ],
+        default="single",
+        label=_("Kind"),
+    )
+    prompt = blocks.CharBlock(max_length=500, label=_("Question"))
+    answers = blocks.ListBlock(
+        AnswerBlock(), min_num=0, label=_("Answers (single and multiple choice)")
+    )
+    statement_is_true = blocks.BooleanBlock(
+        required=False, label=_("The statement is true (true-or-false questions)")
+    )
+    explanation = blocks.CharBlock(
+        required=False, max_length=500, label=_("Explanation shown after answering")
+    )
+
+    def clean(self, value: Any) -> Any:
+        value = super().clean(value)
+        if value["kind"] in ("single", "multiple"):
+            correct = sum(1 for answer in value["answers"] if answer["correct"])
+            if len(value["answers"]) < 2:
+                message = _("Give at least two answers.")
+            elif value["kind"] == "single" and correct != 1:
+                message = _("A single-choice question has exactly one correct answer.")
+            elif correct < 1:
+                message = _("Mark at least one answer correct.")
+            else:
+                return value
+            raise StructBlockValidationError(
+                block_errors={"answers": ErrorList([ValidationError(message)])}
+            )
+        return value
+
+
+class QuizBlock(ActivityBlock):
+    """A quiz marked on the server: the browser sends the chosen answers, never a score."""
+
+    title = blocks.CharBlock(max_length=200, label=_("Title"))
+    questions = blocks.ListBlock(QuestionBlock(), min_num=1, label=_("Questions"))
+
+    class Meta:
+        icon = "tasks"
+        label = _("Quiz")
+        template = "courses/blocks/quiz.html"
+
+
 class LessonBodyBlock(blocks.StreamBlock):
     heading = blocks.CharBlock(
         max_length=120, label=_("Heading"), template="courses/blocks/heading.html", icon="title"
@@ -66,3 +227,8 @@ class LessonBodyBlock(blocks.StreamBlock):
     )
     callout = CalloutBlock()
     image = ImageBlock()
+    video = VideoBlock()
+    audio = AudioBlock()
+    document = DocumentBlock()
+    glossary_term = GlossaryTermBlock()
+    quiz = QuizBlock()

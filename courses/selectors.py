@@ -18,7 +18,15 @@ from wagtail.models import Locale
 from lms.core.models import User
 
 from .audience import audiences_for
-from .models import CourseCompletion, CoursePage, Enrolment, LessonPage, LessonProgress
+from .models import (
+    ActivityResult,
+    CourseCompletion,
+    CoursePage,
+    Enrolment,
+    LessonPage,
+    LessonProgress,
+    QuizAttempt,
+)
 
 if TYPE_CHECKING:
     from .models import CatalogueIndexPage
@@ -175,13 +183,30 @@ class LessonOverview:
     previous: LessonPage | None
     next: LessonPage | None
     position: int
+    activity_results: dict[str, ActivityResult] = field(default_factory=dict)
+    quiz_attempts: dict[str, QuizAttempt] = field(default_factory=dict)
 
 
 def lesson_overview(*, user: User, lesson: LessonPage) -> LessonOverview:
     course = course_overview(user=user, course=lesson.course)
     keys = [entry.lesson.translation_key for entry in course.lessons]
     index = keys.index(lesson.translation_key) if lesson.translation_key in keys else 0
+    results: dict[str, ActivityResult] = {}
+    attempts: dict[str, QuizAttempt] = {}
+    if user.is_authenticated:
+        results = {
+            result.activity_key: result
+            for result in ActivityResult.objects.filter(
+                learner=user, lesson_key=lesson.translation_key
+            )
+        }
+        for attempt in QuizAttempt.objects.filter(
+            learner=user, lesson_key=lesson.translation_key
+        ).order_by("created_at", "id"):
+            attempts[attempt.activity_key] = attempt  # the latest wins
     return LessonOverview(
+        activity_results=results,
+        quiz_attempts=attempts,
         course=course,
         lesson=lesson,
         done=any(

@@ -7,6 +7,8 @@ messages.
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -23,6 +25,7 @@ from .models import (
     Enrolment,
     LessonPage,
     LessonProgress,
+    QuizAttempt,
 )
 from .selectors import course_lesson_keys, course_required_activities
 from .signals import course_completed
@@ -333,3 +336,57 @@ def course_completion_evaluate(
     )
     course_completed.send(sender=CourseCompletion, completion=completion, course=course)
     return completion
+
+
+def quiz_attempt_submit(
+    *,
+    actor: User,
+    lesson: LessonPage,
+    activity_key: str,
+    answers: dict[int, tuple[int, ...]],
+    submission_key: uuid.UUID,
+) -> QuizAttempt:
+    """Mark ``actor``'s answers to the quiz block ``activity_key`` of ``lesson`` on the
+    server, keep the attempt, and record the result (which may complete the course).
+
+    Idempotent per ``submission_key``: a double submit returns the first attempt.
+    """
+    from .blocks import QuizBlock
+    from .quiz import mark_quiz
+
+    block = next(
+        (b for b in lesson.body if b.id == activity_key and isinstance(b.block, QuizBlock)),
+        None,
+    )
+    if block is None:
+        raise NotAllowed(_("This quiz is not in the lesson."))
+    existing = QuizAttempt.objects.filter(learner=actor, submission_key=submission_key).first()
+    if existing is not None:
+        return existing
+    marking = mark_quiz(block.value["questions"], answers)
+    pass_mark = block.value["pass_mark"]
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                attempt = QuizAttempt.objects.create(
+                    learner=actor,
+                    lesson_key=lesson.translation_key,
+                    activity_key=activity_key,
+                    submission_key=submission_key,
+                    answers=marking.to_json(),
+                    score=marking.score,
+                    max_score=marking.max_score,
+                    passed=marking.percent >= pass_mark,
+                )
+        except IntegrityError:
+            return QuizAttempt.objects.get(learner=actor, submission_key=submission_key)
+        activity_result_record(
+            actor=actor,
+            lesson=lesson,
+            activity_key=activity_key,
+            kind=ActivityResult.Kind.QUIZ,
+            score=marking.score,
+            max_score=marking.max_score,
+            pass_mark=pass_mark,
+        )
+    return attempt

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -123,3 +125,34 @@ def manage_learner(request: HttpRequest, public_id: str) -> HttpResponse:
             "form": form,
         },
     )
+
+
+@login_required
+@require_POST
+def quiz_submit(request: HttpRequest, page_id: int, block_id: str) -> HttpResponse:
+    """Mark a quiz on the server and show the lesson again with the feedback."""
+    from .blocks import QuizBlock
+    from .quiz import parse_answers
+
+    lesson = _visible_page(LessonPage, request, page_id)
+    block = next(
+        (b for b in lesson.body if b.id == block_id and isinstance(b.block, QuizBlock)), None
+    )
+    if block is None:
+        raise Http404
+    try:
+        submission_key = uuid.UUID(request.POST.get("submission_key", ""))
+    except ValueError:
+        messages.error(request, _("The form was out of date. Please answer again."))
+        return redirect(f"{lesson.url}#quiz-{block_id}")
+    try:
+        services.quiz_attempt_submit(
+            actor=request.user,
+            lesson=lesson,
+            activity_key=block_id,
+            answers=parse_answers(request.POST, len(block.value["questions"])),
+            submission_key=submission_key,
+        )
+    except services.CourseError as error:
+        messages.error(request, str(error))
+    return redirect(f"{lesson.url}#quiz-{block_id}")

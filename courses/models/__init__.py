@@ -4,6 +4,7 @@ from .learning import (
     Enrolment,
     EnrolmentTransitionError,
     LessonProgress,
+    QuizAttempt,
 )
 from .pages import (
     CatalogueIndexPage,
@@ -25,5 +26,6 @@ __all__ = [
     "LessonProgress",
     "ModulePage",
     "ProgrammeAreaPage",
+    "QuizAttempt",
     "ProgrammeType",
 ]

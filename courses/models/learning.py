@@ -203,6 +203,40 @@ class ActivityResult(models.Model):
         return self.passed_at is not None
 
 
+class QuizAttempt(models.Model):
+    """One submitted attempt at a native quiz (raw log; the best result is in
+    ``ActivityResult``). Holds the learner's chosen answers and the server's marking.
+    ``submission_key`` comes from the form, so a double submit records one attempt."""
+
+    id = models.BigAutoField(primary_key=True)
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="quiz_attempts"
+    )
+    lesson_key = models.UUIDField()
+    activity_key = models.CharField(max_length=64)
+    submission_key = models.UUIDField()
+    answers = models.JSONField()
+    score = models.PositiveIntegerField()
+    max_score = models.PositiveIntegerField()
+    passed = models.BooleanField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = LearningQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("quiz attempt")
+        verbose_name_plural = _("quiz attempts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "submission_key"], name="quiz_attempt_once_per_submission"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} / {self.activity_key}: {self.score}/{self.max_score}"
+
+
 class CourseCompletion(models.Model):
     """The moment a learner met a course's completion rule. One per enrolment; never
     removed. Certificates hang off this row."""

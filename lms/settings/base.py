@@ -188,8 +188,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 WAGTAIL_SITE_NAME = QADAM_SITE_NAME
 WAGTAILADMIN_BASE_URL = QADAM_BASE_URL
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
-WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "ods", "pptx", "odp", "txt", "vtt"]
-WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
+# Documents: office files and PDFs; the lesson media (video, audio, WebVTT captions) are
+# documents too, so that they are served through the audience-checked document view.
+WAGTAILDOCS_EXTENSIONS = [
+    *["pdf", "docx", "odt", "xlsx", "ods", "pptx", "odp", "txt"],
+    *["mp4", "webm", "mp3", "ogg", "oga", "m4a", "wav", "vtt"],
+]
+WAGTAILDOCS_MAX_UPLOAD_SIZE = int(os.environ.get("WAGTAILDOCS_MAX_UPLOAD_MB", "500")) * 1024 * 1024
+WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf", "text/plain", "text/vtt"]
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

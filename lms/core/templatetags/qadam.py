@@ -34,3 +34,26 @@ def language_options(context: template.Context) -> list[dict[str, object]]:
             }
         )
     return options
+
+
+@register.filter
+def get_item(mapping: dict | None, key: object) -> object:
+    """``mapping|get_item:key`` for dicts keyed by values a template cannot spell."""
+    return (mapping or {}).get(key)
+
+
+@register.simple_tag
+def new_uuid() -> str:
+    """A fresh id for a form, so the server can tell a double submit from a new one."""
+    import uuid
+
+    return str(uuid.uuid4())
+
+
+@register.filter
+def get_item_at(sequence: object, index: int) -> object:
+    """``sequence|get_item_at:i``: the i-th item, or None when out of range."""
+    try:
+        return sequence[index]  # type: ignore[index]
+    except (IndexError, KeyError, TypeError):
+        return None
