@@ -29,3 +29,15 @@ def require_audience(
     if audience is not None and not audience_allows(request.user, audience):
         raise Http404
     return None
+
+
+@hooks.register("before_serve_document")
+def document_audience(document: Any, request: HttpRequest) -> HttpResponse | None:
+    """Documents go only to people who may see a page that uses them."""
+    from .media_access import user_may_receive
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not user_may_receive(request.user, document):
+        raise Http404
+    return None

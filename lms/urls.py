@@ -2,12 +2,13 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from courses.media_views import AudienceImageServeView, media_file
 from courses.urls import learning_patterns, manage_patterns
 from lms.core.health import healthz
 
@@ -28,10 +29,18 @@ urlpatterns = [
     path("", include("certificates.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Media is never served as plain files: images through the audience-checked image view,
+# documents through Wagtail's document view (audience hook), the rest to authors only.
+urlpatterns += [
+    re_path(
+        r"^images/([^/]*)/(\d*)/([^/]*)/[^/]*$",
+        AudienceImageServeView.as_view(),
+        name="wagtailimages_serve",
+    ),
+    re_path(
+        rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", media_file, name="media_file"
+    ),
+]
 
 # Learning content, one tree per language: /kk/..., /ru/..., /en/...
 urlpatterns += i18n_patterns(path("", include(wagtail_urls)))

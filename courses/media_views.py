@@ -1,0 +1,52 @@
+"""Serving images and raw media files behind the audience check (``media_access``)."""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.utils._os import safe_join
+from django.views.decorators.cache import cache_control
+from wagtail.images import get_image_model
+from wagtail.images.views.serve import ServeView
+
+from .media_access import is_author, user_may_receive
+
+
+class AudienceImageServeView(ServeView):
+    """Wagtail's signed image view, plus: only to people who may see a page using the
+    image. Lesson templates link images through this view (``{% image_url %}``)."""
+
+    action = "serve"
+
+    def get(self, request, signature, image_id, filter_spec, filename=None):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        image = get_image_model().objects.filter(pk=image_id).first()
+        if image is None or not user_may_receive(request.user, image):
+            raise Http404
+        response = super().get(request, signature, image_id, filter_spec, filename)
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
+
+
+@cache_control(private=True, max_age=3600)
+def media_file(request: HttpRequest, path: str) -> HttpResponse:
+    """Raw files under MEDIA_ROOT (originals, renditions for the admin) are for authors
+    only; learners get images through ``AudienceImageServeView`` and documents through
+    Wagtail's document view, both checked."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not is_author(request.user):
+        raise Http404
+    try:
+        full_path = Path(safe_join(settings.MEDIA_ROOT, path))
+    except Exception as error:  # SuspiciousFileOperation: a path outside MEDIA_ROOT
+        raise Http404 from error
+    if not full_path.is_file():
+        raise Http404
+    content_type = mimetypes.guess_type(full_path.name)[0] or "application/octet-stream"
+    return FileResponse(full_path.open("rb"), content_type=content_type)
