@@ -27,6 +27,7 @@ urlpatterns = [
     path("learn/", include(learning_patterns)),
     path("manage/", include(manage_patterns)),
     path("", include("certificates.urls")),
+    path("", include("guidelines.urls")),
 ]
 
 # Media is never served as plain files: images through the audience-checked image view,

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from certificates.models import Certificate
 from courses.services import enrolment_create, lesson_complete
+from guidelines.models import GuidelineIndexPage, GuidelinePage
 from lms.core.models import User
 from tests import factories
 
@@ -38,6 +39,16 @@ def world(facility_a, facility_b, django_capture_on_commit_callbacks):
         enrolment_create(actor=prisoner, learner=prisoner, course=prisoner_course)
         lesson_complete(actor=prisoner, lesson=prisoner_course.lessons().specific().get())
     certificate = Certificate.objects.get(learner=prisoner)
+    index = GuidelineIndexPage(title="Guidelines", slug="guidelines")
+    factories.catalogue().add_child(instance=index)
+    guideline = GuidelinePage(
+        title="Cell searches",
+        slug="searches",
+        effective_date="2026-01-01",
+        department="Security",
+        body="<p>x</p>",
+    )
+    index.add_child(instance=guideline)
     return {
         "users": users,
         "urls": {
@@ -56,6 +67,9 @@ def world(facility_a, facility_b, django_capture_on_commit_callbacks):
             "verify_form": reverse("certificates:verify_form"),
             "verify": reverse("certificates:verify", args=[certificate.verification_code]),
             "healthz": reverse("healthz"),
+            "guideline": guideline.get_url(),
+            "guideline_reports": reverse("guidelines:report_index"),
+            "guideline_report": reverse("guidelines:report", args=[guideline.pk]),
         },
     }
 
@@ -100,6 +114,19 @@ EXPECTED: dict[str, dict[str, object]] = {
     "verify_form": {role: OK for role in ROLES},
     "verify": {role: OK for role in ROLES},
     "healthz": {role: OK for role in ROLES},
+    "guideline": {**EVERYONE_SIGNED_IN, "anonymous": LOGIN, "prisoner": MISSING},
+    "guideline_reports": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "officer": OK,
+        "administrator": OK,
+    },
+    "guideline_report": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "officer": OK,
+        "administrator": OK,
+    },
 }
 
 
