@@ -23,9 +23,11 @@ def is_author(user: User) -> bool:
 
 def pages_using(obj: models.Model) -> models.QuerySet[Page]:
     page_type = ReferenceIndex._get_base_content_type(Page)
-    page_ids = ReferenceIndex.get_references_to(obj).filter(
-        base_content_type=page_type
-    ).values_list("object_id", flat=True)
+    page_ids = (
+        ReferenceIndex.get_references_to(obj)
+        .filter(base_content_type=page_type)
+        .values_list("object_id", flat=True)
+    )
     return Page.objects.live().filter(pk__in=[int(pk) for pk in page_ids])
 
 

@@ -38,9 +38,7 @@ urlpatterns += [
         AudienceImageServeView.as_view(),
         name="wagtailimages_serve",
     ),
-    re_path(
-        rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", media_file, name="media_file"
-    ),
+    re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", media_file, name="media_file"),
 ]
 
 # Learning content, one tree per language: /kk/..., /ru/..., /en/...

@@ -22,9 +22,10 @@ ROLE_GROUPS: dict[str, list[str]] = {
     User.Role.MONITOR: [MONITORS],
 }
 
-# Page permissions trainers hold on the whole page tree; publishing is theirs until the
-# review workflows of the authoring issue take it over.
-TRAINER_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page"]
+# Page permissions trainers hold on the whole page tree. Publishing is granted per
+# programme area by ``courses.review``: areas under review (faith-based, staff) publish
+# only through their workflows.
+TRAINER_PAGE_PERMISSIONS = ["add_page", "change_page"]
 TRAINER_COLLECTION_PERMISSIONS = [
     ("wagtailimages", "add_image"),
     ("wagtailimages", "change_image"),

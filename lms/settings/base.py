@@ -203,6 +203,8 @@ WAGTAILEMBEDS_FINDERS: list[dict] = []  # no oEmbed: the server never calls out
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no outbound network from the server
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # nor from the browser
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
+# Review workflows (courses/review.py): the last approval publishes.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "courses.workflow_actions.publish_when_approved"
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 
 # Wagtail 8 queues its own background work (search index, reference index) through

@@ -9,12 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
 from courses.demo_content import AREAS, CATALOGUE, COURSES, GUIDELINE, GUIDELINE_INDEX
 from courses.models import CatalogueIndexPage, CoursePage, LessonPage, ProgrammeAreaPage
+from courses.review import review_setup_all
 from guidelines.models import GuidelineIndexPage, GuidelinePage
 from lms.core.models import Facility, Unit, User
 
@@ -41,6 +43,24 @@ PEOPLE: list[tuple[str, str, str, str, str | None, str | None, dict[str, Any]]] 
     ),
     ("staff", User.Role.STAFF_LEARNER, "Serik", "Staffmember", "north", None, {}),
     ("monitor", User.Role.MONITOR, "Maria", "Monitor", None, None, {}),
+    (
+        "theologian",
+        User.Role.TRAINER,
+        "Daulet",
+        "Theologian",
+        None,
+        None,
+        {"groups": ["Theological rehabilitation reviewers"]},
+    ),
+    (
+        "lawyer",
+        User.Role.TRAINER,
+        "Lyazzat",
+        "Lawyer",
+        None,
+        None,
+        {"groups": ["Human-rights and legal reviewers", "Staff content approvers"]},
+    ),
     ("N-100001", User.Role.PRISONER_LEARNER, "Nurlan", "Learner", "north", "Unit A", {}),
     ("S-200001", User.Role.PRISONER_LEARNER, "Sergei", "Learner", "south", "Unit 1", {}),
 ]
@@ -79,6 +99,7 @@ class Command(BaseCommand):
             for course in COURSES:
                 self.seed_course(areas[course["programme_type"]], course, locales)
             self.seed_guidelines(catalogue, locales)
+            review_setup_all()
         self.print_logins()
 
     # --- places and people ---------------------------------------------------------------
@@ -115,6 +136,8 @@ class Command(BaseCommand):
             user.save()
             for code in extra.get("manages", []):
                 user.managed_facilities.add(facilities[code])
+            for name in extra.get("groups", []):
+                user.groups.add(Group.objects.get_or_create(name=name)[0])
 
     # --- pages -----------------------------------------------------------------------------
 
