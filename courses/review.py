@@ -126,4 +126,3 @@ def _guideline_index_saved(
 ) -> None:
     if created and not raw:
         review_setup(instance)
-

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import search, views
 
 learning_patterns = (
     [
         path("", views.learning_home, name="home"),
+        path("search/", search.search, name="search"),
         path("courses/<int:page_id>/enrol/", views.course_enrol, name="enrol"),
         path("lessons/<int:page_id>/done/", views.lesson_done, name="lesson_done"),
         path("lessons/<int:page_id>/quiz/<str:block_id>/", views.quiz_submit, name="quiz_submit"),

@@ -1,0 +1,59 @@
+"""Search over what the person may see: courses and lessons of their audience, and for
+staff the guidelines. Wagtail's database backend (PostgreSQL full text on PostgreSQL)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from wagtail.models import Locale, Page
+
+from lms.core.models import User
+
+from .audience import audience_allows, audiences_for
+from .models import CoursePage, LessonPage
+
+MAX_RESULTS = 30
+
+
+@dataclass
+class SearchHit:
+    page: Page
+    kind: str
+    context: str
+
+
+def search_for(*, user: User, query: str) -> list[SearchHit]:
+    """Live pages in the active language matching ``query`` that ``user`` may open."""
+    from guidelines.models import GuidelinePage
+
+    audiences = audiences_for(user)
+    query = query.strip()[:200]
+    if not audiences or not query:
+        return []
+    locale = Locale.get_active()
+    hits: list[SearchHit] = []
+    courses = CoursePage.objects.live().filter(locale=locale, audience__in=audiences)
+    for course in courses.search(query)[:MAX_RESULTS]:
+        hits.append(SearchHit(course, "course", course.summary))
+    for lesson in LessonPage.objects.live().filter(locale=locale).search(query)[:MAX_RESULTS]:
+        course = lesson.course
+        if audience_allows(user, course.audience):
+            hits.append(SearchHit(lesson, "lesson", course.title))
+    if user.is_staff_member:
+        guidelines = GuidelinePage.objects.live().filter(locale=locale)
+        for guideline in guidelines.search(query)[:MAX_RESULTS]:
+            hits.append(SearchHit(guideline, "guideline", guideline.summary))
+    return hits[:MAX_RESULTS]
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")
+    return render(
+        request,
+        "courses/search.html",
+        {"query": query, "hits": search_for(user=request.user, query=query)},
+    )
