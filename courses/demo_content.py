@@ -62,6 +62,7 @@ COURSES: list[dict[str, object]] = [
     {
         "slug": "computer-basics",
         "programme_type": "vocational",
+        "complete_when_activities_passed": True,
         "audience": "prisoners",
         "estimated_hours": 6,
         "provider_name": "Pavlodar Higher College of Technology",
@@ -368,5 +369,85 @@ GUIDELINE: dict[str, object] = {
         "en": "<h2>Purpose</h2><p>Good relations between staff and prisoners are the strongest security measure. This guideline sets out daily practice for officers in living units.</p><h2>Practice</h2><ul><li>Be present in the unit, not only at the door.</li><li>Explain decisions and apply rules the same way to everyone.</li><li>Record concerns early and pass them to the duty manager.</li></ul>",
         "kk": "<h2>Мақсаты</h2><p>Қызметкерлер мен сотталғандар арасындағы жақсы қарым-қатынас — ең күшті қауіпсіздік шарасы. Бұл нұсқау тұрғын бөлімшелердегі қызметкерлердің күнделікті тәжірибесін белгілейді.</p><h2>Тәжірибе</h2><ul><li>Тек есік алдында емес, бөлімшенің ішінде болыңыз.</li><li>Шешімдерді түсіндіріп, ережелерді бәріне бірдей қолданыңыз.</li><li>Алаңдаушылықты ерте тіркеп, кезекші басшыға жеткізіңіз.</li></ul>",
         "ru": "<h2>Цель</h2><p>Хорошие отношения между сотрудниками и заключёнными — самая сильная мера безопасности. Эти рекомендации описывают ежедневную практику сотрудников в жилых блоках.</p><h2>Практика</h2><ul><li>Находитесь в блоке, а не только у двери.</li><li>Объясняйте решения и применяйте правила одинаково ко всем.</li><li>Рано фиксируйте опасения и передавайте их дежурному руководителю.</li></ul>",
+    },
+}
+
+
+# Media and activities, added after each lesson's text above. Media values name files in
+# courses/demo_media/ (seed_demo uploads them once as images and documents).
+def _quiz(title: str, q1: str, a1: tuple, q2: str, a2: tuple, q3: str, feedback: str) -> tuple:
+    return (
+        "quiz",
+        {
+            "title": title,
+            "pass_mark": 60,
+            "required": True,
+            "questions": [
+                {
+                    "kind": "single",
+                    "prompt": q1,
+                    "answers": [
+                        {"text": a1[0], "correct": True, "feedback": ""},
+                        {"text": a1[1], "correct": False, "feedback": feedback},
+                    ],
+                    "statement_is_true": False,
+                    "explanation": "",
+                },
+                {
+                    "kind": "multiple",
+                    "prompt": q2,
+                    "answers": [
+                        {"text": a2[0], "correct": True, "feedback": ""},
+                        {"text": a2[1], "correct": True, "feedback": ""},
+                        {"text": a2[2], "correct": False, "feedback": ""},
+                    ],
+                    "statement_is_true": False,
+                    "explanation": "",
+                },
+                {"kind": "true_false", "prompt": q3, "answers": [], "statement_is_true": True, "explanation": ""},
+            ],
+        },
+    )
+
+
+VIDEO = {"video": "keyboard-demo.webm", "captions": "keyboard-demo.kk.vtt", "captions_language": "kk", "poster": "keyboard-poster.png"}
+KK_TRANSCRIPT = "<p>Файл сіздің жұмысыңызды сақтайды: хат, фотосурет, кесте. Қалта файлдарды жәшік сияқты бірге сақтайды.</p>"
+
+EXTRA_BLOCKS: dict[str, dict[str, list[tuple]]] = {
+    "the-keyboard-and-mouse": {
+        "en": [
+            ("image", {"image": "keyboard.png", "alt_text": "A keyboard: three rows of letter keys and the long space bar below them.", "caption": "The letter keys and the space bar"}),
+            ("video", {"title": "Watch: the keyboard", **VIDEO}),
+            ("glossary_term", {"term": "Cursor", "definition": "The blinking line that shows where the next letter will appear."}),
+        ],
+        "kk": [
+            ("image", {"image": "keyboard.png", "alt_text": "Пернетақта: әріп пернелерінің үш қатары және олардың астындағы ұзын бос орын пернесі.", "caption": "Әріп пернелері және бос орын пернесі"}),
+            ("video", {"title": "Қараңыз: пернетақта", **VIDEO}),
+            ("glossary_term", {"term": "Курсор", "definition": "Келесі әріп қай жерде пайда болатынын көрсететін жыпылықтайтын сызық."}),
+        ],
+        "ru": [
+            ("image", {"image": "keyboard.png", "alt_text": "Клавиатура: три ряда клавиш с буквами и длинный пробел под ними.", "caption": "Клавиши с буквами и пробел"}),
+            ("video", {"title": "Смотрите: клавиатура", **VIDEO}),
+            ("glossary_term", {"term": "Курсор", "definition": "Мигающая черта, которая показывает, где появится следующая буква."}),
+        ],
+    },
+    "files-and-folders": {
+        "en": [
+            ("audio", {"title": "Listen to this lesson (in Kazakh)", "audio": "files-and-folders-kk.mp3", "transcript": KK_TRANSCRIPT}),
+            ("document", {"document": "shortcuts.pdf", "description": "Keep this sheet next to the computer."}),
+        ],
+        "kk": [
+            ("audio", {"title": "Сабақты тыңдаңыз", "audio": "files-and-folders-kk.mp3", "transcript": KK_TRANSCRIPT}),
+            ("document", {"document": "shortcuts.pdf", "description": "Бұл парақты компьютердің жанында ұстаңыз."}),
+        ],
+        "ru": [
+            ("audio", {"title": "Послушайте урок (на казахском)", "audio": "files-and-folders-kk.mp3", "transcript": KK_TRANSCRIPT}),
+            ("document", {"document": "shortcuts.pdf", "description": "Держите этот лист рядом с компьютером."}),
+        ],
+    },
+    "writing-a-letter": {
+        "en": [_quiz("Check yourself", "How do you start a letter?", ("With a greeting", "With your name"), "What belongs in a job letter?", ("The job you want", "Why you can do it", "Your favourite food"), "You should read the letter again before sending it.", "Your name goes at the end.")],
+        "kk": [_quiz("Өзіңізді тексеріңіз", "Хатты қалай бастайсыз?", ("Сәлемдесуден", "Атыңыздан"), "Жұмысқа өтініш хатта не болуы керек?", ("Қалаған жұмысыңыз", "Оны неге істей алатыныңыз", "Сүйікті тағамыңыз"), "Жібермес бұрын хатты қайта оқу керек.", "Атыңыз соңында жазылады.")],
+        "ru": [_quiz("Проверьте себя", "С чего начать письмо?", ("С приветствия", "С вашего имени"), "Что должно быть в письме о работе?", ("Работа, которую вы хотите", "Почему вы справитесь", "Ваша любимая еда"), "Перед отправкой письмо нужно перечитать.", "Имя пишут в конце.")],
     },
 }

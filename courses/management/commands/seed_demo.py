@@ -6,6 +6,7 @@ switches every demo account off (no password, inactive) and creates nothing.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -14,7 +15,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
-from courses.demo_content import AREAS, CATALOGUE, COURSES, GUIDELINE, GUIDELINE_INDEX
+from courses.demo_content import (
+    AREAS,
+    CATALOGUE,
+    COURSES,
+    EXTRA_BLOCKS,
+    GUIDELINE,
+    GUIDELINE_INDEX,
+)
 from courses.models import CatalogueIndexPage, CoursePage, LessonPage, ProgrammeAreaPage
 from courses.review import review_setup_all
 from guidelines.models import GuidelineIndexPage, GuidelinePage
@@ -221,6 +229,7 @@ class Command(BaseCommand):
                 audience=data["audience"],
                 estimated_hours=data["estimated_hours"],
                 provider_name=data["provider_name"],
+                complete_when_activities_passed=data.get("complete_when_activities_passed", False),
             )
             area.add_child(instance=course)
             self.publish(course)
@@ -236,7 +245,7 @@ class Command(BaseCommand):
                 lesson = LessonPage(
                     title=lesson_data["title"]["en"],
                     slug=lesson_data["slug"],
-                    body=self.stream(lesson_data["body"]["en"]),
+                    body=self.lesson_body(lesson_data, "en"),
                 )
                 course.add_child(instance=lesson)
                 self.publish(lesson)
@@ -250,18 +259,41 @@ class Command(BaseCommand):
                     },
                 )
 
-    @staticmethod
-    def stream(blocks: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    def lesson_body(self, lesson_data: dict[str, Any], code: str) -> list[tuple[str, Any]]:
+        extra = EXTRA_BLOCKS.get(lesson_data["slug"], {}).get(code, [])
+        return self.stream([*lesson_data["body"][code], *extra])
+
+    def stream(self, blocks: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
         from wagtail.rich_text import RichText
 
         result: list[tuple[str, Any]] = []
         for kind, value in blocks:
             if kind == "text":
                 value = RichText(value)
-            elif kind == "callout":
-                value = {**value, "text": RichText(value["text"])}
+            elif kind in ("callout", "audio"):
+                key = "text" if kind == "callout" else "transcript"
+                value = {**value, key: RichText(value[key])}
+            if isinstance(value, dict):
+                value = {name: self.media(name, item) for name, item in value.items()}
             result.append((kind, value))
         return result
+
+    def media(self, field: str, value: Any) -> Any:
+        """Demo media files named in the content become images and documents (uploaded
+        once, found again by title)."""
+        from django.core.files import File
+        from wagtail.documents.models import Document
+        from wagtail.images.models import Image
+
+        if field not in {"image", "poster", "video", "captions", "audio", "document"}:
+            return value
+        model = Image if field in ("image", "poster") else Document
+        existing = model.objects.filter(title=value).first()
+        if existing is not None:
+            return existing
+        path = Path(__file__).resolve().parents[2] / "demo_media" / value
+        with path.open("rb") as handle:
+            return model.objects.create(title=value, file=File(handle, name=value))
 
     def seed_guidelines(self, catalogue: CatalogueIndexPage, locales: dict[str, Locale]) -> None:
         index = GuidelineIndexPage.objects.child_of(catalogue).first()
