@@ -404,50 +404,169 @@ def _quiz(title: str, q1: str, a1: tuple, q2: str, a2: tuple, q3: str, feedback:
                     "statement_is_true": False,
                     "explanation": "",
                 },
-                {"kind": "true_false", "prompt": q3, "answers": [], "statement_is_true": True, "explanation": ""},
+                {
+                    "kind": "true_false",
+                    "prompt": q3,
+                    "answers": [],
+                    "statement_is_true": True,
+                    "explanation": "",
+                },
             ],
         },
     )
 
 
-VIDEO = {"video": "keyboard-demo.webm", "captions": "keyboard-demo.kk.vtt", "captions_language": "kk", "poster": "keyboard-poster.png"}
+VIDEO = {
+    "video": "keyboard-demo.webm",
+    "captions": "keyboard-demo.kk.vtt",
+    "captions_language": "kk",
+    "poster": "keyboard-poster.png",
+}
 KK_TRANSCRIPT = "<p>Файл сіздің жұмысыңызды сақтайды: хат, фотосурет, кесте. Қалта файлдарды жәшік сияқты бірге сақтайды.</p>"
 
 EXTRA_BLOCKS: dict[str, dict[str, list[tuple]]] = {
     "the-keyboard-and-mouse": {
         "en": [
-            ("image", {"image": "keyboard.png", "alt_text": "A keyboard: three rows of letter keys and the long space bar below them.", "caption": "The letter keys and the space bar"}),
+            (
+                "image",
+                {
+                    "image": "keyboard.png",
+                    "alt_text": "A keyboard: three rows of letter keys and the long space bar below them.",
+                    "caption": "The letter keys and the space bar",
+                },
+            ),
             ("video", {"title": "Watch: the keyboard", **VIDEO}),
-            ("glossary_term", {"term": "Cursor", "definition": "The blinking line that shows where the next letter will appear."}),
+            (
+                "glossary_term",
+                {
+                    "term": "Cursor",
+                    "definition": "The blinking line that shows where the next letter will appear.",
+                },
+            ),
         ],
         "kk": [
-            ("image", {"image": "keyboard.png", "alt_text": "Пернетақта: әріп пернелерінің үш қатары және олардың астындағы ұзын бос орын пернесі.", "caption": "Әріп пернелері және бос орын пернесі"}),
+            (
+                "image",
+                {
+                    "image": "keyboard.png",
+                    "alt_text": "Пернетақта: әріп пернелерінің үш қатары және олардың астындағы ұзын бос орын пернесі.",
+                    "caption": "Әріп пернелері және бос орын пернесі",
+                },
+            ),
             ("video", {"title": "Қараңыз: пернетақта", **VIDEO}),
-            ("glossary_term", {"term": "Курсор", "definition": "Келесі әріп қай жерде пайда болатынын көрсететін жыпылықтайтын сызық."}),
+            (
+                "glossary_term",
+                {
+                    "term": "Курсор",
+                    "definition": "Келесі әріп қай жерде пайда болатынын көрсететін жыпылықтайтын сызық.",
+                },
+            ),
         ],
         "ru": [
-            ("image", {"image": "keyboard.png", "alt_text": "Клавиатура: три ряда клавиш с буквами и длинный пробел под ними.", "caption": "Клавиши с буквами и пробел"}),
+            (
+                "image",
+                {
+                    "image": "keyboard.png",
+                    "alt_text": "Клавиатура: три ряда клавиш с буквами и длинный пробел под ними.",
+                    "caption": "Клавиши с буквами и пробел",
+                },
+            ),
             ("video", {"title": "Смотрите: клавиатура", **VIDEO}),
-            ("glossary_term", {"term": "Курсор", "definition": "Мигающая черта, которая показывает, где появится следующая буква."}),
+            (
+                "glossary_term",
+                {
+                    "term": "Курсор",
+                    "definition": "Мигающая черта, которая показывает, где появится следующая буква.",
+                },
+            ),
         ],
     },
     "files-and-folders": {
         "en": [
-            ("audio", {"title": "Listen to this lesson (in Kazakh)", "audio": "files-and-folders-kk.mp3", "transcript": KK_TRANSCRIPT}),
-            ("document", {"document": "shortcuts.pdf", "description": "Keep this sheet next to the computer."}),
+            (
+                "audio",
+                {
+                    "title": "Listen to this lesson (in Kazakh)",
+                    "audio": "files-and-folders-kk.mp3",
+                    "transcript": KK_TRANSCRIPT,
+                },
+            ),
+            (
+                "document",
+                {
+                    "document": "shortcuts.pdf",
+                    "description": "Keep this sheet next to the computer.",
+                },
+            ),
         ],
         "kk": [
-            ("audio", {"title": "Сабақты тыңдаңыз", "audio": "files-and-folders-kk.mp3", "transcript": KK_TRANSCRIPT}),
-            ("document", {"document": "shortcuts.pdf", "description": "Бұл парақты компьютердің жанында ұстаңыз."}),
+            (
+                "audio",
+                {
+                    "title": "Сабақты тыңдаңыз",
+                    "audio": "files-and-folders-kk.mp3",
+                    "transcript": KK_TRANSCRIPT,
+                },
+            ),
+            (
+                "document",
+                {
+                    "document": "shortcuts.pdf",
+                    "description": "Бұл парақты компьютердің жанында ұстаңыз.",
+                },
+            ),
         ],
         "ru": [
-            ("audio", {"title": "Послушайте урок (на казахском)", "audio": "files-and-folders-kk.mp3", "transcript": KK_TRANSCRIPT}),
-            ("document", {"document": "shortcuts.pdf", "description": "Держите этот лист рядом с компьютером."}),
+            (
+                "audio",
+                {
+                    "title": "Послушайте урок (на казахском)",
+                    "audio": "files-and-folders-kk.mp3",
+                    "transcript": KK_TRANSCRIPT,
+                },
+            ),
+            (
+                "document",
+                {
+                    "document": "shortcuts.pdf",
+                    "description": "Держите этот лист рядом с компьютером.",
+                },
+            ),
         ],
     },
     "writing-a-letter": {
-        "en": [_quiz("Check yourself", "How do you start a letter?", ("With a greeting", "With your name"), "What belongs in a job letter?", ("The job you want", "Why you can do it", "Your favourite food"), "You should read the letter again before sending it.", "Your name goes at the end.")],
-        "kk": [_quiz("Өзіңізді тексеріңіз", "Хатты қалай бастайсыз?", ("Сәлемдесуден", "Атыңыздан"), "Жұмысқа өтініш хатта не болуы керек?", ("Қалаған жұмысыңыз", "Оны неге істей алатыныңыз", "Сүйікті тағамыңыз"), "Жібермес бұрын хатты қайта оқу керек.", "Атыңыз соңында жазылады.")],
-        "ru": [_quiz("Проверьте себя", "С чего начать письмо?", ("С приветствия", "С вашего имени"), "Что должно быть в письме о работе?", ("Работа, которую вы хотите", "Почему вы справитесь", "Ваша любимая еда"), "Перед отправкой письмо нужно перечитать.", "Имя пишут в конце.")],
+        "en": [
+            _quiz(
+                "Check yourself",
+                "How do you start a letter?",
+                ("With a greeting", "With your name"),
+                "What belongs in a job letter?",
+                ("The job you want", "Why you can do it", "Your favourite food"),
+                "You should read the letter again before sending it.",
+                "Your name goes at the end.",
+            )
+        ],
+        "kk": [
+            _quiz(
+                "Өзіңізді тексеріңіз",
+                "Хатты қалай бастайсыз?",
+                ("Сәлемдесуден", "Атыңыздан"),
+                "Жұмысқа өтініш хатта не болуы керек?",
+                ("Қалаған жұмысыңыз", "Оны неге істей алатыныңыз", "Сүйікті тағамыңыз"),
+                "Жібермес бұрын хатты қайта оқу керек.",
+                "Атыңыз соңында жазылады.",
+            )
+        ],
+        "ru": [
+            _quiz(
+                "Проверьте себя",
+                "С чего начать письмо?",
+                ("С приветствия", "С вашего имени"),
+                "Что должно быть в письме о работе?",
+                ("Работа, которую вы хотите", "Почему вы справитесь", "Ваша любимая еда"),
+                "Перед отправкой письмо нужно перечитать.",
+                "Имя пишут в конце.",
+            )
+        ],
     },
 }

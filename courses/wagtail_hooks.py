@@ -41,3 +41,51 @@ def document_audience(document: Any, request: HttpRequest) -> HttpResponse | Non
     if not user_may_receive(request.user, document):
         raise Http404
     return None
+
+
+# --- Moving courses: export from the page's menu, import from the admin menu ------------
+
+
+@hooks.register("register_page_header_buttons")
+def export_course_button(
+    page: Page, user: Any, view_name: str | None = None, next_url: str | None = None
+):
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+    from wagtail.admin.widgets import Button
+
+    from .models import CoursePage
+
+    if page.specific_class is CoursePage and page.permissions_for_user(user).can_edit():
+        yield Button(
+            _("Export course"),
+            reverse("courses_admin:export", args=[page.pk]),
+            icon_name="download",
+            priority=90,
+        )
+
+
+@hooks.register("register_admin_urls")
+def course_archive_urls():
+    from django.urls import include, path
+
+    from . import admin_views
+
+    return [path("courses/", include((admin_views.urlpatterns, "courses_admin")))]
+
+
+@hooks.register("register_admin_menu_item")
+def import_course_menu_item():
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _
+    from wagtail.admin.menu import MenuItem
+
+    class ImportMenuItem(MenuItem):
+        def is_shown(self, request: HttpRequest) -> bool:
+            from .admin_views import areas_for
+
+            return bool(areas_for(request.user))
+
+    return ImportMenuItem(
+        _("Import a course"), reverse("courses_admin:import"), icon_name="upload", order=250
+    )

@@ -1,0 +1,91 @@
+"""Admin views for moving courses: download an archive, upload one."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from lms.core.models import User
+
+from .archive import ArchiveError, archive_from_upload, course_export, course_import
+from .models import CoursePage, ProgrammeAreaPage
+
+MAX_UPLOAD = 500 * 1024 * 1024
+
+
+def areas_for(user: User) -> list[ProgrammeAreaPage]:
+    return [
+        area
+        for area in ProgrammeAreaPage.objects.all().order_by("path")
+        if area.permissions_for_user(user).can_add_subpage()
+    ]
+
+
+class ImportForm(forms.Form):
+    archive = forms.FileField(label=gettext_lazy("Course archive (.zip)"))
+    area = forms.ModelChoiceField(
+        queryset=ProgrammeAreaPage.objects.none(), label=gettext_lazy("Programme area")
+    )
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = ProgrammeAreaPage.objects.filter(
+            pk__in=[area.pk for area in areas_for(user)]
+        )
+
+    def clean_archive(self):
+        upload = self.cleaned_data["archive"]
+        if upload.size > MAX_UPLOAD:
+            raise forms.ValidationError(_("The archive is too large."))
+        return upload
+
+
+def export(request: HttpRequest, page_id: int) -> HttpResponse:
+    course = get_object_or_404(CoursePage, pk=page_id)
+    if not course.permissions_for_user(request.user).can_edit():
+        raise PermissionDenied
+    response = HttpResponse(
+        course_export(actor=request.user, course=course), content_type="application/zip"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{course.slug}.qadam.zip"'
+    return response
+
+
+def import_view(request: HttpRequest) -> HttpResponse:
+    if not areas_for(request.user):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            course = course_import(
+                actor=request.user,
+                data=archive_from_upload(form.cleaned_data["archive"]),
+                area=form.cleaned_data["area"],
+            )
+        except ArchiveError as error:
+            form.add_error("archive", str(error))
+        else:
+            messages.success(
+                request,
+                _("Imported “%(title)s” as a draft. Review it and publish.")
+                % {"title": course.title},
+            )
+            return redirect(reverse("wagtailadmin_pages:edit", args=[course.pk]))
+    return TemplateResponse(
+        request,
+        "courses/admin/import_course.html",
+        {"form": form, "page_title": _("Import a course")},
+    )
+
+
+urlpatterns = [
+    path("<int:page_id>/export/", export, name="export"),
+    path("import/", import_view, name="import"),
+]

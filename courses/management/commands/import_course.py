@@ -1,0 +1,32 @@
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from courses.archive import ArchiveError, course_import, parent_area
+from lms.core.models import User
+
+
+class Command(BaseCommand):
+    help = "Import a course archive (made by export_course) as an unpublished course."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("archive", help="Archive file")
+        parser.add_argument("--area", type=int, required=True, help="Page id of the programme area")
+        parser.add_argument(
+            "--as-user",
+            required=True,
+            help="Username of the person importing (needs add rights there)",
+        )
+
+    def handle(self, *args: Any, archive: str, area: int, as_user: str, **options: Any) -> None:
+        actor = User.objects.filter(username=as_user, is_active=True).first()
+        if actor is None:
+            raise CommandError(f"No active user {as_user!r}.")
+        try:
+            course = course_import(
+                actor=actor, data=Path(archive).read_bytes(), area=parent_area(area)
+            )
+        except (ArchiveError, OSError) as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(f"Imported course {course.pk}: {course.title} (unpublished)")
