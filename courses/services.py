@@ -203,9 +203,13 @@ def _locked_enrolment(learner: User, course: CoursePage) -> Enrolment:
 
 
 def lesson_time_record(*, actor: User, lesson: LessonPage, seconds: int) -> LessonProgress:
-    """Add ``seconds`` of active time to ``actor``'s progress in ``lesson`` (capped per
-    report), and complete the course if that meets a minimum-time rule. Not idempotent by
-    design: each report adds; callers report deltas of real activity."""
+    """Add ``seconds`` of active time to ``actor``'s progress in ``lesson``, and complete
+    the course if that meets a minimum-time rule.
+
+    The browser reports deltas of real activity; the server credits no more than the
+    report's cap and no more than the wall-clock time since the previous report, so a
+    forged or replayed report cannot claim hours. Each report adds (not idempotent).
+    """
     course = lesson.course
     seconds = max(0, min(int(seconds), MAX_SECONDS_PER_REPORT))
     if not lesson.live or not audience_allows(actor, course.audience):
@@ -217,12 +221,17 @@ def lesson_time_record(*, actor: User, lesson: LessonPage, seconds: int) -> Less
             lesson_key=lesson.translation_key,
             defaults={"enrolment": enrolment, "lesson": lesson},
         )
-        if seconds:
-            progress.seconds_spent = F("seconds_spent") + seconds
-            progress.save(update_fields=["seconds_spent"])
-            progress.refresh_from_db(fields=["seconds_spent"])
-            if enrolment.status == Enrolment.Status.ACTIVE and course.complete_after_minutes:
-                course_completion_evaluate(actor=actor, enrolment=enrolment, course=course)
+        now = timezone.now()
+        if progress.time_reported_at is not None:
+            elapsed = (now - progress.time_reported_at).total_seconds()
+            seconds = min(seconds, max(0, int(elapsed)))
+        progress.time_reported_at = now
+        progress.seconds_spent = F("seconds_spent") + seconds
+        progress.save(update_fields=["seconds_spent", "time_reported_at"])
+        progress.refresh_from_db(fields=["seconds_spent"])
+        active = enrolment.status == Enrolment.Status.ACTIVE
+        if seconds and active and course.complete_after_minutes:
+            course_completion_evaluate(actor=actor, enrolment=enrolment, course=course)
     return progress
 
 

@@ -8,6 +8,7 @@ learning_patterns = (
         path("search/", search.search, name="search"),
         path("courses/<int:page_id>/enrol/", views.course_enrol, name="enrol"),
         path("lessons/<int:page_id>/done/", views.lesson_done, name="lesson_done"),
+        path("lessons/<int:page_id>/time/", views.lesson_time, name="lesson_time"),
         path("lessons/<int:page_id>/quiz/<str:block_id>/", views.quiz_submit, name="quiz_submit"),
     ],
     "learning",

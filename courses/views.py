@@ -7,7 +7,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -156,3 +156,19 @@ def quiz_submit(request: HttpRequest, page_id: int, block_id: str) -> HttpRespon
     except services.CourseError as error:
         messages.error(request, str(error))
     return redirect(f"{lesson.url}#quiz-{block_id}")
+
+
+@login_required
+@require_POST
+def lesson_time(request: HttpRequest, page_id: int) -> JsonResponse:
+    """The lesson page reports active time (``seconds``) while the learner works."""
+    lesson = _visible_page(LessonPage, request, page_id)
+    try:
+        seconds = int(request.POST.get("seconds", "0"))
+    except ValueError:
+        return JsonResponse({"error": "seconds must be a whole number"}, status=400)
+    try:
+        progress = services.lesson_time_record(actor=request.user, lesson=lesson, seconds=seconds)
+    except services.CourseError as error:
+        return JsonResponse({"error": str(error)}, status=409)
+    return JsonResponse({"seconds_spent": progress.seconds_spent})

@@ -133,6 +133,7 @@ class LessonProgress(models.Model):
     lesson_key = models.UUIDField()
     completed_at = models.DateTimeField(null=True, blank=True)
     seconds_spent = models.PositiveIntegerField(default=0)
+    time_reported_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = LearningQuerySet.as_manager()

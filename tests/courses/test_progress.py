@@ -151,8 +151,19 @@ def test_a_required_activity_decides_completion_on_the_servers_pass_mark(prisone
 
 
 @pytest.mark.django_db
-def test_minimum_time_counts_capped_reports(prisoner):
+def test_minimum_time_counts_reports_capped_by_the_clock(prisoner, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from courses import services
     from courses.services import MAX_SECONDS_PER_REPORT, lesson_time_record
+
+    clock = [timezone.now()]
+    monkeypatch.setattr(services.timezone, "now", lambda: clock[0])
+
+    def later(seconds):
+        clock[0] += timedelta(seconds=seconds)
 
     course = factories.make_course(lessons=2)
     course.complete_after_minutes = 5
@@ -163,11 +174,31 @@ def test_minimum_time_counts_capped_reports(prisoner):
     lesson_complete(actor=prisoner, lesson=second)
     assert not CourseCompletion.objects.exists()  # lessons done, but not long enough
     progress = lesson_time_record(actor=prisoner, lesson=first, seconds=10_000)
-    assert progress.seconds_spent == MAX_SECONDS_PER_REPORT
+    assert progress.seconds_spent == MAX_SECONDS_PER_REPORT  # one report is capped
+    later(5)
+    progress = lesson_time_record(actor=prisoner, lesson=first, seconds=100)
+    assert progress.seconds_spent == MAX_SECONDS_PER_REPORT + 5  # no more than the clock ran
+    later(120)
     lesson_time_record(actor=prisoner, lesson=second, seconds=120)
-    assert not CourseCompletion.objects.exists()
+    assert not CourseCompletion.objects.exists()  # 245 s of 300
+    later(60)
     lesson_time_record(actor=prisoner, lesson=second, seconds=60)
     assert CourseCompletion.objects.filter(learner=prisoner).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_lesson_page_reports_time_over_http(client, prisoner, prisoner_course):
+    from django.urls import reverse
+
+    lesson = lessons_of(prisoner_course)[0]
+    url = reverse("learning:lesson_time", args=[lesson.pk])
+    client.force_login(prisoner)
+    assert client.post(url, {"seconds": "30"}).status_code == 409  # not enrolled
+    enrolment_create(actor=prisoner, learner=prisoner, course=prisoner_course)
+    assert 'data-lesson-time-url="' + url in client.get(lesson.get_url()).content.decode()
+    assert client.post(url, {"seconds": "thirty"}).status_code == 400
+    assert client.post(url, {"seconds": "30"}).json() == {"seconds_spent": 30}
+    assert client.get(url).status_code == 405
 
 
 @pytest.mark.django_db
