@@ -110,18 +110,25 @@ def enrolment_create(
             )
             return enrolment
         if enrolment.status in (Enrolment.Status.WITHDRAWN, Enrolment.Status.PAUSED):
-            before = enrolment.snapshot()
-            enrolment.transition_to(Enrolment.Status.ACTIVE)
-            enrolment.save(update_fields=["status", "status_changed_at"])
-            audit_record(
-                actor=actor,
-                action="enrolment.resume",
-                obj=enrolment,
-                before=before,
-                after=enrolment.snapshot(),
-                facility=learner.facility,
+            _enrolment_move(
+                actor=actor, enrolment=enrolment, status=Enrolment.Status.ACTIVE, action="resume"
             )
         return enrolment
+
+
+def _enrolment_move(*, actor: User | None, enrolment: Enrolment, status: str, action: str) -> None:
+    """Move a locked enrolment along its status table, save it, and audit the move."""
+    before = enrolment.snapshot()
+    enrolment.transition_to(status)
+    enrolment.save(update_fields=["status", "status_changed_at"])
+    audit_record(
+        actor=actor,
+        action=f"enrolment.{action}",
+        obj=enrolment,
+        before=before,
+        after=enrolment.snapshot(),
+        facility=enrolment.learner.facility,
+    )
 
 
 def enrolment_set_status(*, actor: User, enrolment: Enrolment, status: str) -> Enrolment:
@@ -138,17 +145,7 @@ def enrolment_set_status(*, actor: User, enrolment: Enrolment, status: str) -> E
         enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
         if enrolment.status == status:
             return enrolment
-        before = enrolment.snapshot()
-        enrolment.transition_to(status)
-        enrolment.save(update_fields=["status", "status_changed_at"])
-        audit_record(
-            actor=actor,
-            action=f"enrolment.{status}",
-            obj=enrolment,
-            before=before,
-            after=enrolment.snapshot(),
-            facility=enrolment.learner.facility,
-        )
+        _enrolment_move(actor=actor, enrolment=enrolment, status=status, action=status)
     return enrolment
 
 
@@ -326,22 +323,14 @@ def course_completion_evaluate(
         return existing
     if not course_rule_met(learner_id=enrolment.learner_id, course=course):
         return None
-    before = enrolment.snapshot()
     completion = CourseCompletion.objects.create(
         learner_id=enrolment.learner_id,
         enrolment=enrolment,
         course=course,
         course_key=enrolment.course_key,
     )
-    enrolment.transition_to(Enrolment.Status.COMPLETED)
-    enrolment.save(update_fields=["status", "status_changed_at"])
-    audit_record(
-        actor=actor,
-        action="course.complete",
-        obj=enrolment,
-        before=before,
-        after=enrolment.snapshot(),
-        facility=enrolment.learner.facility,
+    _enrolment_move(
+        actor=actor, enrolment=enrolment, status=Enrolment.Status.COMPLETED, action="complete"
     )
     course_completed.send(sender=CourseCompletion, completion=completion, course=course)
     return completion

@@ -52,7 +52,7 @@ def test_the_course_completes_the_moment_the_last_lesson_is_done(
     certificate = Certificate.objects.get(completion=completion)
     assert certificate.status == Certificate.Status.PENDING
     assert len(callbacks) == 1
-    assert AuditEvent.objects.filter(action="course.complete", actor=prisoner).count() == 1
+    assert AuditEvent.objects.filter(action="enrolment.complete", actor=prisoner).count() == 1
 
 
 @pytest.mark.django_db
