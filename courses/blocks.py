@@ -55,6 +55,9 @@ class ActivityBlock(blocks.StructBlock):
     )
 
 
+from h5p.blocks import H5PActivityBlock  # noqa: E402  (needs ActivityBlock above)
+
+
 class LessonBodyBlock(blocks.StreamBlock):
     heading = blocks.CharBlock(
         max_length=120, label=_("Heading"), template="courses/blocks/heading.html", icon="title"
@@ -66,3 +69,4 @@ class LessonBodyBlock(blocks.StreamBlock):
     )
     callout = CalloutBlock()
     image = ImageBlock()
+    h5p = H5PActivityBlock()

@@ -26,6 +26,7 @@ urlpatterns = [
     path("learn/", include(learning_patterns)),
     path("manage/", include(manage_patterns)),
     path("", include("certificates.urls")),
+    path("h5p/", include("h5p.urls")),  # H5P player files and endpoints (issue 4)
 ]
 
 if settings.DEBUG:

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "courses",
     "certificates",
     "guidelines",
+    "h5p",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.simple_translation",
@@ -278,3 +279,12 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# --- H5P (issue 4) ----------------------------------------------------------------------
+# Libraries and content unpacked from uploaded packages; served only through h5p.views.
+H5P_ROOT = Path(os.environ.get("H5P_ROOT", VAR_DIR / "h5p"))
+# Limits on what one package may unpack to (counted in bytes actually decompressed).
+H5P_MAX_ENTRIES = int(os.environ.get("H5P_MAX_ENTRIES", "10000"))
+H5P_MAX_TOTAL_BYTES = int(os.environ.get("H5P_MAX_TOTAL_BYTES", str(500 * 1024 * 1024)))
+H5P_MAX_FILE_BYTES = int(os.environ.get("H5P_MAX_FILE_BYTES", str(200 * 1024 * 1024)))
+H5P_MAX_UPLOAD_BYTES = int(os.environ.get("H5P_MAX_UPLOAD_BYTES", str(200 * 1024 * 1024)))
