@@ -12,9 +12,8 @@ from django.urls import reverse
 
 from courses.models import ActivityResult
 
+from .middleware import mark_player_on_page
 from .models import ContentUserData, H5PContent, H5PLibrary
-
-SAVE_EVERY_SECONDS = 15
 
 
 def libraries_revision() -> int:
@@ -34,6 +33,7 @@ def player_context(
     content: H5PContent | None = value.get("content")
     if request is None or lesson is None or not block_id or content is None:
         return {"h5p_player": None}
+    mark_player_on_page(request)
     user = request.user
     base = reverse("h5p:package_file", args=[lesson.pk, block_id, "h5p.json"]).removesuffix(
         "h5p.json"
@@ -63,7 +63,7 @@ def player_context(
     if user.is_authenticated:
         config["learner"] = str(user.public_id)
         config["user"] = {"name": str(user.public_id), "mail": f"{user.public_id}@learners.invalid"}
-        config["saveFreq"] = SAVE_EVERY_SECONDS
+        config["saveFreq"] = settings.H5P_SAVE_SECONDS
         config["ajax"] = {
             "contentUserDataUrl": base + "state/:dataType/:subContentId/",
         }

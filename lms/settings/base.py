@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "h5p.middleware.H5PPlayerPolicyMiddleware",  # one hash, only on pages with a player
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lms.core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -287,4 +288,6 @@ H5P_ROOT = Path(os.environ.get("H5P_ROOT", VAR_DIR / "h5p"))
 H5P_MAX_ENTRIES = int(os.environ.get("H5P_MAX_ENTRIES", "10000"))
 H5P_MAX_TOTAL_BYTES = int(os.environ.get("H5P_MAX_TOTAL_BYTES", str(500 * 1024 * 1024)))
 H5P_MAX_FILE_BYTES = int(os.environ.get("H5P_MAX_FILE_BYTES", str(200 * 1024 * 1024)))
+# How often the player saves a learner's answers so far (seconds).
+H5P_SAVE_SECONDS = int(os.environ.get("H5P_SAVE_SECONDS", "10"))
 H5P_MAX_UPLOAD_BYTES = int(os.environ.get("H5P_MAX_UPLOAD_BYTES", str(200 * 1024 * 1024)))

@@ -66,9 +66,7 @@ def test_a_trainer_package_with_a_newer_patch_keeps_the_installed_library(
     administrator, trainer, h5p_root
 ):
     h5p_content_import(actor=administrator, upload=io.BytesIO(builders.tiny_package()))
-    content = h5p_content_import(
-        actor=trainer, upload=io.BytesIO(builders.tiny_package(patch=5))
-    )
+    content = h5p_content_import(actor=trainer, upload=io.BytesIO(builders.tiny_package(patch=5)))
     assert content.main_library.patch_version == 0
 
 
@@ -86,9 +84,7 @@ def test_an_administrator_upgrades_a_library_patch(
     assert files_under(h5p_root / "trash") == []
 
 
-def test_content_using_an_installed_library_needs_no_library_in_the_package(
-    administrator, trainer
-):
+def test_content_using_an_installed_library_needs_no_library_in_the_package(administrator, trainer):
     h5p_content_import(actor=administrator, upload=io.BytesIO(builders.tiny_package()))
     content = h5p_content_import(
         actor=trainer, upload=io.BytesIO(builders.tiny_package(with_library=False))
@@ -104,7 +100,9 @@ def test_a_missing_library_is_named(administrator):
 def test_a_missing_dependency_of_a_library_is_named(administrator):
     files = builders.tiny_files()
     library = builders.tiny_library_json(
-        preloadedDependencies=[{"machineName": "H5P.JoubelUI", "majorVersion": 1, "minorVersion": 3}]
+        preloadedDependencies=[
+            {"machineName": "H5P.JoubelUI", "majorVersion": 1, "minorVersion": 3}
+        ]
     )
     files[f"{builders.TINY_FOLDER}/library.json"] = json.dumps(library).encode()
     reasons = refused(administrator, builders.build(files))
@@ -117,11 +115,14 @@ HOSTILE = {
     "backslash": lambda: builders.with_extra("content\\evil.json"),
     "hidden file": lambda: builders.with_extra("content/.htaccess.json"),
     "php in content": lambda: builders.with_extra("content/shell.php", b"<?php system($_GET[1]);"),
-    "html in content": lambda: builders.with_extra("content/page.html", b"<script>alert(1)</script>"),
+    "html in content": lambda: builders.with_extra(
+        "content/page.html", b"<script>alert(1)</script>"
+    ),
     "js in content": lambda: builders.with_extra("content/run.js", b"alert(1)"),
     "stray top-level file": lambda: builders.with_extra("readme.txt"),
     "svg with script": lambda: builders.with_extra(
-        "content/images/a.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+        "content/images/a.svg",
+        b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
     ),
     "svg with handler": lambda: builders.with_extra(
         "content/images/b.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'
@@ -141,10 +142,16 @@ HOSTILE = {
     ),
     "h5p.json not json": lambda: builders.build({**builders.tiny_files(), "h5p.json": b"{nope"}),
     "h5p.json without main library": lambda: builders.build(
-        {**builders.tiny_files(), "h5p.json": json.dumps(builders.h5p_json(mainLibrary="")).encode()}
+        {
+            **builders.tiny_files(),
+            "h5p.json": json.dumps(builders.h5p_json(mainLibrary="")).encode(),
+        }
     ),
     "h5p.json with bad embed types": lambda: builders.build(
-        {**builders.tiny_files(), "h5p.json": json.dumps(builders.h5p_json(embedTypes=["x"])).encode()}
+        {
+            **builders.tiny_files(),
+            "h5p.json": json.dumps(builders.h5p_json(embedTypes=["x"])).encode(),
+        }
     ),
     "no content.json": lambda: builders.build(
         {k: v for k, v in builders.tiny_files().items() if k != "content/content.json"}
@@ -156,11 +163,7 @@ HOSTILE = {
         }
     ),
     "library.json naming a missing file": lambda: builders.build(
-        {
-            k: v
-            for k, v in builders.tiny_files().items()
-            if k != f"{builders.TINY_FOLDER}/tiny.js"
-        }
+        {k: v for k, v in builders.tiny_files().items() if k != f"{builders.TINY_FOLDER}/tiny.js"}
     ),
     "php in a library": lambda: builders.with_extra(f"{builders.TINY_FOLDER}/x.php", b"<?php"),
     "content from the internet": lambda: builders.build(
