@@ -21,9 +21,14 @@ TRAINER_PERMISSIONS = [
 
 def trainer_permissions_ensure() -> None:
     """Give the Trainers group the content permissions. Idempotent."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
 
     from lms.core.roles import TRAINERS
+
+    # Our post_migrate handler may run before Django's creates this app's permissions.
+    create_permissions(apps.get_app_config("h5p"), verbosity=0)
 
     trainers, _created = Group.objects.get_or_create(name=TRAINERS)
     trainers.permissions.add(
