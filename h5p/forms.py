@@ -15,7 +15,7 @@ class H5PUploadForm(WagtailAdminModelForm):
         help_text=_("A .h5p file exported from an H5P editor (h5p.org, Lumi)."),
         validators=[FileExtensionValidator(["h5p"])],
     )
-    internet_reason = forms.CharField(
+    internet_override = forms.CharField(
         label=_("Reason to allow internet addresses"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -37,9 +37,3 @@ class H5PUploadForm(WagtailAdminModelForm):
                 % {"mb": settings.H5P_MAX_UPLOAD_BYTES // (1024 * 1024)}
             )
         return package
-
-
-class H5PEditForm(WagtailAdminModelForm):
-    class Meta:
-        model = H5PContent
-        fields = ["title"]

@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
@@ -23,7 +24,7 @@ from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, DeleteView, SnippetViewSet
 
-from .forms import H5PEditForm, H5PUploadForm
+from .forms import H5PUploadForm
 from .importer import h5p_content_import
 from .models import H5PContent
 from .selectors import content_report
@@ -32,13 +33,22 @@ from .validation import PackageRefused
 
 
 class H5PUploadView(CreateView):
+    def get_panel(self) -> ObjectList:
+        return ObjectList(
+            [FieldPanel("package"), FieldPanel("title"), FieldPanel("internet_override")],
+            base_form_class=H5PUploadForm,
+        ).bind_to_model(H5PContent)
+
+    def get_form_class(self) -> type:
+        return self.panel.get_form_class()
+
     def save_instance(self) -> H5PContent:
         data = self.form.cleaned_data
         return h5p_content_import(
             actor=self.request.user,
             upload=data["package"],
             title=data.get("title") or "",
-            internet_reason=data.get("internet_reason") or "",
+            internet_reason=data.get("internet_override") or "",
         )
 
     def form_valid(self, form: H5PUploadForm) -> Any:
@@ -47,6 +57,7 @@ class H5PUploadView(CreateView):
         except PackageRefused as refused:
             for reason in refused.reasons:
                 form.add_error("package", reason)
+            self.produced_error_message = _("The package was not imported.")
             return self.form_invalid(form)
 
 
@@ -93,9 +104,7 @@ class H5PContentViewSet(SnippetViewSet):
         Column("created_at", label=_("Uploaded")),
     ]
     search_fields = ["title"]
-
-    def get_form_class(self, for_update: bool = False) -> type:
-        return H5PEditForm if for_update else H5PUploadForm
+    panels = [FieldPanel("title")]
 
     @property
     def report_view(self) -> Any:
