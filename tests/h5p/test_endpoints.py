@@ -151,6 +151,7 @@ def test_a_draft_lesson_is_hidden_from_learners_but_not_from_its_authors(people,
     assert client_for(people["trainer"]).get(url).status_code == 200
 
 
+@pytest.mark.services
 def test_a_top_level_answer_counts_with_the_blocks_pass_mark_and_completes_the_course(
     people, h5p_lesson
 ):
@@ -181,6 +182,7 @@ def test_a_top_level_answer_counts_with_the_blocks_pass_mark_and_completes_the_c
     assert stored["version"] == "1.0.3" and stored["id"] and stored["timestamp"]
 
 
+@pytest.mark.services
 def test_the_same_statement_twice_counts_once(people, h5p_lesson):
     lesson, block_id = h5p_lesson
     learner = people["prisoner"]
@@ -266,6 +268,7 @@ def test_statements_are_append_only(people, h5p_lesson):
         XAPIStatement.objects.update(counted=True)
 
 
+@pytest.mark.services
 def test_saved_state_belongs_to_one_learner(people, facility_a, h5p_lesson):
     lesson, block_id = h5p_lesson
     url = reverse("h5p:state", args=[lesson.pk, block_id, "state", "0"])

@@ -31,6 +31,7 @@ def refused(actor, data: bytes, **kwargs) -> list[str]:
     return error.value.reasons
 
 
+@pytest.mark.services
 def test_an_administrator_imports_a_package_with_its_library(administrator, h5p_root):
     content = h5p_content_import(actor=administrator, upload=io.BytesIO(builders.tiny_package()))
     assert content.title == "Which tool cuts metal?"
@@ -70,6 +71,7 @@ def test_a_trainer_package_with_a_newer_patch_keeps_the_installed_library(
     assert content.main_library.patch_version == 0
 
 
+@pytest.mark.services
 def test_an_administrator_upgrades_a_library_patch(
     administrator, h5p_root, django_capture_on_commit_callbacks
 ):
@@ -217,6 +219,7 @@ def test_a_hostile_package_is_refused_and_changes_nothing(case, administrator, h
     assert AuditEvent.objects.count() == audit_before
 
 
+@pytest.mark.services
 def test_a_refused_upgrade_leaves_the_installed_library_untouched(administrator, h5p_root):
     h5p_content_import(actor=administrator, upload=io.BytesIO(builders.tiny_package()))
     before = files_under(h5p_root)
@@ -230,6 +233,7 @@ def test_a_refused_upgrade_leaves_the_installed_library_untouched(administrator,
     assert H5PContent.objects.count() == 1
 
 
+@pytest.mark.services
 def test_a_failure_while_moving_files_into_place_undoes_everything(
     administrator, h5p_root, monkeypatch
 ):

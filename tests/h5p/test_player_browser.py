@@ -156,3 +156,55 @@ def test_a_learner_plays_an_activity_and_the_next_learner_starts_fresh(
     assert not ContentUserData.objects.filter(learner=second).exists()
     assert errors == [], errors
     context.close()
+
+
+def test_an_answer_sent_without_a_connection_is_retried_and_another_learners_queue_is_dropped(
+    live_server, browser, facility_a
+):
+    administrator = factories.UserFactory(role=User.Role.ADMINISTRATOR, facility=None)
+    content = h5p_content_import(actor=administrator, upload=io.BytesIO(builders.tiny_package()))
+    course = factories.make_course(
+        title="Metalwork", audience="prisoners", lessons=1, issues_certificate=False
+    )
+    lesson = course.get_children().specific().get()
+    lesson.body = [("h5p", {"content": content, "pass_mark": 60, "required": True})]
+    lesson.save_revision().publish()
+    learner = factories.PrisonerFactory(facility=facility_a, prisoner_number="A-2001")
+    learner.set_password("correct horse battery")
+    learner.save()
+    enrolment_create(actor=learner, learner=learner, course=course)
+
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in(page, live_server.url, "A-2001")
+    # What a previous learner on this kiosk left behind (no sign-out through our page).
+    block_id = next(block.id for block in lesson.body)
+    page.evaluate(
+        """([key, url]) => {
+            localStorage.setItem(key, JSON.stringify([{id: crypto.randomUUID(), iri: "x",
+              url: url, statement: {verb: {id: "http://adlnet.gov/expapi/verbs/answered"},
+              object: {id: "x"}, result: {score: {raw: 1, max: 1}}}}]));
+            localStorage.setItem("requestQueue", "[]");
+        }""",
+        ["qadam.h5p.queue.someone-else", f"/h5p/lessons/{lesson.pk}/{block_id}/xapi/"],
+    )
+    page.goto(live_server.url + lesson.get_url())
+    frame = page.frame_locator("iframe.h5p-iframe")
+    frame.locator(".qadam-tiny__question").wait_for()
+    keys = page.evaluate("() => Object.keys(localStorage)")
+    assert "qadam.h5p.queue.someone-else" not in keys and "requestQueue" not in keys
+    assert not XAPIStatement.objects.exists()
+
+    context.set_offline(True)
+    frame.locator("button.qadam-tiny__option", has_text="A hacksaw").click()
+    page.locator("[data-h5p-status]", has_text="Not saved yet").wait_for()
+    queued = page.evaluate(f"() => localStorage.getItem('qadam.h5p.queue.{learner.public_id}')")
+    assert queued and "answered" in queued
+    assert not ActivityResult.objects.exists()
+    context.set_offline(False)
+    page.locator("[data-h5p-status]", has_text="Your result is saved.").wait_for()
+    assert ActivityResult.objects.get(learner=learner).passed
+    assert (
+        page.evaluate(f"() => localStorage.getItem('qadam.h5p.queue.{learner.public_id}')") is None
+    )
+    context.close()
