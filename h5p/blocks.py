@@ -21,6 +21,7 @@ class H5PActivityBlock(ActivityBlock):
         icon = "media"
         label = _("H5P activity")
         template = "h5p/blocks/h5p_activity.html"
+        form_layout = ["content", "pass_mark", "required"]  # the activity first
 
     def get_context(
         self, value: Any, parent_context: dict[str, Any] | None = None

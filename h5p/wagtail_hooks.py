@@ -79,10 +79,20 @@ class H5PReportView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateV
     template_name = "h5p/admin/report.html"
     permission_required = "view"
     page_title = _("Results")
+    header_icon = "list-ul"
+
+    def get_page_subtitle(self) -> str:
+        return self.content.title
+
+    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse(h5p_viewset.get_url_name("list")), "label": _("H5P activities")},
+            {"url": "", "label": _("Results"), "sublabel": self.content.title},
+        ]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        content = get_object_or_404(H5PContent, pk=self.kwargs["pk"])
-        self.page_subtitle = content.title
+        self.content = content = get_object_or_404(H5PContent, pk=self.kwargs["pk"])
         context = super().get_context_data(**kwargs)
         context["content"] = content
         context["activities"] = content_report(viewer=self.request.user, content=content)

@@ -142,6 +142,7 @@ def test_the_report_shows_figures_to_trainers_and_names_to_whom_may_see_them(
     trainer_view = client_for(trainer).get(report_url(tiny_content)).content.decode()
     assert "Learners: 1. Passed: 1." in trainer_view
     assert "Aidar Nur" not in trainer_view
+    assert "Names are shown only to administrators" in trainer_view
     assert client_for(learner).get(report_url(tiny_content)).status_code in (302, 403)
 
 
