@@ -310,3 +310,18 @@ def test_the_lesson_shows_the_learners_best_result(people, h5p_lesson):
     assert "You need 60% to pass." in client.get(lesson.get_url()).content.decode()
     post_statement(client, lesson, block_id, answered(0.9))
     assert "Your best result: 90%. You passed." in client.get(lesson.get_url()).content.decode()
+
+
+XAPI_EXPECTED = {**EXPECTED, "prisoner": 201, "trainer": 201, "administrator": 201}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_statements_as_every_role(role, people, h5p_lesson):
+    """Authors previewing may send statements (kept, never counted: the course is not for
+    their audience); people who may not see the lesson are told it does not exist."""
+    lesson, block_id = h5p_lesson
+    response = post_statement(client_for(people[role]), lesson, block_id, answered(1))
+    assert response.status_code == XAPI_EXPECTED[role]
+    if role in ("trainer", "administrator"):
+        assert response.json()["counted"] is False
+    assert XAPIStatement.objects.count() == (1 if response.status_code == 201 else 0)
