@@ -21,6 +21,7 @@ from courses.services import CourseError, activity_result_record
 from lms.core.audit import audit_record
 from lms.core.models import User
 
+from .lrs import lrs_enabled
 from .models import ContentUserData, H5PContent, XAPIStatement
 from .player import activity_iri
 
@@ -139,6 +140,10 @@ def xapi_statement_record(
     except IntegrityError:
         # The same statement sent twice at once: the other request stored it.
         return XAPIStatement.objects.get(learner=actor, client_id=client_id), False
+    if lrs_enabled():
+        from .tasks import xapi_statement_forward_task
+
+        transaction.on_commit(lambda: xapi_statement_forward_task.delay(str(record.pk)))
     return record, True
 
 

@@ -291,3 +291,8 @@ H5P_MAX_FILE_BYTES = int(os.environ.get("H5P_MAX_FILE_BYTES", str(200 * 1024 * 1
 # How often the player saves a learner's answers so far (seconds).
 H5P_SAVE_SECONDS = int(os.environ.get("H5P_SAVE_SECONDS", "10"))
 H5P_MAX_UPLOAD_BYTES = int(os.environ.get("H5P_MAX_UPLOAD_BYTES", str(200 * 1024 * 1024)))
+# Optional: forward every stored xAPI statement to a Learning Record Store (empty: off).
+H5P_LRS_ENDPOINT = os.environ.get("H5P_LRS_ENDPOINT", "")
+H5P_LRS_USERNAME = os.environ.get("H5P_LRS_USERNAME", "")
+H5P_LRS_PASSWORD = os.environ.get("H5P_LRS_PASSWORD", "")
+H5P_LRS_TIMEOUT = int(os.environ.get("H5P_LRS_TIMEOUT", "10"))
