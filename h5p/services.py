@@ -107,7 +107,7 @@ def xapi_statement_record(
     score = _score(statement) if _is_top_level(statement) and verb_id in SCORED_VERBS else None
     try:
         with transaction.atomic():
-            counted = False
+            counted, refusal = False, ""
             if score is not None:
                 try:
                     with transaction.atomic():
@@ -121,8 +121,9 @@ def xapi_statement_record(
                             pass_mark=int(block_value["pass_mark"]),
                         )
                         counted = True
-                except CourseError:
-                    counted = False  # not enrolled, or the lesson closed: kept, not counted
+                except CourseError as error:
+                    # Not enrolled, or the lesson closed: kept, not counted, and said.
+                    counted, refusal = False, str(error)
             record = XAPIStatement.objects.create(
                 id=stored_id,
                 learner=actor,
@@ -140,6 +141,7 @@ def xapi_statement_record(
     except IntegrityError:
         # The same statement sent twice at once: the other request stored it.
         return XAPIStatement.objects.get(learner=actor, client_id=client_id), False
+    record.refusal = refusal  # type: ignore[attr-defined]
     if lrs_enabled():
         from .tasks import xapi_statement_forward_task
 

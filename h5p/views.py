@@ -148,7 +148,13 @@ def xapi(request: HttpRequest, lesson_id: int, block_id: str) -> JsonResponse:
         statement=statement,
     )
     return JsonResponse(
-        {"stored": True, "id": str(record.id), "duplicate": not created, "counted": record.counted},
+        {
+            "stored": True,
+            "id": str(record.id),
+            "duplicate": not created,
+            "counted": record.counted,
+            "message": getattr(record, "refusal", ""),
+        },
         status=201 if created else 200,
     )
 

@@ -226,6 +226,7 @@ def test_a_learner_not_enrolled_has_the_statement_kept_but_not_counted(people, h
     lesson, block_id = h5p_lesson
     response = post_statement(client_for(people["prisoner"]), lesson, block_id, answered(1))
     assert response.status_code == 201 and response.json()["counted"] is False
+    assert response.json()["message"]  # the learner is told why
     assert not ActivityResult.objects.exists()
 
 

@@ -116,6 +116,8 @@
       if (config && answer && answer.counted) {
         status(config, document.querySelector('[data-h5p-player="' + config.id + '"]').getAttribute("data-h5p-saved"));
         document.dispatchEvent(new CustomEvent("qadam:h5p-result", { detail: answer }));
+      } else if (config && answer && answer.message) {
+        status(config, answer.message);  // e.g. join the course first (translated by the server)
       }
       return flush();
     }).catch(function () {
