@@ -70,6 +70,10 @@ $(VENDOR)/.built: node_modules/.package-lock.json Makefile
 	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/fonts
 	cp $(FONTS)/noto-sans-{latin,latin-ext,cyrillic,cyrillic-ext}-{400,700}-normal.woff2 $(VENDOR)/fonts/
 	cp node_modules/@fontsource/noto-sans/LICENSE $(VENDOR)/fonts/LICENSE-noto-sans.txt
+	# H5P player (issue 4): the built dist of h5p-standalone, pinned in package.json.
+	mkdir -p $(VENDOR)/h5p-standalone
+	cp -r node_modules/h5p-standalone/dist/. $(VENDOR)/h5p-standalone/
+	cp node_modules/h5p-standalone/LICENSE $(VENDOR)/h5p-standalone/LICENSE.txt
 	touch $@
 
 # Interface translations (kk, ru): compiled from locale/*/LC_MESSAGES/django.po.

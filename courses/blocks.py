@@ -216,6 +216,9 @@ class QuizBlock(ActivityBlock):
         template = "courses/blocks/quiz.html"
 
 
+from h5p.blocks import H5PActivityBlock  # noqa: E402  (needs ActivityBlock above)
+
+
 class LessonBodyBlock(blocks.StreamBlock):
     heading = blocks.CharBlock(
         max_length=120, label=_("Heading"), template="courses/blocks/heading.html", icon="title"
@@ -232,3 +235,4 @@ class LessonBodyBlock(blocks.StreamBlock):
     document = DocumentBlock()
     glossary_term = GlossaryTermBlock()
     quiz = QuizBlock()
+    h5p = H5PActivityBlock()

@@ -28,6 +28,7 @@ urlpatterns = [
     path("manage/", include(manage_patterns)),
     path("", include("certificates.urls")),
     path("", include("guidelines.urls")),
+    path("h5p/", include("h5p.urls")),  # H5P player files and endpoints (issue 4)
 ]
 
 # Media is never served as plain files: images through the audience-checked image view,

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "courses",
     "certificates",
     "guidelines",
+    "h5p",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.simple_translation",
@@ -75,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "h5p.middleware.H5PPlayerPolicyMiddleware",  # one hash, only on pages with a player
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lms.core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -286,3 +288,19 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# --- H5P (issue 4) ----------------------------------------------------------------------
+# Libraries and content unpacked from uploaded packages; served only through h5p.views.
+H5P_ROOT = Path(os.environ.get("H5P_ROOT", VAR_DIR / "h5p"))
+# Limits on what one package may unpack to (counted in bytes actually decompressed).
+H5P_MAX_ENTRIES = int(os.environ.get("H5P_MAX_ENTRIES", "10000"))
+H5P_MAX_TOTAL_BYTES = int(os.environ.get("H5P_MAX_TOTAL_BYTES", str(500 * 1024 * 1024)))
+H5P_MAX_FILE_BYTES = int(os.environ.get("H5P_MAX_FILE_BYTES", str(200 * 1024 * 1024)))
+# How often the player saves a learner's answers so far (seconds).
+H5P_SAVE_SECONDS = int(os.environ.get("H5P_SAVE_SECONDS", "10"))
+H5P_MAX_UPLOAD_BYTES = int(os.environ.get("H5P_MAX_UPLOAD_BYTES", str(200 * 1024 * 1024)))
+# Optional: forward every stored xAPI statement to a Learning Record Store (empty: off).
+H5P_LRS_ENDPOINT = os.environ.get("H5P_LRS_ENDPOINT", "")
+H5P_LRS_USERNAME = os.environ.get("H5P_LRS_USERNAME", "")
+H5P_LRS_PASSWORD = os.environ.get("H5P_LRS_PASSWORD", "")
+H5P_LRS_TIMEOUT = int(os.environ.get("H5P_LRS_TIMEOUT", "10"))

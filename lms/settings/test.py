@@ -16,6 +16,7 @@ STATIC_ROOT = TEST_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = TEST_DIR / "media"
 PRIVATE_MEDIA_ROOT = TEST_DIR / "private"
+H5P_ROOT = TEST_DIR / "h5p"
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",

@@ -1,0 +1,76 @@
+"""Reads for H5P: which lessons use a content, and the results report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Avg, Count, Q
+from wagtail.models import ReferenceIndex
+
+from courses.models import ActivityResult, LessonPage
+from lms.core.models import User
+
+from .models import H5PContent, XAPIStatement
+
+
+@dataclass
+class ActivityReport:
+    lesson: LessonPage
+    block_id: str
+    pass_mark: int
+    learners: int = 0
+    attempts: int = 0
+    passed: int = 0
+    average: float | None = None
+    rows: list[ActivityResult] = field(default_factory=list)
+
+
+def content_lessons(content: H5PContent) -> list[LessonPage]:
+    """Lessons (live or draft) whose body uses ``content`` (Wagtail's reference index)."""
+    page_ids = (
+        ReferenceIndex.get_references_to(content)
+        .filter(base_content_type__app_label="wagtailcore", base_content_type__model="page")
+        .values_list("object_id", flat=True)
+    )
+    return list(LessonPage.objects.filter(pk__in=[int(pk) for pk in page_ids]))
+
+
+def content_report(*, viewer: User, content: H5PContent) -> list[ActivityReport]:
+    """Per activity (a lesson block using ``content``): figures for everyone with the
+    view permission; named rows only for the learners ``viewer`` may see
+    (``User.objects.visible_to``)."""
+    reports = []
+    visible = User.objects.visible_to(viewer)
+    for lesson in content_lessons(content):
+        for block in lesson.body:
+            if (
+                block.block_type != "h5p"
+                or getattr(block.value.get("content"), "pk", None) != content.pk
+            ):
+                continue
+            results = ActivityResult.objects.filter(
+                lesson_key=lesson.translation_key, activity_key=block.id
+            )
+            figures = results.aggregate(
+                learners=Count("id"),
+                passed=Count("id", filter=Q(passed_at__isnull=False)),
+                average=Avg("best_score"),
+            )
+            report = ActivityReport(
+                lesson=lesson,
+                block_id=block.id,
+                pass_mark=block.value["pass_mark"],
+                learners=figures["learners"],
+                passed=figures["passed"],
+                average=figures["average"],
+                attempts=XAPIStatement.objects.filter(
+                    lesson_key=lesson.translation_key, activity_key=block.id, counted=True
+                ).count(),
+            )
+            report.rows = list(
+                results.filter(learner__in=visible)
+                .select_related("learner")
+                .order_by("-best_score")
+            )
+            reports.append(report)
+    return reports

@@ -1,0 +1,328 @@
+"""The player's URLs as every role, the files they serve, and the xAPI and state endpoints:
+the actor comes from the session, only top-level results count, the block's pass mark
+decides, and the same statement twice counts once."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from courses.models import ActivityResult, CourseCompletion
+from courses.services import enrolment_create
+from h5p.middleware import FRAME_BOOT_HASH
+from h5p.models import ContentUserData, XAPIStatement
+from lms.core.models import User
+from tests import factories
+
+from . import builders
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "prisoner", "staff_learner", "officer", "trainer", "monitor", "administrator"]
+
+
+@pytest.fixture
+def people(facility_a, administrator, trainer):
+    return {
+        "anonymous": None,
+        "prisoner": factories.PrisonerFactory(facility=facility_a),
+        "staff_learner": factories.UserFactory(facility=facility_a),
+        "officer": factories.OfficerFactory(facility=facility_a),
+        "trainer": trainer,
+        "monitor": factories.UserFactory(role=User.Role.MONITOR, facility=None),
+        "administrator": administrator,
+    }
+
+
+def client_for(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def answered(score: float, maximum: float = 1, **extra) -> dict:
+    statement = {
+        "actor": {"mbox": "mailto:someone-else@example.org", "objectType": "Agent"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/answered"},
+        "object": {
+            "id": "https://evil.example/forged",
+            "objectType": "Activity",
+            "definition": {"extensions": {}},
+        },
+        "result": {"score": {"raw": score, "max": maximum, "min": 0}, "success": True},
+    }
+    statement.update(extra)
+    return statement
+
+
+def post_statement(client, lesson, block_id, statement, client_id=None):
+    return client.post(
+        reverse("h5p:xapi", args=[lesson.pk, block_id]),
+        data=json.dumps({"id": str(client_id or uuid.uuid4()), "statement": statement}),
+        content_type="application/json",
+    )
+
+
+# Prisoner course: prisoners may see it; staff learners and monitors may not (404); trainers
+# and administrators may, as authors; signed-out requests get 403.
+EXPECTED = {
+    "anonymous": 403,
+    "prisoner": 200,
+    "staff_learner": 404,
+    "officer": 404,
+    "trainer": 200,
+    "monitor": 404,
+    "administrator": 200,
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_package_files_as_every_role(role, people, h5p_lesson):
+    lesson, block_id = h5p_lesson
+    client = client_for(people[role])
+    for path in ("h5p.json", "content/content.json"):
+        url = reverse("h5p:package_file", args=[lesson.pk, block_id, path])
+        assert client.get(url).status_code == EXPECTED[role], (role, path)
+    state = reverse("h5p:state", args=[lesson.pk, block_id, "state", "0"])
+    assert client.get(state).status_code == EXPECTED[role]
+    library = reverse("h5p:library_file", args=[1, f"{builders.TINY_FOLDER}/tiny.js"])
+    assert client.get(library).status_code == (403 if role == "anonymous" else 200)
+
+
+def test_files_have_the_right_types_and_caching(people, h5p_lesson):
+    lesson, block_id = h5p_lesson
+    client = client_for(people["prisoner"])
+    manifest = client.get(reverse("h5p:package_file", args=[lesson.pk, block_id, "h5p.json"]))
+    assert manifest["Content-Type"] == "application/json"
+    assert manifest["Cache-Control"].startswith("private")
+    assert json.loads(b"".join(manifest.streaming_content))["mainLibrary"] == builders.TINY
+    script = client.get(reverse("h5p:library_file", args=[7, f"{builders.TINY_FOLDER}/tiny.js"]))
+    assert script["Content-Type"].startswith("text/javascript")
+    assert "immutable" in script["Cache-Control"] and "max-age=31536000" in script["Cache-Control"]
+    style = client.get(reverse("h5p:library_file", args=[7, f"{builders.TINY_FOLDER}/tiny.css"]))
+    assert style["Content-Type"].startswith("text/css")
+    assert script["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "content/../h5p.json",
+        "content/%2e%2e/%2e%2e/libraries/x",
+        "content\\content.json",
+        "../../etc/passwd",
+        "content/",
+        "other.json",
+        "content/missing.json",
+    ],
+)
+def test_no_file_outside_the_package_is_served(path, people, h5p_lesson):
+    lesson, block_id = h5p_lesson
+    client = client_for(people["prisoner"])
+    url = reverse("h5p:package_file", args=[lesson.pk, block_id, "h5p.json"]).replace(
+        "h5p.json", path
+    )
+    assert client.get(url).status_code == 404
+
+
+def test_a_library_path_cannot_climb_out(people, h5p_lesson):
+    client = client_for(people["prisoner"])
+    url = reverse("h5p:library_file", args=[1, "x"]).replace("/x", "/../content/x")
+    assert client.get(url).status_code == 404
+
+
+def test_a_block_id_not_in_the_lesson_is_not_found(people, h5p_lesson):
+    lesson, _block_id = h5p_lesson
+    client = client_for(people["prisoner"])
+    url = reverse("h5p:package_file", args=[lesson.pk, str(uuid.uuid4()), "h5p.json"])
+    assert client.get(url).status_code == 404
+
+
+def test_a_draft_lesson_is_hidden_from_learners_but_not_from_its_authors(people, h5p_lesson):
+    lesson, block_id = h5p_lesson
+    lesson.unpublish()
+    url = reverse("h5p:package_file", args=[lesson.pk, block_id, "h5p.json"])
+    assert client_for(people["prisoner"]).get(url).status_code == 404
+    assert client_for(people["trainer"]).get(url).status_code == 200
+
+
+@pytest.mark.services
+def test_a_top_level_answer_counts_with_the_blocks_pass_mark_and_completes_the_course(
+    people, h5p_lesson
+):
+    lesson, block_id = h5p_lesson
+    course = lesson.course
+    course.complete_when_all_lessons_done = False
+    course.complete_when_activities_passed = True
+    course.save_revision().publish()
+    learner = people["prisoner"]
+    enrolment_create(actor=learner, learner=learner, course=course)
+    client = client_for(learner)
+
+    response = post_statement(client, lesson, block_id, answered(0.5))
+    assert response.status_code == 201 and response.json()["counted"] is True
+    result = ActivityResult.objects.get(learner=learner)
+    assert result.best_score == 0.5 and not result.passed  # the browser said success: ignored
+    assert not CourseCompletion.objects.exists()
+
+    response = post_statement(client, lesson, block_id, answered(4, 5))
+    result.refresh_from_db()
+    assert result.best_score == 0.8 and result.passed and result.attempts == 2
+    assert CourseCompletion.objects.filter(enrolment__learner=learner).exists()
+
+    stored = XAPIStatement.objects.filter(learner=learner).order_by("stored_at").last().statement
+    assert stored["actor"]["account"]["name"] == str(learner.public_id)
+    assert "mbox" not in stored["actor"]
+    assert stored["object"]["id"].endswith(f"/h5p/activities/{lesson.translation_key}/{block_id}")
+    assert stored["version"] == "1.0.3" and stored["id"] and stored["timestamp"]
+
+
+@pytest.mark.services
+def test_the_same_statement_twice_counts_once(people, h5p_lesson):
+    lesson, block_id = h5p_lesson
+    learner = people["prisoner"]
+    enrolment_create(actor=learner, learner=learner, course=lesson.course)
+    client = client_for(learner)
+    client_id = uuid.uuid4()
+    first = post_statement(client, lesson, block_id, answered(1), client_id)
+    again = post_statement(client, lesson, block_id, answered(1), client_id)
+    assert first.status_code == 201
+    assert again.status_code == 200 and again.json()["duplicate"] is True
+    assert XAPIStatement.objects.filter(learner=learner).count() == 1
+    assert ActivityResult.objects.get(learner=learner).attempts == 1
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {
+            "object": {
+                "id": "x",
+                "definition": {"extensions": {"http://h5p.org/x-api/h5p-subContentId": "abc"}},
+            }
+        },
+        {"context": {"contextActivities": {"parent": [{"id": "http://example.org/parent"}]}}},
+        {"verb": {"id": "http://adlnet.gov/expapi/verbs/interacted"}},
+        {"result": {"completion": True}},
+    ],
+    ids=["sub-content", "has-parent", "not-a-result-verb", "no-score"],
+)
+def test_only_top_level_scored_results_count(extra, people, h5p_lesson):
+    lesson, block_id = h5p_lesson
+    learner = people["prisoner"]
+    enrolment_create(actor=learner, learner=learner, course=lesson.course)
+    response = post_statement(client_for(learner), lesson, block_id, answered(1, **extra))
+    assert response.status_code == 201 and response.json()["counted"] is False
+    assert XAPIStatement.objects.filter(learner=learner, counted=False).count() == 1
+    assert not ActivityResult.objects.exists()
+
+
+def test_a_learner_not_enrolled_has_the_statement_kept_but_not_counted(people, h5p_lesson):
+    lesson, block_id = h5p_lesson
+    response = post_statement(client_for(people["prisoner"]), lesson, block_id, answered(1))
+    assert response.status_code == 201 and response.json()["counted"] is False
+    assert response.json()["message"]  # the learner is told why
+    assert not ActivityResult.objects.exists()
+
+
+def test_bad_statements_are_refused(people, h5p_lesson):
+    lesson, block_id = h5p_lesson
+    client = client_for(people["prisoner"])
+    url = reverse("h5p:xapi", args=[lesson.pk, block_id])
+    for body in (
+        "not json",
+        json.dumps({"id": "nope", "statement": {}}),
+        json.dumps({"id": str(uuid.uuid4()), "statement": []}),
+    ):
+        assert client.post(url, data=body, content_type="application/json").status_code == 400
+    huge = json.dumps({"id": str(uuid.uuid4()), "statement": {"x": "a" * 70_000}})
+    assert client.post(url, data=huge, content_type="application/json").status_code == 413
+    assert client.get(url).status_code == 405
+    assert not XAPIStatement.objects.exists()
+
+
+def test_statements_need_the_csrf_token(people, h5p_lesson):
+    lesson, block_id = h5p_lesson
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(people["prisoner"])
+    response = post_statement(client, lesson, block_id, answered(1))
+    assert response.status_code == 403
+    state = reverse("h5p:state", args=[lesson.pk, block_id, "state", "0"])
+    assert client.post(state, {"data": "{}"}).status_code == 403
+    assert not XAPIStatement.objects.exists() and not ContentUserData.objects.exists()
+
+
+def test_statements_are_append_only(people, h5p_lesson):
+    lesson, block_id = h5p_lesson
+    post_statement(client_for(people["prisoner"]), lesson, block_id, answered(1))
+    statement = XAPIStatement.objects.get()
+    with pytest.raises(PermissionError):
+        statement.save()
+    with pytest.raises(PermissionError):
+        XAPIStatement.objects.all().delete()
+    with pytest.raises(PermissionError):
+        XAPIStatement.objects.update(counted=True)
+
+
+@pytest.mark.services
+def test_saved_state_belongs_to_one_learner(people, facility_a, h5p_lesson):
+    lesson, block_id = h5p_lesson
+    url = reverse("h5p:state", args=[lesson.pk, block_id, "state", "0"])
+    first = client_for(people["prisoner"])
+    assert first.get(url).json() == {"success": True, "data": False}
+    assert first.post(url, {"data": '{"answer":0}', "preload": "1", "invalidate": "0"}).json() == {
+        "success": True
+    }
+    assert first.get(url).json() == {"success": True, "data": '{"answer":0}'}
+    other = client_for(factories.PrisonerFactory(facility=facility_a))
+    assert other.get(url).json() == {"success": True, "data": False}
+    first.post(url, {"data": "0"})
+    assert first.get(url).json()["data"] is False
+    assert other.post(url, {"data": "x" * (256 * 1024 + 1)}).status_code == 413
+
+
+def test_the_lesson_page_allows_only_the_players_own_script(people, h5p_lesson):
+    lesson, _block_id = h5p_lesson
+    client = client_for(people["prisoner"])
+    response = client.get(lesson.get_url())
+    assert response.status_code == 200
+    policy = response["Content-Security-Policy"]
+    script_src = next(p for p in policy.split(";") if p.strip().startswith("script-src"))
+    assert FRAME_BOOT_HASH in script_src
+    assert "unsafe-inline" not in script_src and "unsafe-eval" not in script_src
+    html = response.content.decode()
+    assert "h5p-player.js" in html and "main.bundle.js" in html
+    other = lesson.get_next_siblings().specific().first()
+    plain = client.get(other.get_url())
+    assert FRAME_BOOT_HASH not in plain["Content-Security-Policy"]
+    assert "h5p-player.js" not in plain.content.decode()
+
+
+def test_the_lesson_shows_the_learners_best_result(people, h5p_lesson):
+    lesson, block_id = h5p_lesson
+    learner = people["prisoner"]
+    enrolment_create(actor=learner, learner=learner, course=lesson.course)
+    client = client_for(learner)
+    assert "You need 60% to pass." in client.get(lesson.get_url()).content.decode()
+    post_statement(client, lesson, block_id, answered(0.9))
+    assert "Your best result: 90%. You passed." in client.get(lesson.get_url()).content.decode()
+
+
+XAPI_EXPECTED = {**EXPECTED, "prisoner": 201, "trainer": 201, "administrator": 201}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_statements_as_every_role(role, people, h5p_lesson):
+    """Authors previewing may send statements (kept, never counted: the course is not for
+    their audience); people who may not see the lesson are told it does not exist."""
+    lesson, block_id = h5p_lesson
+    response = post_statement(client_for(people[role]), lesson, block_id, answered(1))
+    assert response.status_code == XAPI_EXPECTED[role]
+    if role in ("trainer", "administrator"):
+        assert response.json()["counted"] is False
+    assert XAPIStatement.objects.count() == (1 if response.status_code == 201 else 0)
