@@ -9,6 +9,9 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from courses.urls import learning_patterns, manage_patterns
+from kiosk.forms import StaffAuthenticationForm
+from kiosk.urls import kiosk_patterns
+from kiosk.urls import manage_patterns as kiosk_manage_patterns
 from lms.core.health import healthz
 
 urlpatterns = [
@@ -19,13 +22,19 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=StaffAuthenticationForm
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("learn/", include(learning_patterns)),
     path("manage/", include(manage_patterns)),
     path("", include("certificates.urls")),
+    # Kiosks and consent (issue 5)
+    path("kiosk/", include(kiosk_patterns)),
+    path("manage/kiosk/", include(kiosk_manage_patterns)),
+    path("learn/consent/", include("consent.urls")),
 ]
 
 if settings.DEBUG:
