@@ -70,6 +70,8 @@ $(VENDOR)/.built: node_modules/.package-lock.json Makefile
 	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/fonts
 	cp $(FONTS)/noto-sans-{latin,latin-ext,cyrillic,cyrillic-ext}-{400,700}-normal.woff2 $(VENDOR)/fonts/
 	cp node_modules/@fontsource/noto-sans/LICENSE $(VENDOR)/fonts/LICENSE-noto-sans.txt
+	mkdir -p $(VENDOR)/axe  # axe-core: accessibility checks in the browser tests (issue 5)
+	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE $(VENDOR)/axe/
 	touch $@
 
 # Interface translations (kk, ru): compiled from locale/*/LC_MESSAGES/django.po.

@@ -126,8 +126,9 @@ def rebind(request: HttpRequest, device_id: str, token: str) -> HttpResponse:
     if result is None:
         return redirect("kiosk:sign_in")
     _device, new_token = result
-    ended = request.GET.get("ended", "signed_out")
-    response = redirect(reverse("kiosk:sign_in") + f"?ended={ended if ended.isalpha() else ''}")
+    ended = request.GET.get("ended")
+    ended = ended if ended in ("idle", "cap", "signed_out") else "signed_out"
+    response = redirect(reverse("kiosk:sign_in") + f"?ended={ended}")
     _set_device_cookie(request, response, new_token)
     return response
 
