@@ -79,7 +79,9 @@ def test_consent_is_given_once_and_withdrawal_stops_the_enrolment(enrolled, fait
     with pytest.raises(NotAllowed):
         lesson_complete(actor=enrolled, lesson=first_lesson(faith_course))
     history = list(
-        ConsentRecord.objects.filter(learner=enrolled).order_by("at").values_list("action", flat=True)
+        ConsentRecord.objects.filter(learner=enrolled)
+        .order_by("at")
+        .values_list("action", flat=True)
     )
     assert history == ["given", "withdrawn"]
     assert AuditEvent.objects.filter(action__in=["consent.give", "consent.withdraw"]).count() == 2

@@ -120,9 +120,7 @@ def test_a_kiosk_session_dies_when_its_device_is_revoked(kiosk_client, pin_priso
     assert "_auth_user_id" not in kiosk_client.session
 
 
-def test_a_kiosk_session_cookie_taken_to_another_browser_is_worthless(
-    kiosk_client, pin_prisoner
-):
+def test_a_kiosk_session_cookie_taken_to_another_browser_is_worthless(kiosk_client, pin_prisoner):
     kiosk_sign_in(kiosk_client, pin_prisoner.prisoner_number)
     thief = Client()
     thief.cookies[settings.SESSION_COOKIE_NAME] = kiosk_client.cookies[
@@ -219,9 +217,10 @@ def test_officer_sets_a_pin_through_the_staff_web(client, officer, prisoner, fac
     response = client.post(url, {"pin": "4826", "pin_again": "4826", "must_change": "on"})
     assert response.status_code == 302
     assert AuditEvent.objects.filter(action="kiosk.pin_set", actor=officer).exists()
-    assert "Set kiosk PIN" in client.get(
-        reverse("manage:learner", args=[prisoner.public_id])
-    ).content.decode()
+    assert (
+        "Set kiosk PIN"
+        in client.get(reverse("manage:learner", args=[prisoner.public_id])).content.decode()
+    )
     stranger = factories.PrisonerFactory(facility=facility_b)
     assert client.get(reverse("kiosk_manage:pin", args=[stranger.public_id])).status_code == 404
 

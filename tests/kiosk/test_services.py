@@ -48,7 +48,9 @@ def test_an_expired_or_unknown_code_is_refused(admin_user, facility_a):
 def test_officers_register_and_revoke_kiosks_only_of_their_facilities(
     officer, facility_a, facility_b, admin_user
 ):
-    services.registration_code_create(actor=officer, facility=facility_a, unit=None, device_name="A")
+    services.registration_code_create(
+        actor=officer, facility=facility_a, unit=None, device_name="A"
+    )
     with pytest.raises(services.NotAllowed):
         services.registration_code_create(
             actor=officer, facility=facility_b, unit=None, device_name="B"
