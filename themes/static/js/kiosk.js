@@ -134,8 +134,10 @@
     if (now() - lastReported > Math.min(20, idleSeconds / 3)) { reportActivity(); }
   }
   ["pointerdown", "keydown", "scroll", "touchstart", "wheel"].forEach(function (name) {
-    window.addEventListener(name, function (event) {
-      if (dialog.hidden || (stillHere && stillHere.contains(event.target))) { activity(); }
+    // While the countdown shows, only the "still here" button counts (hiding the dialog
+    // on pointerdown would let the same tap land on whatever lies beneath it).
+    window.addEventListener(name, function () {
+      if (dialog.hidden) { activity(); }
     }, { passive: true, capture: true });
   });
   if (stillHere) {
