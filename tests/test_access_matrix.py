@@ -38,6 +38,9 @@ def world(facility_a, facility_b, django_capture_on_commit_callbacks):
         enrolment_create(actor=prisoner, learner=prisoner, course=prisoner_course)
         lesson_complete(actor=prisoner, lesson=prisoner_course.lessons().specific().get())
     certificate = Certificate.objects.get(learner=prisoner)
+    faith_course = factories.make_course(
+        title="Paths", programme_type="faith_based", audience="prisoners", lessons=1
+    )
     return {
         "users": users,
         "urls": {
@@ -56,6 +59,15 @@ def world(facility_a, facility_b, django_capture_on_commit_callbacks):
             "verify_form": reverse("certificates:verify_form"),
             "verify": reverse("certificates:verify", args=[certificate.verification_code]),
             "healthz": reverse("healthz"),
+            # Kiosks and consent (issue 5), from an ordinary (non-kiosk) browser
+            "kiosk_sign_in": reverse("kiosk:sign_in"),
+            "kiosk_register": reverse("kiosk:register"),
+            "kiosk_pin_change": reverse("kiosk:pin_change"),
+            "kiosk_pin_manage_a": reverse("kiosk_manage:pin", args=[prisoner.public_id]),
+            "kiosk_pin_manage_b": reverse("kiosk_manage:pin", args=[stranger.public_id]),
+            "kiosk_admin": reverse("kiosk_admin:index"),
+            "kiosk_admin_code": reverse("kiosk_admin:code"),
+            "consent_withdraw": reverse("consent:withdraw", args=[faith_course.pk]),
         },
     }
 
@@ -101,6 +113,35 @@ EXPECTED: dict[str, dict[str, object]] = {
     "verify_form": {role: OK for role in ROLES},
     "verify": {role: OK for role in ROLES},
     "healthz": {role: OK for role in ROLES},
+    # Kiosks and consent (issue 5)
+    "kiosk_sign_in": {role: FORBIDDEN for role in ROLES},
+    "kiosk_register": {role: OK for role in ROLES},
+    "kiosk_pin_change": {**{role: FORBIDDEN for role in ROLES}, "anonymous": LOGIN},
+    "kiosk_pin_manage_a": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "officer": OK,
+        "administrator": OK,
+    },
+    "kiosk_pin_manage_b": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "officer": MISSING,
+        "administrator": OK,
+    },
+    "kiosk_admin": {
+        **{role: ADMIN_LOGIN for role in ROLES},
+        "trainer": "302 /admin/",  # Wagtail's answer to PermissionDenied in the admin
+        "officer": OK,
+        "administrator": OK,
+    },
+    "kiosk_admin_code": {
+        **{role: ADMIN_LOGIN for role in ROLES},
+        "trainer": "302 /admin/",  # Wagtail's answer to PermissionDenied in the admin
+        "officer": OK,
+        "administrator": OK,
+    },
+    "consent_withdraw": {**{role: MISSING for role in ROLES}, "anonymous": LOGIN, "prisoner": OK},
 }
 
 

@@ -134,6 +134,7 @@ def test_register_sign_in_take_a_lesson_and_finish_leaves_nothing(browser, world
     page.evaluate("() => { document.querySelector('[data-kiosk-timeout]').hidden = true; }")
     page.click("text=Computer basics")
     page.click("button:has-text('Join this course')")
+    axe_check(page)
     page.click("text=Start the first lesson")
     expect(page.locator("h1")).to_have_text("Computer basics: lesson 1")
     axe_check(page)
