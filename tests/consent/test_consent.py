@@ -22,7 +22,7 @@ from courses.services import (
 from lms.core.models import AuditEvent
 from tests import factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.services]
 
 
 @pytest.fixture

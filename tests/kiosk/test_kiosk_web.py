@@ -16,7 +16,7 @@ from tests import factories
 
 from .conftest import PIN, kiosk_sign_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.services]
 
 
 def test_the_staff_sign_in_refuses_prisoners(client, prisoner):

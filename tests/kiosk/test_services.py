@@ -15,7 +15,7 @@ from tests import factories
 
 from .conftest import PIN, register_device
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.services]
 
 
 def test_a_registration_code_works_once_and_is_stored_only_hashed(admin_user, facility_a):
@@ -191,3 +191,34 @@ def test_a_rebind_token_works_once_and_replaces_the_device_token(device_a):
     assert services.device_from_token(new) == device
     assert services.device_from_token(old) is None
     assert services.device_rebind(device_id=str(device.pk), token=token) is None
+
+
+def test_the_kiosk_code_command_prints_a_working_code(admin_user, facility_a, officer):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("kiosk_code", facility="a", name="Shell kiosk", by=admin_user.username, stdout=out)
+    device, _token = services.device_register(code=out.getvalue().strip())
+    assert device.name == "Shell kiosk"
+    staff = factories.UserFactory(facility=facility_a)
+    with pytest.raises(CommandError):
+        call_command("kiosk_code", facility="a", by=staff.username, stdout=StringIO())
+
+
+def test_kiosk_demo_gives_demo_prisoners_a_pin_and_prints_a_code(db, settings):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    call_command("seed_demo", stdout=StringIO())
+    out = StringIO()
+    call_command("kiosk_demo", stdout=out)
+    code = out.getvalue().strip().rsplit(" ", 1)[-1]
+    device, _token = services.device_register(code=code)
+    result = services.kiosk_sign_in(device=device, prisoner_number="N-100001", pin="2580")
+    assert result.user.username == "N-100001"
+    settings.QADAM_DEMO_ALLOWED = False
+    with pytest.raises(CommandError):
+        call_command("kiosk_demo", stdout=StringIO())
