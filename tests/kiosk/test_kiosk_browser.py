@@ -151,6 +151,7 @@ def test_register_sign_in_take_a_lesson_and_finish_leaves_nothing(browser, world
     )
     page.click("button:has-text('Finish')")
     expect(page.locator(".kiosk-notice")).to_contain_text("You are signed out")
+    shot(page, "landscape-09-signed-out")
     assert page.evaluate("() => localStorage.length + sessionStorage.length") == 0
     names = page.evaluate("async () => (await indexedDB.databases()).map(d => d.name)")
     assert names == []
@@ -193,6 +194,7 @@ def test_wrong_pin_lockout_says_how_long(browser, world):
     for _attempt in range(5):
         sign_in(page, world["learner"], pin="9999")
     expect(page.locator("[data-kiosk-error]")).to_contain_text("Try again in 15 minutes")
+    shot(page, "landscape-08-locked")
     axe_check(page)
     sign_in(page, world["learner"])  # even the right PIN waits
     expect(page.locator("[data-kiosk-error]")).to_contain_text("Try again in")
