@@ -74,6 +74,8 @@ $(VENDOR)/.built: node_modules/.package-lock.json Makefile
 	mkdir -p $(VENDOR)/h5p-standalone
 	cp -r node_modules/h5p-standalone/dist/. $(VENDOR)/h5p-standalone/
 	cp node_modules/h5p-standalone/LICENSE $(VENDOR)/h5p-standalone/LICENSE.txt
+	mkdir -p $(VENDOR)/axe  # axe-core: accessibility checks in the browser tests (issue 5)
+	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE $(VENDOR)/axe/
 	touch $@
 
 # Interface translations (kk, ru): compiled from locale/*/LC_MESSAGES/django.po.

@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from consent.rules import consent_needed
 from lms.core.audit import audit_record
 from lms.core.models import User
 
@@ -160,6 +161,7 @@ def lesson_complete(*, actor: User, lesson: LessonPage) -> LessonProgress:
     course = lesson.course
     if not lesson.live or not audience_allows(actor, course.audience):
         raise NotAllowed(_("This lesson is not open to you."))
+    _require_consent(actor, course)
     with transaction.atomic():
         enrolment = _locked_enrolment(actor, course)
         progress, _created = LessonProgress.objects.get_or_create(
@@ -211,6 +213,7 @@ def lesson_time_record(*, actor: User, lesson: LessonPage, seconds: int) -> Less
     seconds = max(0, min(int(seconds), MAX_SECONDS_PER_REPORT))
     if not lesson.live or not audience_allows(actor, course.audience):
         raise NotAllowed(_("This lesson is not open to you."))
+    _require_consent(actor, course)
     with transaction.atomic():
         enrolment = _locked_enrolment(actor, course)
         progress, _created = LessonProgress.objects.get_or_create(
@@ -251,6 +254,7 @@ def activity_result_record(
     course = lesson.course
     if not lesson.live or not audience_allows(actor, course.audience):
         raise NotAllowed(_("This lesson is not open to you."))
+    _require_consent(actor, course)
     scaled = 0.0 if max_score <= 0 else max(0.0, min(1.0, float(score) / float(max_score)))
     with transaction.atomic():
         enrolment = _locked_enrolment(actor, course)
@@ -388,3 +392,12 @@ def quiz_attempt_submit(
             pass_mark=pass_mark,
         )
     return attempt
+
+
+# --- Consent (issue 5) --------------------------------------------------------------------
+
+
+def _require_consent(learner: User, course: CoursePage) -> None:
+    """Courses that ask for consent record no progress without it (see ``consent``)."""
+    if consent_needed(learner_id=learner.pk, course=course):
+        raise NotAllowed(_("Agree to take part before you start."))

@@ -10,6 +10,9 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from courses.media_views import AudienceImageServeView, media_file
 from courses.urls import learning_patterns, manage_patterns
+from kiosk.forms import StaffAuthenticationForm
+from kiosk.urls import kiosk_patterns
+from kiosk.urls import manage_patterns as kiosk_manage_patterns
 from lms.core.health import healthz
 
 urlpatterns = [
@@ -20,7 +23,9 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=StaffAuthenticationForm
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -29,6 +34,10 @@ urlpatterns = [
     path("", include("certificates.urls")),
     path("", include("guidelines.urls")),
     path("h5p/", include("h5p.urls")),  # H5P player files and endpoints (issue 4)
+    # Kiosks and consent (issue 5)
+    path("kiosk/", include(kiosk_patterns)),
+    path("manage/kiosk/", include(kiosk_manage_patterns)),
+    path("learn/consent/", include("consent.urls")),
 ]
 
 # Media is never served as plain files: images through the audience-checked image view,

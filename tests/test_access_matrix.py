@@ -49,6 +49,9 @@ def world(facility_a, facility_b, django_capture_on_commit_callbacks):
         body="<p>x</p>",
     )
     index.add_child(instance=guideline)
+    faith_course = factories.make_course(
+        title="Paths", programme_type="faith_based", audience="prisoners", lessons=1
+    )
     return {
         "users": users,
         "urls": {
@@ -70,6 +73,15 @@ def world(facility_a, facility_b, django_capture_on_commit_callbacks):
             "guideline": guideline.get_url(),
             "guideline_reports": reverse("guidelines:report_index"),
             "guideline_report": reverse("guidelines:report", args=[guideline.pk]),
+            # Kiosks and consent (issue 5), from an ordinary (non-kiosk) browser
+            "kiosk_sign_in": reverse("kiosk:sign_in"),
+            "kiosk_register": reverse("kiosk:register"),
+            "kiosk_pin_change": reverse("kiosk:pin_change"),
+            "kiosk_pin_manage_a": reverse("kiosk_manage:pin", args=[prisoner.public_id]),
+            "kiosk_pin_manage_b": reverse("kiosk_manage:pin", args=[stranger.public_id]),
+            "kiosk_admin": reverse("kiosk_admin:index"),
+            "kiosk_admin_code": reverse("kiosk_admin:code"),
+            "consent_withdraw": reverse("consent:withdraw", args=[faith_course.pk]),
         },
     }
 
@@ -108,6 +120,7 @@ EXPECTED: dict[str, dict[str, object]] = {
     "wagtail_admin": {
         **{role: ADMIN_LOGIN for role in ROLES},
         "trainer": OK,
+        "officer": OK,  # kiosk registration codes live in the admin (issue 5)
         "administrator": OK,
     },
     "django_admin": {**{role: ADMIN_LOGIN for role in ROLES}, "administrator": OK},
@@ -121,12 +134,41 @@ EXPECTED: dict[str, dict[str, object]] = {
         "officer": OK,
         "administrator": OK,
     },
+    # Kiosks and consent (issue 5)
+    "kiosk_sign_in": {role: FORBIDDEN for role in ROLES},
+    "kiosk_register": {role: OK for role in ROLES},
+    "kiosk_pin_change": {**{role: FORBIDDEN for role in ROLES}, "anonymous": LOGIN},
+    "kiosk_pin_manage_a": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "officer": OK,
+        "administrator": OK,
+    },
     "guideline_report": {
         **{role: FORBIDDEN for role in ROLES},
         "anonymous": LOGIN,
         "officer": OK,
         "administrator": OK,
     },
+    "kiosk_pin_manage_b": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "officer": MISSING,
+        "administrator": OK,
+    },
+    "kiosk_admin": {
+        **{role: ADMIN_LOGIN for role in ROLES},
+        "trainer": "302 /admin/",  # Wagtail's answer to PermissionDenied in the admin
+        "officer": OK,
+        "administrator": OK,
+    },
+    "kiosk_admin_code": {
+        **{role: ADMIN_LOGIN for role in ROLES},
+        "trainer": "302 /admin/",  # Wagtail's answer to PermissionDenied in the admin
+        "officer": OK,
+        "administrator": OK,
+    },
+    "consent_withdraw": {**{role: MISSING for role in ROLES}, "anonymous": LOGIN, "prisoner": OK},
 }
 
 

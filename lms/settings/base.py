@@ -304,3 +304,23 @@ H5P_LRS_ENDPOINT = os.environ.get("H5P_LRS_ENDPOINT", "")
 H5P_LRS_USERNAME = os.environ.get("H5P_LRS_USERNAME", "")
 H5P_LRS_PASSWORD = os.environ.get("H5P_LRS_PASSWORD", "")
 H5P_LRS_TIMEOUT = int(os.environ.get("H5P_LRS_TIMEOUT", "10"))
+# --- Kiosks and consent (issue 5) -------------------------------------------------------
+# See docs/kiosk.md and docs/decisions/0020-kiosk-sign-in-and-sessions.md.
+
+INSTALLED_APPS += ["kiosk", "consent"]
+MIDDLEWARE += ["kiosk.middleware.KioskMiddleware"]
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("kiosk.context_processors.kiosk")
+KIOSK_DEVICE_COOKIE = "qadam_kiosk"
+KIOSK_DEVICE_COOKIE_AGE = 10 * 365 * 24 * 60 * 60
+KIOSK_REGISTRATION_CODE_HOURS = int(os.environ.get("KIOSK_REGISTRATION_CODE_HOURS", "24"))
+# Idle timeout (counted from real activity only), the countdown before it, and the
+# absolute cap of one kiosk session, in seconds.
+KIOSK_IDLE_SECONDS = int(os.environ.get("KIOSK_IDLE_SECONDS", "300"))
+KIOSK_IDLE_WARNING_SECONDS = int(os.environ.get("KIOSK_IDLE_WARNING_SECONDS", "30"))
+KIOSK_SESSION_MAX_SECONDS = int(os.environ.get("KIOSK_SESSION_MAX_SECONDS", "3600"))
+KIOSK_PIN_MIN_LENGTH = 4
+KIOSK_PIN_MAX_LENGTH = 8
+# Lockout: this many wrong tries within the window lock a prisoner number, or a kiosk.
+KIOSK_LOCKOUT_ACCOUNT_FAILURES = int(os.environ.get("KIOSK_LOCKOUT_ACCOUNT_FAILURES", "5"))
+KIOSK_LOCKOUT_DEVICE_FAILURES = int(os.environ.get("KIOSK_LOCKOUT_DEVICE_FAILURES", "20"))
+KIOSK_LOCKOUT_MINUTES = int(os.environ.get("KIOSK_LOCKOUT_MINUTES", "15"))

@@ -72,8 +72,10 @@ def test_a_learner_plays_an_activity_and_the_next_learner_starts_fresh(
     settings.H5P_SAVE_SECONDS = 1
     administrator = factories.UserFactory(role=User.Role.ADMINISTRATOR, facility=None)
     content = h5p_content_import(actor=administrator, upload=io.BytesIO(builders.tiny_package()))
+    # Staff learners on the staff web: prisoners sign in only on kiosks, whose own browser
+    # tests cover the sign-out wipe (tests/kiosk/test_kiosk_browser.py).
     course = factories.make_course(
-        title="Metalwork", audience="prisoners", lessons=1, issues_certificate=False
+        title="Metalwork", audience="both", lessons=1, issues_certificate=False
     )
     course.complete_when_all_lessons_done = False
     course.complete_when_activities_passed = True
@@ -85,7 +87,7 @@ def test_a_learner_plays_an_activity_and_the_next_learner_starts_fresh(
     ]
     lesson.save_revision().publish()
     first, second = (
-        factories.PrisonerFactory(facility=facility_a, prisoner_number=number)
+        factories.UserFactory(facility=facility_a, username=number)
         for number in ("A-1001", "A-1002")
     )
     for learner in (first, second):
@@ -163,13 +165,15 @@ def test_an_answer_sent_without_a_connection_is_retried_and_another_learners_que
 ):
     administrator = factories.UserFactory(role=User.Role.ADMINISTRATOR, facility=None)
     content = h5p_content_import(actor=administrator, upload=io.BytesIO(builders.tiny_package()))
+    # Staff learners on the staff web: prisoners sign in only on kiosks, whose own browser
+    # tests cover the sign-out wipe (tests/kiosk/test_kiosk_browser.py).
     course = factories.make_course(
-        title="Metalwork", audience="prisoners", lessons=1, issues_certificate=False
+        title="Metalwork", audience="both", lessons=1, issues_certificate=False
     )
     lesson = course.get_children().specific().get()
     lesson.body = [("h5p", {"content": content, "pass_mark": 60, "required": True})]
     lesson.save_revision().publish()
-    learner = factories.PrisonerFactory(facility=facility_a, prisoner_number="A-2001")
+    learner = factories.UserFactory(facility=facility_a, username="A-2001")
     learner.set_password("correct horse battery")
     learner.save()
     enrolment_create(actor=learner, learner=learner, course=course)

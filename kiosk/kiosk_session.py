@@ -1,0 +1,101 @@
+"""Session rules on a kiosk: who may be signed in there, idle timeout counted from real
+activity, an absolute cap, and the pages a kiosk may open at all.
+
+Keys kept in the session (and nowhere else): the device the session was opened on, when
+it was opened, when the person last did something, and the language they chose.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest
+from django.utils import translation
+
+DEVICE_KEY = "kiosk_device"
+SIGNED_IN_AT_KEY = "kiosk_signed_in_at"
+ACTIVITY_KEY = "kiosk_last_activity"
+LANGUAGE_KEY = "kiosk_language"
+PIN_CHANGE_KEY = "kiosk_must_change_pin"
+
+# Requests the page makes on its own (progress retries, time reports) say so with this
+# header; they never count as activity, so an abandoned screen still times out.
+BACKGROUND_HEADER = "HTTP_X_QADAM_BACKGROUND"
+
+# What a kiosk may open; everything else is refused (deny by default). Wagtail's
+# learning pages live under the language prefixes.
+KIOSK_ALLOWED_PREFIXES = ("/kiosk/", "/learn/", "/static/", "/documents/", "/healthz/")
+# What a kiosk may open before anyone signs in.
+KIOSK_PUBLIC_PREFIXES = ("/kiosk/", "/static/", "/healthz/")
+
+
+def language_prefixes() -> tuple[str, ...]:
+    return tuple(f"/{code}/" for code, _name in settings.LANGUAGES)
+
+
+def kiosk_may_open(path: str) -> bool:
+    return path.startswith(KIOSK_ALLOWED_PREFIXES + language_prefixes())
+
+
+def is_background(request: HttpRequest) -> bool:
+    return request.META.get(BACKGROUND_HEADER) == "1"
+
+
+def session_start(request: HttpRequest, *, device_id: str, must_change_pin: bool) -> None:
+    now = time.time()
+    request.session[DEVICE_KEY] = device_id
+    request.session[SIGNED_IN_AT_KEY] = now
+    request.session[ACTIVITY_KEY] = now
+    request.session[PIN_CHANGE_KEY] = must_change_pin
+    # Until the browser closes at the latest; the server's own clock decides the rest.
+    request.session.set_expiry(settings.KIOSK_SESSION_MAX_SECONDS)
+
+
+def session_expired_reason(request: HttpRequest) -> str | None:
+    """ "idle" or "cap" when the kiosk session has run out, else None."""
+    now = time.time()
+    signed_in_at = request.session.get(SIGNED_IN_AT_KEY)
+    last = request.session.get(ACTIVITY_KEY)
+    if signed_in_at is None or last is None:
+        return "idle"
+    if now - signed_in_at > settings.KIOSK_SESSION_MAX_SECONDS:
+        return "cap"
+    if now - last > settings.KIOSK_IDLE_SECONDS:
+        return "idle"
+    return None
+
+
+def activity_touch(request: HttpRequest) -> None:
+    request.session[ACTIVITY_KEY] = time.time()
+
+
+def seconds_left(request: HttpRequest) -> int:
+    """Seconds until this session ends, whichever rule comes first."""
+    now = time.time()
+    idle = settings.KIOSK_IDLE_SECONDS - (now - request.session.get(ACTIVITY_KEY, now))
+    cap = settings.KIOSK_SESSION_MAX_SECONDS - (now - request.session.get(SIGNED_IN_AT_KEY, now))
+    return max(0, int(min(idle, cap)))
+
+
+def session_end(request: HttpRequest) -> None:
+    """Sign out and flush every key (language included): nothing is left for the next
+    person."""
+    logout(request)
+    request.session.flush()
+
+
+def activate_session_language(request: HttpRequest) -> None:
+    """A language chosen on the kiosk lasts for the session only (never a cookie the next
+    person inherits). Pages under a language prefix keep their own language."""
+    language = request.session.get(LANGUAGE_KEY)
+    if language and not request.path_info.startswith(language_prefixes()):
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+
+
+def cap_seconds_left(request: HttpRequest) -> int:
+    now = time.time()
+    signed_in_at = request.session.get(SIGNED_IN_AT_KEY, now)
+    return max(0, int(settings.KIOSK_SESSION_MAX_SECONDS - (now - signed_in_at)))

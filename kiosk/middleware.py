@@ -1,0 +1,84 @@
+"""Knows which requests come from a kiosk and applies the kiosk's rules to them.
+
+- ``request.kiosk`` is the active ``Device`` (from its HttpOnly cookie) or None.
+- On a kiosk: only kiosk and learning pages open (staff pages and both admins are
+  refused); only a prisoner of the kiosk's facility, signed in on this very device, stays
+  signed in; the idle timeout and the absolute cap end the session; every response is
+  ``Cache-Control: no-store``.
+- Anywhere: a session opened on a kiosk is ended the moment it is seen without that
+  kiosk (the device was revoked, or the cookie was taken elsewhere).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from . import kiosk_session as ks
+from .services import device_from_token
+
+
+def no_store(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "no-store, max-age=0"
+    response["Pragma"] = "no-cache"
+    return response
+
+
+class KioskMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        device = device_from_token(request.COOKIES.get(settings.KIOSK_DEVICE_COOKIE))
+        request.kiosk = device
+        session_device = request.session.get(ks.DEVICE_KEY)
+        if device is None:
+            if session_device:
+                ks.session_end(request)
+                if request.path_info.startswith("/kiosk/"):
+                    return self.get_response(request)
+                return redirect("kiosk:sign_in")
+            if request.path_info.startswith("/kiosk/"):
+                return no_store(self.get_response(request))
+            return self.get_response(request)
+
+        path = request.path_info
+        if not ks.kiosk_may_open(path):
+            return no_store(render(request, "kiosk/refused.html", status=403))
+        user = request.user
+        if user.is_authenticated:
+            reason = None
+            if not (
+                user.is_prisoner
+                and user.is_active
+                and user.facility_id == device.facility_id
+                and session_device == str(device.pk)
+            ):
+                reason = "other"
+            else:
+                reason = ks.session_expired_reason(request)
+            if reason:
+                ks.session_end(request)
+                url = reverse("kiosk:sign_in") + "?" + urlencode({"ended": reason})
+                return no_store(redirect(url))
+            if not ks.is_background(request):
+                ks.activity_touch(request)
+            if (
+                request.session.get(ks.PIN_CHANGE_KEY)
+                and path
+                not in (
+                    reverse("kiosk:pin_change"),
+                    reverse("kiosk:sign_out"),
+                )
+                and not path.startswith("/static/")
+            ):
+                return no_store(redirect("kiosk:pin_change"))
+        elif not path.startswith(ks.KIOSK_PUBLIC_PREFIXES):
+            return no_store(redirect("kiosk:sign_in"))
+        ks.activate_session_language(request)
+        return no_store(self.get_response(request))

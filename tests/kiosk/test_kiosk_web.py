@@ -1,0 +1,271 @@
+"""The kiosk over HTTP: who may open what, session rules, sign-out."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from kiosk import kiosk_session as ks
+from kiosk import services
+from lms.core.models import AuditEvent
+from tests import factories
+
+from .conftest import PIN, kiosk_sign_in
+
+pytestmark = [pytest.mark.django_db, pytest.mark.services]
+
+
+def test_the_staff_sign_in_refuses_prisoners(client, prisoner):
+    response = client.post(
+        reverse("login"), {"username": prisoner.username, "password": factories.PASSWORD}
+    )
+    assert response.status_code == 200
+    assert "sign in on a kiosk" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_staff_sign_in_still_lets_staff_in(client, staff_member):
+    response = client.post(
+        reverse("login"), {"username": staff_member.username, "password": factories.PASSWORD}
+    )
+    assert response.status_code == 302
+
+
+def test_kiosk_sign_in_opens_only_on_a_registered_device(client, pin_prisoner):
+    response = client.get(reverse("kiosk:sign_in"))
+    assert response.status_code == 403
+    assert "only on a kiosk" in response.content.decode()
+    response = kiosk_sign_in(client, pin_prisoner.prisoner_number)
+    assert response.status_code == 403 and "_auth_user_id" not in client.session
+
+
+def test_registering_sets_an_httponly_device_cookie(client, admin_user, facility_a):
+    _row, code = services.registration_code_create(
+        actor=admin_user, facility=facility_a, unit=None, device_name="K"
+    )
+    response = client.post(reverse("kiosk:register"), {"code": code})
+    assert response.status_code == 302
+    cookie = response.cookies[settings.KIOSK_DEVICE_COOKIE]
+    assert cookie["httponly"] and cookie["samesite"] == "Strict"
+    assert client.get(reverse("kiosk:sign_in")).status_code == 200
+
+
+def test_a_wrong_code_says_so(client):
+    response = client.post(reverse("kiosk:register"), {"code": "NOPE-NOPE-NOPE"})
+    assert "does not work" in response.content.decode()
+    assert settings.KIOSK_DEVICE_COOKIE not in response.cookies
+
+
+def test_signing_in_on_the_kiosk_shows_the_learning_space_in_the_kiosk_theme(
+    kiosk_client, pin_prisoner
+):
+    response = kiosk_sign_in(kiosk_client, pin_prisoner.prisoner_number)
+    assert response.status_code == 302 and response["Location"] == reverse("learning:home")
+    page = kiosk_client.get(reverse("learning:home"))
+    html = page.content.decode()
+    assert "theme-kiosk" in html and "kiosk.css" in html and "Finish" in html
+    assert page["Cache-Control"].startswith("no-store")
+    assert kiosk_client.get(reverse("certificates:mine")).content.decode().count("theme-kiosk")
+
+
+def test_the_sign_in_form_offers_no_autocomplete_and_no_list_of_names(kiosk_client, prisoner):
+    html = kiosk_client.get(reverse("kiosk:sign_in")).content.decode()
+    assert 'autocomplete="off"' in html and "<datalist" not in html
+    assert prisoner.prisoner_number not in html and prisoner.last_name not in html
+
+
+def test_a_wrong_pin_lockout_answers_with_how_long(kiosk_client, pin_prisoner):
+    for _attempt in range(5):
+        response = kiosk_sign_in(kiosk_client, pin_prisoner.prisoner_number, "0000")
+    assert response.status_code == 429
+    assert "Try again in 15 minutes" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/",
+        "/django-admin/",
+        "/manage/learners/",
+        "/accounts/login/",
+        "/i18n/setlang/",
+        "/verify/",
+        "/manage/kiosk/learners/00000000-0000-0000-0000-000000000000/pin/",
+    ],
+)
+def test_staff_pages_and_the_admins_are_refused_from_a_kiosk(path, kiosk_client, admin_user):
+    kiosk_client.force_login(admin_user)
+    response = kiosk_client.get(path)
+    assert response.status_code == 403
+    assert "does not open on a kiosk" in response.content.decode()
+
+
+def test_staff_signed_in_elsewhere_are_signed_out_on_a_kiosk(kiosk_client, officer):
+    kiosk_client.force_login(officer)
+    response = kiosk_client.get(reverse("learning:home"))
+    assert response.status_code == 302 and "ended=other" in response["Location"]
+    assert "_auth_user_id" not in kiosk_client.session
+
+
+def test_a_kiosk_session_dies_when_its_device_is_revoked(kiosk_client, pin_prisoner, device_a):
+    kiosk_sign_in(kiosk_client, pin_prisoner.prisoner_number)
+    assert kiosk_client.get(reverse("learning:home")).status_code == 200
+    services.device_revoke(actor=device_a[0].created_by, device=device_a[0])
+    response = kiosk_client.get(reverse("learning:home"))
+    assert response.status_code == 302
+    assert "_auth_user_id" not in kiosk_client.session
+
+
+def test_a_kiosk_session_cookie_taken_to_another_browser_is_worthless(kiosk_client, pin_prisoner):
+    kiosk_sign_in(kiosk_client, pin_prisoner.prisoner_number)
+    thief = Client()
+    thief.cookies[settings.SESSION_COOKIE_NAME] = kiosk_client.cookies[
+        settings.SESSION_COOKIE_NAME
+    ].value
+    response = thief.get(reverse("learning:home"))
+    assert response.status_code == 302
+    # and the session is gone for the kiosk too
+    assert kiosk_client.get(reverse("learning:home")).status_code == 302
+
+
+def _age_session(client, *, idle: float = 0, since_sign_in: float = 0) -> None:
+    session = client.session
+    session[ks.ACTIVITY_KEY] = time.time() - idle
+    session[ks.SIGNED_IN_AT_KEY] = time.time() - since_sign_in
+    session.save()
+
+
+def test_an_idle_session_is_ended_by_the_server(kiosk_client, pin_prisoner):
+    kiosk_sign_in(kiosk_client, pin_prisoner.prisoner_number)
+    _age_session(kiosk_client, idle=settings.KIOSK_IDLE_SECONDS + 1)
+    response = kiosk_client.get(reverse("learning:home"))
+    assert response["Location"] == reverse("kiosk:sign_in") + "?ended=idle"
+    page = kiosk_client.get(response["Location"]).content.decode()
+    assert "nobody used the screen" in page
+
+
+def test_the_absolute_cap_ends_even_a_busy_session(kiosk_client, pin_prisoner):
+    kiosk_sign_in(kiosk_client, pin_prisoner.prisoner_number)
+    _age_session(kiosk_client, since_sign_in=settings.KIOSK_SESSION_MAX_SECONDS + 1)
+    response = kiosk_client.get(reverse("learning:home"))
+    assert "ended=cap" in response["Location"]
+
+
+def test_background_requests_do_not_keep_a_session_alive(kiosk_client, pin_prisoner):
+    kiosk_sign_in(kiosk_client, pin_prisoner.prisoner_number)
+    _age_session(kiosk_client, idle=100)
+    before = kiosk_client.session[ks.ACTIVITY_KEY]
+    kiosk_client.post(reverse("kiosk:activity"), HTTP_X_QADAM_BACKGROUND="1")
+    assert kiosk_client.session[ks.ACTIVITY_KEY] == before
+    kiosk_client.post(reverse("kiosk:activity"))
+    assert kiosk_client.session[ks.ACTIVITY_KEY] > before
+
+
+def test_sign_out_flushes_clears_site_data_and_gives_the_device_its_cookie_back(
+    kiosk_client, pin_prisoner
+):
+    kiosk_sign_in(kiosk_client, pin_prisoner.prisoner_number)
+    response = kiosk_client.post(reverse("kiosk:sign_out"))
+    assert response["Clear-Site-Data"] == '"cache", "cookies", "storage"'
+    assert "_auth_user_id" not in kiosk_client.session
+    # The browser cleared every cookie: follow the one-time link without the old cookie.
+    rebind_url = response["Location"]
+    fresh = Client()
+    follow = fresh.get(rebind_url)
+    assert follow["Location"].endswith("?ended=signed_out"), (rebind_url, follow["Location"])
+    assert fresh.get(reverse("kiosk:sign_in")).status_code == 200
+    # The link works once.
+    assert settings.KIOSK_DEVICE_COOKIE not in Client().get(rebind_url).cookies
+
+
+def test_a_language_chosen_on_the_kiosk_lasts_for_the_session_only(kiosk_client, pin_prisoner):
+    response = kiosk_client.post(reverse("kiosk:language") + "?next=/kiosk/", {"language": "kk"})
+    assert response["Location"] == "/kiosk/"
+    assert "django_language" not in response.cookies
+    assert 'lang="kk"' in kiosk_client.get("/kiosk/").content.decode()
+    kiosk_sign_in(kiosk_client, pin_prisoner.prisoner_number)
+    assert 'lang="kk"' in kiosk_client.get(reverse("learning:home")).content.decode()
+    kiosk_client.post(reverse("kiosk:sign_out"))
+    assert 'lang="en"' in kiosk_client.get("/kiosk/").content.decode()
+
+
+def test_language_switch_never_redirects_off_site(kiosk_client):
+    response = kiosk_client.post(
+        reverse("kiosk:language") + "?next=https://example.org/", {"language": "ru"}
+    )
+    assert response["Location"] == reverse("kiosk:sign_in")
+
+
+def test_a_pin_set_by_staff_must_be_changed_at_first_sign_in(kiosk_client, prisoner, officer):
+    services.kiosk_pin_set(actor=officer, learner=prisoner, pin=PIN, must_change=True)
+    response = kiosk_sign_in(kiosk_client, prisoner.prisoner_number)
+    assert response["Location"] == reverse("kiosk:pin_change")
+    assert kiosk_client.get(reverse("learning:home"))["Location"] == reverse("kiosk:pin_change")
+    response = kiosk_client.post(reverse("kiosk:pin_change"), {"pin": "7391", "pin_again": "7391"})
+    assert response["Location"] == reverse("learning:home")
+    assert kiosk_client.get(reverse("learning:home")).status_code == 200
+
+
+def test_officer_sets_a_pin_through_the_staff_web(client, officer, prisoner, facility_b):
+    client.force_login(officer)
+    url = reverse("kiosk_manage:pin", args=[prisoner.public_id])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"pin": "4826", "pin_again": "4826", "must_change": "on"})
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(action="kiosk.pin_set", actor=officer).exists()
+    assert (
+        "Set kiosk PIN"
+        in client.get(reverse("manage:learner", args=[prisoner.public_id])).content.decode()
+    )
+    stranger = factories.PrisonerFactory(facility=facility_b)
+    assert client.get(reverse("kiosk_manage:pin", args=[stranger.public_id])).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["prisoner", "staff_learner", "trainer", "monitor"])
+def test_only_officers_and_administrators_set_pins(client, role, prisoner, facility_a):
+    users = {
+        "prisoner": prisoner,
+        "staff_learner": factories.UserFactory(facility=facility_a),
+        "trainer": factories.UserFactory(role="trainer", facility=None),
+        "monitor": factories.UserFactory(role="monitor", facility=None),
+    }
+    client.force_login(users[role])
+    assert client.get(reverse("kiosk_manage:pin", args=[prisoner.public_id])).status_code == 403
+
+
+def test_kiosk_admin_pages_are_scoped_to_the_officers_facilities(
+    client, officer, admin_user, facility_b
+):
+    from .conftest import register_device
+
+    mine, _t = register_device(admin_user, officer.facility, name="Mine")
+    theirs, _t = register_device(admin_user, facility_b, name="Theirs")
+    client.force_login(officer)
+    html = client.get(reverse("kiosk_admin:index")).content.decode()
+    assert "Mine" in html and "Theirs" not in html
+    assert client.get(reverse("kiosk_admin:device", args=[theirs.pk])).status_code == 404
+    assert client.post(reverse("kiosk_admin:revoke", args=[theirs.pk])).status_code == 404
+    response = client.post(
+        reverse("kiosk_admin:code"),
+        {"device_name": "New", "facility": officer.facility.pk, "unit": ""},
+    )
+    assert response.status_code == 200 and "data-registration-code" in response.content.decode()
+    response = client.post(
+        reverse("kiosk_admin:code"), {"device_name": "New", "facility": facility_b.pk, "unit": ""}
+    )
+    assert "data-registration-code" not in response.content.decode()
+    client.post(reverse("kiosk_admin:revoke", args=[mine.pk]))
+    mine.refresh_from_db()
+    assert mine.revoked_at is not None
+
+
+@pytest.mark.parametrize("role", ["staff_learner", "trainer", "monitor"])
+def test_other_roles_cannot_open_kiosk_admin(client, role, facility_a):
+    client.force_login(factories.UserFactory(role=role, facility=facility_a))
+    response = client.get(reverse("kiosk_admin:index"))
+    assert response.status_code in (302, 403)
+    assert "kiosk" not in response.get("Location", "/admin/login/").split("?")[0].lower()
