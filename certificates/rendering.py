@@ -77,6 +77,7 @@ class AssetFetcher(URLFetcher):
     def __init__(self, media_paths: frozenset[str] = frozenset()) -> None:
         super().__init__(allowed_protocols={"https", "data"}, allow_redirects=False)
         self.media_paths = media_paths
+        self.refused: list[str] = []
 
     def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
         parts = urlsplit(url)
@@ -112,9 +113,11 @@ class AssetFetcher(URLFetcher):
             raise self.refuse(url)
         return URLFetcherResponse(url, content, {"Content-Type": content_type})
 
-    @staticmethod
-    def refuse(url: str) -> AssetRefused:
+    def refuse(self, url: str) -> AssetRefused:
+        # WeasyPrint swallows a failed image fetch and renders without it: remember the
+        # refusal so the render fails loudly instead of printing a certificate without it.
         logger.warning("certificate renderer refused to load %s", url[:200])
+        self.refused.append(url[:200])
         return AssetRefused(f"Refused to load {url[:200]}")
 
 
@@ -205,6 +208,8 @@ def render_certificate_pdf(data: CertificateData) -> bytes:
     document = HTML(
         string=certificate_html(data), base_url=ASSET_BASE_URL, url_fetcher=fetcher
     ).render(stylesheets=stylesheets, font_config=font_config)
+    if fetcher.refused:
+        raise AssetRefused(f"Refused to load {', '.join(fetcher.refused)}")
     if len(document.pages) > settings.CERTIFICATE_RENDER_MAX_PAGES:
         raise RenderRefused(f"{len(document.pages)} pages: the certificate text is too long")
     return document.write_pdf()

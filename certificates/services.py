@@ -122,7 +122,7 @@ def template_data(template: CertificateTemplate | None, language: str) -> Templa
                 title=s.title,
                 signature_path=s.signature.file.name if s.signature else "",
             )
-            for s in template.signatories.select_related("signature")
+            for s in template.signatories.all()
         ),
     )
 
