@@ -26,6 +26,7 @@ urlpatterns = [
     path("learn/", include(learning_patterns)),
     path("manage/", include(manage_patterns)),
     path("", include("certificates.urls")),
+    path("", include("employability.urls")),
 ]
 
 if settings.DEBUG:

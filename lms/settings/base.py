@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "lms.core",
     "courses",
     "certificates",
+    "employability",
     "guidelines",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
