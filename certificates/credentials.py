@@ -26,6 +26,7 @@ import json
 import os
 import secrets
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -121,6 +122,7 @@ def private_key_write(private: Ed25519PrivateKey) -> str:
     return did
 
 
+@lru_cache(maxsize=8)
 def private_key_read(did: str) -> Ed25519PrivateKey:
     path = _key_path(did)
     try:
@@ -338,14 +340,10 @@ def status_list_credential(
     }
 
 
-def status_index_new(taken: set[int] | None = None, size: int | None = None) -> int:
+def status_index_new(size: int | None = None) -> int:
     from .models import STATUS_LIST_SIZE
 
-    size = size or STATUS_LIST_SIZE
-    while True:
-        index = secrets.randbelow(size)
-        if not taken or index not in taken:
-            return index
+    return secrets.randbelow(size or STATUS_LIST_SIZE)
 
 
 # --- Offline verification ---------------------------------------------------------------

@@ -145,16 +145,17 @@ def certificate_data(certificate: Certificate) -> CertificateData:
 
 
 def _status_index_assign(certificate: Certificate) -> None:
+    """A random free place in the status list (the unique constraint backs the check)."""
     if certificate.status_index is not None:
         return
-    taken = set(
-        Certificate.objects.filter(status_index__isnull=False).values_list(
-            "status_index", flat=True
-        )
+    for _ in range(64):
+        index = credentials.status_index_new()
+        if not Certificate.objects.filter(status_index=index).exists():
+            certificate.status_index = index
+            return
+    raise CertificateError(
+        f"No free place found in the revocation status list ({STATUS_LIST_SIZE} entries)."
     )
-    if len(taken) >= STATUS_LIST_SIZE // 2:
-        raise CertificateError("The revocation status list is half full: add a second list.")
-    certificate.status_index = credentials.status_index_new(taken)
 
 
 def certificate_credential(certificate: Certificate) -> str:

@@ -9,6 +9,15 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def salt_each_certificate(apps, schema_editor):
+    """AddField computes a callable default once: give existing rows a salt each."""
+    import secrets
+
+    Certificate = apps.get_model("certificates", "Certificate")
+    for certificate in Certificate.objects.only("pk").iterator():
+        Certificate.objects.filter(pk=certificate.pk).update(holder_salt=secrets.token_hex(16))
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -175,4 +184,5 @@ class Migration(migrations.Migration):
             model_name='certificatetemplate',
             constraint=models.UniqueConstraint(condition=models.Q(('is_default', True)), fields=('is_default',), name='certificate_template_one_default'),
         ),
+        migrations.RunPython(salt_each_certificate, migrations.RunPython.noop),
     ]
