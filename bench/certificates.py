@@ -83,17 +83,17 @@ def run(count: int) -> dict:
     htmls = [
         certificate_html(certificate_data(Certificate.objects.get(serial=s))) for s in serials[1:]
     ]
-    start = time.perf_counter()
-    for document in htmls:
+    # Interleaved, so load from other processes on the machine hits both sides alike.
+    raw_seconds = ours_seconds = 0.0
+    for document, serial in zip(htmls, serials[1:], strict=True):
+        start = time.perf_counter()
         HTML(string=document, base_url=ASSET_BASE_URL, url_fetcher=AssetFetcher()).write_pdf(
             stylesheets=stylesheets, font_config=font_config
         )
-    raw_seconds = time.perf_counter() - start
-
-    start = time.perf_counter()
-    for serial in serials[1:]:
+        raw_seconds += time.perf_counter() - start
+        start = time.perf_counter()
         certificate_issue(serial=serial)
-    ours_seconds = time.perf_counter() - start
+        ours_seconds += time.perf_counter() - start
 
     done = len(serials) - 1
     baseline = 60 * done / raw_seconds

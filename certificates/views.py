@@ -200,9 +200,19 @@ def manage_certificate(request: HttpRequest, public_id: str) -> HttpResponse:
     except services.CertificateError as error:
         messages.error(request, str(error))
         return redirect("certificates:manage_certificate", public_id=public_id)
-    history = AuditEvent.objects.filter(
-        object_type=Certificate._meta.label_lower, object_id=str(certificate.pk)
-    ).order_by("at", "id")
+    labels = {
+        "certificate.prepare": _("Prepared"),
+        "certificate.issue": _("Issued"),
+        "certificate.issue_manual": _("Issued by hand"),
+        "certificate.revoke": _("Revoked"),
+        "certificate.reissue": _("Reissued"),
+    }
+    history = [
+        (event, labels.get(event.action, event.action))
+        for event in AuditEvent.objects.filter(
+            object_type=Certificate._meta.label_lower, object_id=str(certificate.pk)
+        ).order_by("at", "id")
+    ]
     return render(
         request,
         "certificates/manage/detail.html",

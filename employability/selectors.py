@@ -53,10 +53,12 @@ def employability_record(*, person: User) -> EmployabilityRecord:
     course_keys = {c.course_key for c in completions} | {
         c.course_key for c in certificates if c.course_key
     }
+    # The page the learner took first, else the same course in another language.
     courses = {
         page.translation_key: page
-        for page in CoursePage.objects.filter(translation_key__in=course_keys)
+        for page in CoursePage.objects.filter(translation_key__in=course_keys).order_by("-pk")
     }
+    courses.update({c.course_key: c.course for c in completions if c.course is not None})
     has_faith = any(c.programme_type == faith for c in certificates) or any(
         courses.get(c.course_key) and courses[c.course_key].programme_type == faith
         for c in completions

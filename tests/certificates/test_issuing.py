@@ -111,7 +111,7 @@ def test_the_officer_page_revokes_and_shows_history(client, issued, officer, fac
     assert response.status_code == 302
     issued.refresh_from_db()
     assert issued.status == Certificate.Status.REVOKED and issued.revoked_reason == "Fraud found"
-    assert "certificate.revoke: Fraud found" in client.get(url).content.decode()
+    assert "Revoked: Fraud found" in client.get(url).content.decode()
     # A double submit is refused, not a second revocation.
     client.post(url, {"action": "revoke", "revoke-reason": "again"})
     assert AuditEvent.objects.filter(action="certificate.revoke").count() == 1
