@@ -252,11 +252,12 @@ VERIFY_RATE_LIMIT = int(os.environ.get("VERIFY_RATE_LIMIT", "30"))
 VERIFY_RATE_LIMIT_CACHE = os.environ.get("VERIFY_RATE_LIMIT_CACHE", "default")
 # A certificate worker process is replaced after it grows past this many KiB (WeasyPrint
 # memory guard; Celery's worker_max_memory_per_child), and a render is refused past
-# CERTIFICATE_RENDER_MAX_PAGES pages.
+# CERTIFICATE_RENDER_MAX_PAGES pages (a certificate is one A4 sheet; text that overflows
+# it would otherwise print cut off).
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(
     os.environ.get("CELERY_WORKER_MAX_MEMORY_PER_CHILD", str(400 * 1024))
 )
-CERTIFICATE_RENDER_MAX_PAGES = 4
+CERTIFICATE_RENDER_MAX_PAGES = 1
 # A shared cache for several web processes (rate limits must be counted in one place):
 # CACHE_URL=redis://host:6379/1. Unset: Django's per-process LocMem cache.
 CACHE_URL = os.environ.get("CACHE_URL", "")
