@@ -96,7 +96,9 @@ def employability_record(*, person: User) -> EmployabilityRecord:
         has_faith_based=has_faith,
         certificates=[c for c in certificates if shown(c.programme_type)],
         hours_by_programme=sorted(
-            ((str(labels.get(k, k)), v) for k, v in hours.items()), key=lambda item: -item[1]
+            # Labels stay lazy: the CV renders them in its own language.
+            ((labels.get(k, k), v) for k, v in hours.items()),
+            key=lambda item: -item[1],
         ),
         skills=skills,
         placements=Placement.objects.filter(person=person),
