@@ -47,9 +47,11 @@ def add_months(day: date, months: int) -> date:
 
 
 def _course_facts(course: CoursePage, completed_on: date) -> dict[str, Any]:
+    template = CertificateTemplate.objects.filter(is_default=True).first()
     return {
         "course_title": course.title,
-        "provider": course.provider,
+        # The template's issuing provider (the college) wins over the course's.
+        "provider": (template.issuing_provider if template else "") or course.provider,
         "hours": course.estimated_hours,
         "language": course.locale.language_code,
         "completed_on": completed_on,
@@ -58,7 +60,7 @@ def _course_facts(course: CoursePage, completed_on: date) -> dict[str, Any]:
         "expires_on": (
             add_months(completed_on, course.validity_months) if course.validity_months else None
         ),
-        "template": CertificateTemplate.objects.filter(is_default=True).first(),
+        "template": template,
     }
 
 
@@ -364,9 +366,10 @@ def certificate_reissue(
             certificate.holder_name = holder_name.strip()[:300]
         if template is not None:
             certificate.template = template
+            certificate.provider = template.issuing_provider or certificate.provider
         certificate.version += 1
         certificate.status = Certificate.Status.PENDING
-        certificate.save(update_fields=["holder_name", "template", "version", "status"])
+        certificate.save(update_fields=["holder_name", "template", "provider", "version", "status"])
         audit_record(
             actor=actor,
             action="certificate.reissue",
