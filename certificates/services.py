@@ -27,6 +27,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from courses.audience import audience_allows
 from courses.models import CourseCompletion, CoursePage
 from lms.core.audit import audit_record
 from lms.core.models import Facility, User
@@ -286,6 +287,8 @@ def certificate_issue_manual(
     reason = reason.strip()
     if not reason:
         raise CertificateError("Say why the certificate is issued by hand.")
+    if not audience_allows(learner, course.audience):
+        raise CertificateError("This course is not meant for this person.")
     already = Certificate.objects.filter(
         learner=learner, course_key=course.translation_key
     ).exclude(status=Certificate.Status.REVOKED)

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
+from wagtail.models import Locale
 
 from courses.models import CoursePage
 from lms.core.models import AuditEvent, User
@@ -233,7 +234,11 @@ def manage_issue(request: HttpRequest, public_id: str) -> HttpResponse:
     learner = get_object_or_404(
         User.objects.visible_to(request.user).learners(), public_id=public_id
     )
-    courses = CoursePage.objects.live().filter(issues_certificate=True).order_by("title")
+    courses = (
+        CoursePage.objects.live()
+        .filter(issues_certificate=True, locale=Locale.get_active())
+        .order_by("title")
+    )
     form = ManualIssueForm(request.POST or None, courses=courses)
     if request.method == "POST" and form.is_valid():
         try:

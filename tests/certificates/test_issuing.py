@@ -71,6 +71,9 @@ def test_manual_issue_needs_a_reason_and_a_learner_of_the_officers_facility(
     own = factories.PrisonerFactory(facility=officer.managed_facilities.first())
     with pytest.raises(CertificateError, match="Say why"):
         certificate_issue_manual(actor=officer, learner=own, course=prisoner_course, reason=" ")
+    staff_course = factories.make_course(title="Search procedures", audience="staff", lessons=1)
+    with pytest.raises(CertificateError, match="not meant for this person"):
+        certificate_issue_manual(actor=officer, learner=own, course=staff_course, reason="x")
     assert not Certificate.objects.exists()
 
 

@@ -42,7 +42,7 @@ def learned(prisoner, django_capture_on_commit_callbacks):
 def everything_text(record) -> str:
     return " ".join(
         [c.course_title for c in record.certificates]
-        + [label for label, _ in record.hours_by_programme]
+        + [str(label) for label, _ in record.hours_by_programme]
         + record.skills
     )
 
