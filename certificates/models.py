@@ -259,6 +259,14 @@ class Certificate(models.Model):
     credential = models.TextField(blank=True)
     status_index = models.PositiveIntegerField(unique=True, null=True, blank=True)
     holder_salt = models.CharField(max_length=32, default=new_holder_salt, editable=False)
+    # The holder's own choice for the public verify page; empty: the installation's
+    # CERTIFICATE_VERIFY_NAME.
+    verify_name = models.CharField(
+        _("name on the check page"),
+        max_length=16,
+        choices=[("full", _("Full name")), ("initials", _("Initials only"))],
+        blank=True,
+    )
 
     objects = CertificateQuerySet.as_manager()
 
@@ -305,6 +313,10 @@ class Certificate(models.Model):
         if self.status == self.Status.REVOKED:
             return "revoked"
         return "expired" if self.is_expired() else "valid"
+
+    @property
+    def shows_full_name(self) -> bool:
+        return (self.verify_name or settings.CERTIFICATE_VERIFY_NAME) != "initials"
 
     @property
     def holder_initials(self) -> str:

@@ -16,6 +16,11 @@ urlpatterns = [
         views.credential_download,
         name="credential",
     ),
+    path(
+        "learn/certificates/<uuid:public_id>/privacy/",
+        views.certificate_privacy,
+        name="privacy",
+    ),
     path("verify/", views.verify_form, name="verify_form"),
     path("verify/<str:code>/", views.verify, name="verify"),
     path("verify/<str:code>/credential/", views.verify_credential, name="verify_credential"),

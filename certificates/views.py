@@ -4,7 +4,6 @@ their facilities; administrators)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,7 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from wagtail.models import Locale
 
 from courses.models import CoursePage
@@ -37,6 +36,22 @@ def my_certificates(request: HttpRequest) -> HttpResponse:
             "renewals": selectors.renewals_due(viewer=request.user, learner=request.user),
         },
     )
+
+
+@login_required
+@require_POST
+def certificate_privacy(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The holder chooses what the public check page shows: full name or initials."""
+    certificate = get_object_or_404(
+        Certificate.objects.issued(), public_id=public_id, learner=request.user
+    )
+    choice = request.POST.get("verify_name", "")
+    if choice in ("full", "initials"):
+        services.certificate_privacy_set(
+            actor=request.user, certificate=certificate, verify_name=choice
+        )
+        messages.success(request, _("Your choice is saved."))
+    return redirect("certificates:mine")
 
 
 @login_required
@@ -102,7 +117,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
         {
             "certificate": certificate,
             "form": VerifyForm(),
-            "show_full_name": settings.CERTIFICATE_VERIFY_NAME != "initials",
+            "show_full_name": certificate is not None and certificate.shows_full_name,
         },
         status=200 if certificate else 404,
     )

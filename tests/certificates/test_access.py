@@ -46,6 +46,7 @@ def world(facility_a, facility_b, django_capture_on_commit_callbacks):
         "users": users,
         "urls": {
             "credential": reverse("certificates:credential", args=[mine.public_id]),
+            "privacy": reverse("certificates:privacy", args=[mine.public_id]),
             "verify_credential": reverse(
                 "certificates:verify_credential", args=[mine.verification_code]
             ),
@@ -88,6 +89,7 @@ ADMINISTRATORS = {
 }
 EXPECTED: dict[str, dict[str, object]] = {
     "credential": {**{role: MISSING for role in ROLES}, "anonymous": LOGIN, "prisoner": OK},
+    "privacy": {**{role: 405 for role in ROLES}, "anonymous": LOGIN},  # POST only
     "verify_credential": {role: OK for role in ROLES},
     "status_list": {role: OK for role in ROLES},
     "context": {role: OK for role in ROLES},

@@ -79,3 +79,21 @@ def test_guessing_codes_is_rate_limited_per_client(client, issued, settings):
     )
     assert other.status_code == 200
     assert client.get(reverse("certificates:verify_form"), {"code": "x"}).status_code == 429
+
+
+def test_the_holder_chooses_initials_for_the_check_page(client, issued, prisoner, officer):
+    client.force_login(prisoner)
+    url = reverse("certificates:privacy", args=[issued.public_id])
+    assert "Show initials only" in client.get(reverse("certificates:mine")).content.decode()
+    client.post(url, {"verify_name": "initials"})
+    client.logout()
+    text = page(client, issued).content.decode()
+    assert "N. A." in text and "Nurlan" not in text
+    # Nobody else can choose for them.
+    client.force_login(officer)
+    assert client.post(url, {"verify_name": "full"}).status_code == 404
+    issued.refresh_from_db()
+    assert issued.verify_name == "initials"
+    from lms.core.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="certificate.privacy", actor=prisoner).count() == 1
