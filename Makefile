@@ -20,6 +20,8 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Debian packages the project needs (README "Before you start").
 DEBIAN_PACKAGES := python3-venv nodejs npm libpango-1.0-0 libpangoft2-1.0-0 \
                    libharfbuzz-subset0 fonts-noto-core gettext
+# Issue 6: the tests read certificates' QR codes from a PNG of the PDF (pdftoppm).
+DEBIAN_PACKAGES += poppler-utils
 
 .PHONY: system-deps help run test test-fast test-services lint system-check install install-dev assets \
         migrate seed lock clean

@@ -17,3 +17,56 @@ class VerifyForm(forms.Form):
         if len(code) != CODE_LENGTH:
             raise forms.ValidationError(_("A verification code has 16 letters and digits."))
         return code
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_("Kept in the audit trail."),
+    )
+
+
+class ReissueForm(ReasonForm):
+    holder_name = forms.CharField(label=_("Name as printed"), max_length=300, required=False)
+    template = forms.ModelChoiceField(
+        label=_("Template"), queryset=None, required=False, empty_label=_("Keep the same")
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .models import CertificateTemplate
+
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = CertificateTemplate.objects.all()
+
+
+class ManualIssueForm(ReasonForm):
+    course = forms.ModelChoiceField(label=_("Course"), queryset=None)
+    completed_on = forms.DateField(
+        label=_("Completed on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, courses=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = courses
+        self.order_fields(["course", "completed_on", "reason"])
+
+
+class BulkIssueForm(forms.Form):
+    course = forms.ModelChoiceField(label=_("Course"), queryset=None, required=False)
+    facility = forms.ModelChoiceField(label=_("Facility"), queryset=None, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from courses.models import CoursePage
+        from lms.core.models import Facility
+
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = CoursePage.objects.filter(issues_certificate=True)
+        self.fields["facility"].queryset = Facility.objects.filter(is_active=True)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("course") and not data.get("facility"):
+            raise forms.ValidationError(_("Choose a course or a facility."))
+        return data

@@ -18,3 +18,11 @@ from .services import certificate_issue
 def certificate_issue_task(self, serial: int) -> None:
     """Render and store certificate ``serial``. Running it twice issues it once."""
     certificate_issue(serial=serial)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=0)
+def bulk_issue_task(self, public_id: str) -> None:
+    """Run bulk issue ``public_id``; progress is counted on its row."""
+    from .services import bulk_issue_run
+
+    bulk_issue_run(public_id=public_id)

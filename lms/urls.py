@@ -38,6 +38,7 @@ urlpatterns = [
     path("kiosk/", include(kiosk_patterns)),
     path("manage/kiosk/", include(kiosk_manage_patterns)),
     path("learn/consent/", include("consent.urls")),
+    path("", include("employability.urls")),
 ]
 
 # Media is never served as plain files: images through the audience-checked image view,

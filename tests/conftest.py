@@ -88,3 +88,16 @@ def staff_course(db):
     return factories.make_course(
         title="Use of force", audience="staff", programme_type="staff_training"
     )
+
+
+# --- Issue 6: certificates' issuer keys --------------------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fresh_credential_keys():
+    """Each test database makes its own issuer key files: start every run with none."""
+    import shutil
+
+    shutil.rmtree(settings.CREDENTIAL_KEY_DIR, ignore_errors=True)
+    yield
+    shutil.rmtree(settings.CREDENTIAL_KEY_DIR, ignore_errors=True)

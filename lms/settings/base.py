@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "lms.core",
     "courses",
     "certificates",
+    "employability",
     "guidelines",
     "h5p",
     "wagtail.contrib.forms",
@@ -249,6 +250,34 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 CERTIFICATE_PROVIDER_NAME = os.environ.get("CERTIFICATE_PROVIDER_NAME", "Qadam Training Centre")
 CERTIFICATE_RENDER_TIMEOUT = int(os.environ.get("CERTIFICATE_RENDER_TIMEOUT", "60"))
+
+# --- Certificates: credentials, verification, render limits (issue 6) -------------------
+# See docs/decisions/0030-0032. Private issuer keys live in files here (mode 0600), never
+# in the database; `manage.py credential_key generate|rotate` manages them.
+CREDENTIAL_KEY_DIR = Path(os.environ.get("CREDENTIAL_KEY_DIR", VAR_DIR / "keys"))
+# The verify page prints the holder's full name ("full") or initials ("initials").
+CERTIFICATE_VERIFY_NAME = os.environ.get("CERTIFICATE_VERIFY_NAME", "full")
+# Verification lookups per client IP per minute, counted in the cache named here.
+VERIFY_RATE_LIMIT = int(os.environ.get("VERIFY_RATE_LIMIT", "30"))
+VERIFY_RATE_LIMIT_CACHE = os.environ.get("VERIFY_RATE_LIMIT_CACHE", "default")
+# A certificate worker process is replaced after it grows past this many KiB (WeasyPrint
+# memory guard; Celery's worker_max_memory_per_child), and a render is refused past
+# CERTIFICATE_RENDER_MAX_PAGES pages (a certificate is one A4 sheet; text that overflows
+# it would otherwise print cut off).
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(
+    os.environ.get("CELERY_WORKER_MAX_MEMORY_PER_CHILD", str(400 * 1024))
+)
+CERTIFICATE_RENDER_MAX_PAGES = 1
+# A shared cache for several web processes (rate limits must be counted in one place):
+# CACHE_URL=redis://host:6379/1. Unset: Django's per-process LocMem cache.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+        }
+    }
 
 # --- Security ---------------------------------------------------------------------------
 

@@ -42,3 +42,6 @@ CELERY_BROKER_URL = os.environ.get(
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {} if CELERY_BROKER_URL.startswith("sqla+") else {"visibility_timeout": 3600}
 )
+
+# Issue 6: issuer keys of the test run live under var/test, never in the real key dir.
+CREDENTIAL_KEY_DIR = TEST_DIR / "keys"

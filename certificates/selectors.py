@@ -1,0 +1,44 @@
+"""Reads for certificates: what a person may see, and what is due for renewal."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from lms.core.models import User
+
+from .models import Certificate
+
+RENEWAL_WINDOW_DAYS = 60
+
+
+def certificates_visible_to(user: User) -> QuerySet[Certificate]:
+    """Certificates of the people ``user`` may see (officers: their facilities)."""
+    return Certificate.objects.visible_to(user).select_related("learner", "learner__facility")
+
+
+def renewals_due(*, viewer: User, learner: User | None = None) -> QuerySet[Certificate]:
+    """Issued staff certificates that expire within ``RENEWAL_WINDOW_DAYS`` or have
+    expired, and for which no newer certificate of the same course exists. A staff
+    member sees their own; officers and administrators see those of the people they
+    may see."""
+    today = timezone.localdate()
+    people = User.objects.visible_to(viewer).exclude(role=User.Role.PRISONER_LEARNER)
+    if learner is not None:
+        people = people.filter(pk=learner.pk)
+    due = Certificate.objects.filter(
+        learner__in=people,
+        status=Certificate.Status.ISSUED,
+        expires_on__isnull=False,
+        expires_on__lte=today + timedelta(days=RENEWAL_WINDOW_DAYS),
+    ).select_related("learner", "learner__facility")
+    renewed = Certificate.objects.filter(
+        learner_id__in=due.values("learner_id"),
+        status=Certificate.Status.ISSUED,
+        expires_on__gt=today + timedelta(days=RENEWAL_WINDOW_DAYS),
+    ).values_list("learner_id", "course_key")
+    renewed_pairs = set(renewed)
+    ids = [c.pk for c in due if (c.learner_id, c.course_key) not in renewed_pairs]
+    return due.filter(pk__in=ids).order_by("expires_on")

@@ -1,0 +1,185 @@
+"""The signed Open Badges 3.0 credential, the status list and offline verification."""
+
+import base64
+import json
+from datetime import timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from certificates import credentials
+from certificates.models import STATUS_LIST_SIZE, Certificate, IssuerKey
+from certificates.services import certificate_revoke, status_list_token
+
+from .helpers import complete
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def issued(prisoner, prisoner_course, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = complete(prisoner, prisoner_course)
+    certificate.refresh_from_db()
+    return certificate
+
+
+def payload(token):
+    return json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "=="))
+
+
+def test_the_credential_is_an_open_badge_signed_by_our_did_key(issued, prisoner):
+    header, body = credentials.jwt_verify(issued.credential)
+    assert header["alg"] == "EdDSA" and header["typ"] == "vc+jwt"
+    assert body["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    assert body["@context"] == [credentials.CREDENTIALS_V2, credentials.OB_V3]
+    assert body["issuer"]["id"].startswith("did:key:z6Mk")  # Ed25519 did:key
+    assert body["issuer"]["id"] in credentials.our_issuer_dids()
+    assert body["id"] == f"urn:uuid:{issued.public_id}"
+    assert body["credentialSubject"]["achievement"]["name"] == "Welding safety"
+    raw = issued.credential + json.dumps(body, ensure_ascii=False)
+    assert "Nurlan" not in raw and prisoner.prisoner_number not in raw
+    assert "Facility" not in raw and "prison" not in raw.lower()
+    identity = body["credentialSubject"]["identifier"][0]
+    assert identity["identityHash"] == credentials.identity_hash("Nurlan Abenov", identity["salt"])
+    status = body["credentialStatus"]
+    assert status["type"] == "BitstringStatusListEntry"
+    assert 0 <= int(status["statusListIndex"]) < STATUS_LIST_SIZE
+    assert status["statusListCredential"].endswith(reverse("certificates:status_list"))
+
+
+def test_the_bundled_contexts_are_the_ones_the_credential_names():
+    for url, path in credentials.BUNDLED_CONTEXTS.items():
+        assert "@context" in json.loads(path.read_text()), url
+
+
+def test_a_valid_credential_verifies_offline_and_names_its_holder(issued):
+    result = credentials.credential_check(
+        issued.credential,
+        status_list_token=status_list_token(),
+        trusted_issuers=credentials.our_issuer_dids(),
+        holder_name="Nurlan Abenov",
+    )
+    assert result.ok, result.problems
+    wrong = credentials.credential_check(issued.credential, holder_name="Someone Else")
+    assert wrong.problems == ["the holder's name does not match the credential"]
+
+
+def test_a_tampered_credential_fails(issued):
+    head, body, signature = issued.credential.split(".")
+    data = payload(issued.credential)
+    data["credentialSubject"]["achievement"]["name"] = "Brain surgery"
+    forged_body = base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+    result = credentials.credential_check(f"{head}.{forged_body}.{signature}")
+    assert not result.ok
+    assert "the signature does not match: the content was changed" in result.problems
+
+
+def test_a_credential_signed_by_another_key_claiming_our_issuer_fails(issued):
+    data = payload(issued.credential)
+    other = credentials.Signer(
+        did=credentials.did_key_from_public(b"\x01" * 32),
+        private=credentials.Ed25519PrivateKey.generate(),
+    )
+    result = credentials.credential_check(credentials.jwt_sign(data, other))
+    assert not result.ok
+
+
+def test_a_revoked_credential_reads_revoked_in_the_signed_status_list(issued, officer):
+    before = status_list_token()
+    certificate_revoke(actor=officer, certificate=issued, reason="Issued in error")
+    after = status_list_token()
+    _, status_list = credentials.jwt_verify(after)  # the list itself is signed
+    assert status_list["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+    index = int(payload(issued.credential)["credentialStatus"]["statusListIndex"])
+    assert credentials.bitstring_bit(status_list["credentialSubject"]["encodedList"], index)
+    assert credentials.credential_check(issued.credential, status_list_token=before).ok
+    revoked = credentials.credential_check(issued.credential, status_list_token=after)
+    assert revoked.problems == ["revoked (the status list has its bit set)"]
+
+
+def test_a_tampered_status_list_fails(issued):
+    head, body, signature = status_list_token().split(".")
+    data = payload(f"{head}.{body}.{signature}")
+    data["credentialSubject"]["encodedList"] = credentials.bitstring_encode(set(), 8)
+    forged = base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+    result = credentials.credential_check(
+        issued.credential, status_list_token=f"{head}.{forged}.{signature}"
+    )
+    assert not result.ok
+    assert result.problems[0].startswith("the status list does not verify")
+
+
+def test_the_status_list_has_131072_entries_and_is_served_signed(client, issued):
+    response = client.get(reverse("certificates:status_list"))
+    assert response["Content-Type"] == "application/vc+jwt"
+    _, data = credentials.jwt_verify(response.content.decode())
+    encoded = data["credentialSubject"]["encodedList"]
+    assert not credentials.bitstring_bit(encoded, STATUS_LIST_SIZE - 1)
+    with pytest.raises(credentials.CredentialError):
+        credentials.bitstring_bit(encoded, STATUS_LIST_SIZE)
+
+
+def test_an_expired_credential_fails_with_its_date(issued):
+    later = timezone.now() + timedelta(days=400)
+    data = payload(issued.credential)
+    data["validUntil"] = "2026-01-01T00:00:00Z"
+    signer = credentials.issuer_key_active()
+    result = credentials.credential_check(credentials.jwt_sign(data, signer), now=later)
+    assert result.problems == ["expired on 2026-01-01"]
+
+
+def test_key_rotation_keeps_old_credentials_ours_and_signs_the_list_with_the_new_key(issued):
+    old = IssuerKey.objects.get(retired_at__isnull=True).did
+    call_command("credential_key", "rotate")
+    new = IssuerKey.objects.get(retired_at__isnull=True).did
+    assert new != old
+    _, status_list = credentials.jwt_verify(status_list_token())
+    assert status_list["issuer"] == new
+    result = credentials.credential_check(
+        issued.credential,
+        status_list_token=status_list_token(),
+        trusted_issuers=credentials.our_issuer_dids(),
+    )
+    assert result.ok, result.problems
+    with pytest.raises(CommandError):
+        call_command("credential_key", "generate")
+
+
+def test_verify_credential_command_says_why_it_fails(issued, tmp_path, capsys, officer):
+    good = tmp_path / "good.jwt"
+    good.write_text(issued.credential)
+    call_command("verify_credential", str(good))
+    assert "VALID: Welding safety" in capsys.readouterr().out
+
+    certificate_revoke(actor=officer, certificate=issued, reason="Fraud")
+    status = tmp_path / "status.jwt"
+    status.write_text(status_list_token())
+    with pytest.raises(CommandError, match="INVALID"):
+        call_command("verify_credential", str(good), "--status-list", str(status))
+    assert "revoked" in capsys.readouterr().out
+
+    bad = tmp_path / "bad.jwt"
+    bad.write_text(issued.credential[:-4] + "AAAA")
+    with pytest.raises(CommandError):
+        call_command("verify_credential", str(bad))
+    assert "signature does not match" in capsys.readouterr().out
+
+
+def test_the_private_key_file_is_readable_by_its_owner_only(issued):
+    did = IssuerKey.objects.get().did
+    assert (credentials._key_path(did).stat().st_mode & 0o077) == 0
+
+
+def test_the_holder_downloads_the_credential_and_so_does_anyone_with_the_code(client, issued):
+    client.force_login(issued.learner)
+    response = client.get(reverse("certificates:credential", args=[issued.public_id]))
+    assert response.content.decode() == issued.credential
+    client.logout()
+    response = client.get(
+        reverse("certificates:verify_credential", args=[issued.verification_code])
+    )
+    assert response.content.decode() == issued.credential
+    assert Certificate.objects.count() == 1

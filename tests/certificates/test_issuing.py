@@ -1,0 +1,240 @@
+"""Issuing by hand, in bulk, reissue, renewals, and two workers racing."""
+
+import threading
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from certificates.models import BulkIssue, Certificate, CertificateTemplate
+from certificates.selectors import renewals_due
+from certificates.services import (
+    CertificateError,
+    add_months,
+    bulk_issue_start,
+    certificate_issue,
+    certificate_issue_manual,
+    certificate_reissue,
+    certificate_revoke,
+)
+from courses.models import CourseCompletion
+from lms.core.models import AuditEvent, User
+from tests import factories
+
+from .helpers import complete, pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def issued(prisoner, prisoner_course, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = complete(prisoner, prisoner_course)
+    certificate.refresh_from_db()
+    return certificate
+
+
+def test_an_officer_issues_a_certificate_by_hand_with_a_reason(
+    client, officer, prisoner, prisoner_course, django_capture_on_commit_callbacks
+):
+    client.force_login(officer)
+    url = reverse("certificates:manage_issue", args=[prisoner.public_id])
+    assert client.get(url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            {"course": prisoner_course.pk, "completed_on": "2026-10-01", "reason": "Classroom"},
+        )
+    certificate = Certificate.objects.get(learner=prisoner)
+    assert response.status_code == 302
+    assert certificate.status == Certificate.Status.ISSUED
+    assert certificate.completion is None and certificate.issued_by == officer
+    assert certificate.completed_on == date(2026, 10, 1)
+    event = AuditEvent.objects.get(action="certificate.issue_manual")
+    assert event.actor == officer and event.after["reason"] == "Classroom"
+    with pytest.raises(CertificateError, match="already has"):
+        certificate_issue_manual(
+            actor=officer, learner=prisoner, course=prisoner_course, reason="again"
+        )
+
+
+def test_manual_issue_needs_a_reason_and_a_learner_of_the_officers_facility(
+    officer, prisoner_course, facility_b
+):
+    stranger = factories.PrisonerFactory(facility=facility_b)
+    with pytest.raises(CertificateError, match="not in your facilities"):
+        certificate_issue_manual(
+            actor=officer, learner=stranger, course=prisoner_course, reason="x"
+        )
+    own = factories.PrisonerFactory(facility=officer.managed_facilities.first())
+    with pytest.raises(CertificateError, match="Say why"):
+        certificate_issue_manual(actor=officer, learner=own, course=prisoner_course, reason=" ")
+    staff_course = factories.make_course(title="Search procedures", audience="staff", lessons=1)
+    with pytest.raises(CertificateError, match="not meant for this person"):
+        certificate_issue_manual(actor=officer, learner=own, course=staff_course, reason="x")
+    assert not Certificate.objects.exists()
+
+
+def test_a_learner_cannot_issue_or_revoke(issued, prisoner):
+    with pytest.raises(CertificateError):
+        certificate_revoke(actor=prisoner, certificate=issued, reason="mine")
+
+
+def test_reissue_with_a_corrected_name_keeps_identity_and_history(
+    issued, officer, django_capture_on_commit_callbacks
+):
+    template = CertificateTemplate.objects.create(name="College", layout="modern")
+    before = (issued.serial, issued.verification_code, issued.public_id, issued.status_index)
+    old_pdf = issued.pdf.name
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate_reissue(
+            actor=officer,
+            certificate=issued,
+            reason="Name misspelt",
+            holder_name="Nurlan Abenovich",
+            template=template,
+        )
+    issued.refresh_from_db()
+    after = (issued.serial, issued.verification_code, issued.public_id, issued.status_index)
+    assert after == before
+    assert issued.version == 2 and issued.status == Certificate.Status.ISSUED
+    assert "Nurlan Abenovich" in pdf_text(issued.pdf.read())
+    assert issued.pdf.name != old_pdf and not issued.pdf.storage.exists(old_pdf)
+    event = AuditEvent.objects.get(action="certificate.reissue")
+    assert event.before["holder_name"] == "Nurlan Abenov"
+    assert event.after["reason"] == "Name misspelt"
+
+
+def test_the_officer_page_revokes_and_shows_history(client, issued, officer, facility_b):
+    client.force_login(officer)
+    url = reverse("certificates:manage_certificate", args=[issued.public_id])
+    response = client.post(url, {"action": "revoke", "revoke-reason": "Fraud found"})
+    assert response.status_code == 302
+    issued.refresh_from_db()
+    assert issued.status == Certificate.Status.REVOKED and issued.revoked_reason == "Fraud found"
+    assert "Revoked: Fraud found" in client.get(url).content.decode()
+    # A double submit is refused, not a second revocation.
+    client.post(url, {"action": "revoke", "revoke-reason": "again"})
+    assert AuditEvent.objects.filter(action="certificate.revoke").count() == 1
+    # An officer of another facility cannot reach it.
+    client.force_login(factories.OfficerFactory(facility=facility_b))
+    assert client.get(url).status_code == 404
+
+
+def test_bulk_issue_issues_missing_certificates_and_counts_progress(
+    prisoner, facility_a, django_capture_on_commit_callbacks
+):
+    course = factories.make_course(title="Bricklaying", lessons=1, issues_certificate=False)
+    others = [factories.PrisonerFactory(facility=facility_a) for _ in range(2)]
+    for person in [prisoner, *others]:
+        factories_complete_without_certificate(person, course)
+    assert not Certificate.objects.exists()
+    course.issues_certificate = True
+    course.save()
+    admin = factories.UserFactory(role=User.Role.ADMINISTRATOR, facility=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        bulk = bulk_issue_start(actor=admin, course=course)
+    bulk.refresh_from_db()
+    assert (bulk.status, bulk.total, bulk.done, bulk.failed) == ("done", 3, 3, 0)
+    assert bulk.percent == 100
+    assert Certificate.objects.filter(status="issued").count() == 3
+
+
+def factories_complete_without_certificate(person, course):
+    from courses.services import enrolment_create, lesson_complete
+
+    enrolment_create(actor=person, learner=person, course=course)
+    for lesson in course.lessons().specific():
+        lesson_complete(actor=person, lesson=lesson)
+    assert CourseCompletion.objects.filter(learner=person).exists()
+
+
+def test_bulk_issue_progress_page_is_for_administrators(client, officer):
+    admin = factories.UserFactory(role=User.Role.ADMINISTRATOR, facility=None)
+    bulk = BulkIssue.objects.create(requested_by=admin, total=4, done=1, course_title="X")
+    url = reverse("certificates_bulk_issue_progress", args=[bulk.public_id])
+    client.force_login(admin)
+    assert client.get(url).json() == {
+        "status": "queued",
+        "status_label": "Queued",
+        "total": 4,
+        "done": 1,
+        "failed": 0,
+        "percent": 25,
+    }
+    page = client.get(reverse("certificates_bulk_issue_status", args=[bulk.public_id]))
+    assert b"data-bulk-progress" in page.content and b"<script>" not in page.content
+    trainer = factories.UserFactory(role=User.Role.TRAINER, facility=None)
+    client.force_login(trainer)  # Wagtail turns PermissionDenied into a redirect home
+    for refused in (url, reverse("certificates_bulk_issue")):
+        response = client.get(refused)
+        assert response.status_code == 302 and response["Location"] == reverse("wagtailadmin_home")
+
+
+def test_staff_certificates_expire_and_show_as_due_for_renewal(
+    staff_member, officer, django_capture_on_commit_callbacks, client
+):
+    course = factories.make_course(title="Search procedures", audience="staff", lessons=1)
+    course.validity_months = 12
+    course.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = complete(staff_member, course)
+    certificate.refresh_from_db()
+    assert certificate.expires_on == add_months(timezone.localdate(), 12)
+    assert not renewals_due(viewer=staff_member).exists()
+    Certificate.objects.filter(pk=certificate.pk).update(
+        expires_on=timezone.localdate() + timedelta(days=10)
+    )
+    assert list(renewals_due(viewer=staff_member)) == [certificate]
+    assert list(renewals_due(viewer=officer)) == [certificate]
+    client.force_login(officer)
+    text = client.get(reverse("certificates:manage_renewals")).content.decode()
+    assert "Search procedures" in text and str(staff_member) in text
+    client.force_login(staff_member)
+    assert "Due for renewal" in client.get(reverse("certificates:mine")).content.decode()
+
+
+def test_add_months_clamps_to_the_end_of_the_month():
+    assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    assert add_months(date(2026, 11, 30), 14) == date(2028, 1, 30)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.services
+def test_two_workers_issuing_the_same_certificate_at_once_give_one_certificate(facility_a):
+    prisoner = factories.PrisonerFactory(facility=facility_a)
+    course = factories.make_course(lessons=1)
+    # Outside a test transaction on_commit runs at once and the eager task issues it:
+    # put the row back to pending, as a worker would find it.
+    certificate = complete(prisoner, course)
+    certificate.pdf.storage.delete(certificate.pdf.name)
+    Certificate.objects.filter(pk=certificate.pk).update(
+        status=Certificate.Status.PENDING, pdf="", credential="", status_index=None
+    )
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def issue():
+        try:
+            barrier.wait(timeout=10)
+            certificate_issue(serial=certificate.serial)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    issues_before = AuditEvent.objects.filter(action="certificate.issue").count()
+    threads = [threading.Thread(target=issue) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.Status.ISSUED
+    assert Certificate.objects.filter(learner=prisoner).count() == 1
+    assert AuditEvent.objects.filter(action="certificate.issue").count() == issues_before + 1
+    stored = list(certificate.pdf.storage.listdir(certificate.pdf.name.rsplit("/", 1)[0])[1])
+    assert sum(name.startswith(str(certificate.public_id)) for name in stored) == 1
