@@ -18,3 +18,13 @@ from .services import certificate_issue
 def certificate_issue_task(self, serial: int) -> None:
     """Render and store certificate ``serial``. Running it twice issues it once."""
     certificate_issue(serial=serial)
+
+
+@shared_task(ignore_result=True)
+def certificate_sweep_task() -> int:
+    """Periodic (Celery beat): enqueue again the certificates that are stuck. Returns how
+    many were re-enqueued. Safe to run on several beats at once: rows are taken with
+    SKIP LOCKED and issuing is idempotent."""
+    from .services import certificate_sweep
+
+    return len(certificate_sweep())
