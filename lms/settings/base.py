@@ -282,7 +282,7 @@ LOGGING = {
 # --- Production footing (issue 7): beat, the certificate sweeper, media store ------------
 # See docs/deploy.md and docs/decisions/0040-production-footing.md.
 
-INSTALLED_APPS += ["django_celery_beat"]  # noqa: F405 - beat schedules in the database
+INSTALLED_APPS += ["django_celery_beat", "lms.ops"]  # noqa: F405 - beat schedules; backups
 
 # Celery beat keeps its schedule in the database (django-celery-beat), so a restarted or
 # moved beat carries on; the entries below are written into it when beat starts.

@@ -40,10 +40,9 @@ from tests import factories
 from .tcp_proxy import CuttableProxy
 
 ROOT = Path(__file__).resolve().parents[2]
-ON_SERVICES = (
-    settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
-    and settings.CELERY_BROKER_URL.startswith("redis://")
-)
+ON_SERVICES = settings.DATABASES["default"][
+    "ENGINE"
+] == "django.db.backends.postgresql" and settings.CELERY_BROKER_URL.startswith("redis://")
 pytestmark = [
     pytest.mark.services,
     pytest.mark.integration,
@@ -187,8 +186,13 @@ def test_a_worker_killed_while_rendering_still_issues_the_certificate_once(tmp_p
     ):
         complete_course(learner, course)  # publishes the task after the commit
         certificate = Certificate.objects.get(learner=learner)
-        pid = int(wait_for(lambda: marker.exists() and marker.read_text(), timeout=60,
-                           what="the render to start"))
+        pid = int(
+            wait_for(
+                lambda: marker.exists() and marker.read_text(),
+                timeout=60,
+                what="the render to start",
+            )
+        )
         certificate.refresh_from_db()
         assert certificate.status == Certificate.Status.RENDERING
         os.kill(pid, signal.SIGKILL)  # the pool process, mid-render
@@ -219,8 +223,19 @@ def throwaway_redis(tmp_path):
 
     def start():
         state["process"] = subprocess.Popen(
-            ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(tmp_path)],
+            [
+                "redis-server",
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(tmp_path),
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -233,8 +248,7 @@ def throwaway_redis(tmp_path):
             process.wait(timeout=10)
 
     start()
-    yield type("Redis", (), {"url": f"redis://127.0.0.1:{port}/0", "start": start,
-                             "stop": stop})
+    yield type("Redis", (), {"url": f"redis://127.0.0.1:{port}/0", "start": start, "stop": stop})
     stop()
 
 
@@ -250,9 +264,10 @@ def test_completions_during_a_broker_outage_are_kept_and_certified_when_it_retur
     celery_app.conf.task_always_eager = False
     course = factories.make_course(lessons=2)
     learners = [factories.PrisonerFactory(facility=facility_a) for _ in range(3)]
-    with publishing_to(throwaway_redis.url), celery_worker(
-        tmp_path, throwaway_redis.url, CERTIFICATE_SWEEP_AFTER="0"
-    ) as worker:
+    with (
+        publishing_to(throwaway_redis.url),
+        celery_worker(tmp_path, throwaway_redis.url, CERTIFICATE_SWEEP_AFTER="0") as worker,
+    ):
         wait_for(lambda: "ready." in worker.log_text(), timeout=60, what="the worker")
         throwaway_redis.stop()
         # Learners finish the course through the site while the broker is down: no error.
@@ -270,9 +285,7 @@ def test_completions_during_a_broker_outage_are_kept_and_certified_when_it_retur
         throwaway_redis.start()
         from certificates.tasks import certificate_sweep_task
 
-        wait_for(
-            lambda: _publish(certificate_sweep_task), timeout=30, what="publishing again"
-        )
+        wait_for(lambda: _publish(certificate_sweep_task), timeout=30, what="publishing again")
         wait_for(
             lambda: Certificate.objects.filter(status="issued").count() == 3,
             timeout=120,
@@ -293,9 +306,7 @@ def _publish(task) -> bool:
 # --- PostgreSQL cut during progress writes -----------------------------------------------
 
 
-def test_progress_writes_survive_a_database_cut_with_no_duplicate(
-    live_server, client, facility_a
-):
+def test_progress_writes_survive_a_database_cut_with_no_duplicate(live_server, client, facility_a):
     celery_app.conf.task_always_eager = True
     learner = factories.PrisonerFactory(facility=facility_a)
     course = factories.make_course(lessons=12)
