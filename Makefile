@@ -122,3 +122,41 @@ lock:
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var/static var/test
+
+## --- Production footing (issue 7): the whole thing on PostgreSQL + Redis; benchmarks ------
+# `make run-services` runs the production process layout (Procfile: gunicorn, a worker per
+# queue, beat) against PostgreSQL and Redis on this machine. `make bench` measures it
+# (bench/README.md); it is not part of `make test`.
+RUN_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/qadam_run
+RUN_BROKER_URL ?= redis://127.0.0.1:6379/1
+RUN_PORT ?= 8000
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/qadam_bench
+BENCH_BROKER_URL ?= redis://127.0.0.1:6379/13
+BENCH_PORT ?= 8090
+
+.PHONY: run-services bench createdb-run createdb-bench
+
+define createdb
+	@url='$(1)'; db=$${url##*/}; admin=$${url%/*}/postgres; \
+	psql "$$admin" -tAc "SELECT 1 FROM pg_database WHERE datname = '$$db'" | grep -q 1 \
+	  || psql "$$admin" -qc "CREATE DATABASE \"$$db\""
+endef
+
+createdb-run:
+	$(call createdb,$(RUN_DATABASE_URL))
+
+createdb-bench:
+	$(call createdb,$(BENCH_DATABASE_URL))
+
+run-services: install assets createdb-run
+	DATABASE_URL=$(RUN_DATABASE_URL) CELERY_BROKER_URL=$(RUN_BROKER_URL) $(PY) manage.py migrate --noinput
+	DATABASE_URL=$(RUN_DATABASE_URL) $(PY) manage.py collectstatic --noinput --verbosity 0
+	DATABASE_URL=$(RUN_DATABASE_URL) CELERY_BROKER_URL=$(RUN_BROKER_URL) $(PY) manage.py seed_demo
+	@echo "Starting gunicorn on http://127.0.0.1:$(RUN_PORT), a worker per queue and beat (Ctrl-C stops all)."
+	PATH=$(CURDIR)/$(BIN):$$PATH DATABASE_URL=$(RUN_DATABASE_URL) CELERY_BROKER_URL=$(RUN_BROKER_URL) \
+	  DJANGO_SETTINGS_MODULE=lms.settings.dev DEBUG=0 PORT=$(RUN_PORT) WEB_CONCURRENCY=3 \
+	  $(BIN)/honcho --procfile Procfile start
+
+bench: install-dev assets createdb-bench
+	DATABASE_URL=$(BENCH_DATABASE_URL) CELERY_BROKER_URL=$(BENCH_BROKER_URL) \
+	  BENCH_PORT=$(BENCH_PORT) $(PY) -m bench.run

@@ -313,6 +313,3 @@ AWS_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY", "")
 AWS_DEFAULT_ACL = None
 AWS_QUERYSTRING_AUTH = True  # signed, expiring links; buckets stay private
 AWS_S3_FILE_OVERWRITE = False
-
-# Gunicorn (Procfile, `make run-services`): web processes and threads per process.
-WEB_CONCURRENCY = int(os.environ.get("WEB_CONCURRENCY", "2"))
