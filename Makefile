@@ -130,11 +130,11 @@ clean:
 RUN_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/qadam_run
 RUN_BROKER_URL ?= redis://127.0.0.1:6379/1
 RUN_PORT ?= 8000
-BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/qadam_bench
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/qadam_bench  # dropped and created again
 BENCH_BROKER_URL ?= redis://127.0.0.1:6379/13
 BENCH_PORT ?= 8090
 
-.PHONY: run-services bench createdb-run createdb-bench
+.PHONY: run-services bench bench-deps createdb-run
 
 define createdb
 	@url='$(1)'; db=$${url##*/}; admin=$${url%/*}/postgres; \
@@ -145,9 +145,6 @@ endef
 createdb-run:
 	$(call createdb,$(RUN_DATABASE_URL))
 
-createdb-bench:
-	$(call createdb,$(BENCH_DATABASE_URL))
-
 run-services: install assets createdb-run
 	DATABASE_URL=$(RUN_DATABASE_URL) CELERY_BROKER_URL=$(RUN_BROKER_URL) $(PY) manage.py migrate --noinput
 	DATABASE_URL=$(RUN_DATABASE_URL) $(PY) manage.py collectstatic --noinput --verbosity 0
@@ -157,6 +154,11 @@ run-services: install assets createdb-run
 	  DJANGO_SETTINGS_MODULE=lms.settings.dev DEBUG=0 PORT=$(RUN_PORT) WEB_CONCURRENCY=3 \
 	  $(BIN)/honcho --procfile Procfile start
 
-bench: install-dev assets createdb-bench
+bench: bench-deps install-dev assets
 	DATABASE_URL=$(BENCH_DATABASE_URL) CELERY_BROKER_URL=$(BENCH_BROKER_URL) \
 	  BENCH_PORT=$(BENCH_PORT) $(PY) -m bench.run
+
+# wrk drives the web loads of `make bench` (Debian package; not needed by `make test`).
+bench-deps:
+	@dpkg -s wrk >/dev/null 2>&1 || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
