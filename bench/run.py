@@ -353,13 +353,13 @@ def profile_lesson_page(data: dict) -> str:
 # --- Certificates --------------------------------------------------------------------------------
 
 
-def completions(count: int, facility) -> list:
+def completions(count: int, facility, prefix: str) -> None:
     """``count`` completed enrolments (one lesson each) whose certificates are pending."""
     from courses.services import enrolment_create, lesson_complete
     from tests import factories
 
     per_learner = 20
-    courses = [factories.make_course(lessons=1, slug=f"cert-{n}") for n in range(per_learner)]
+    courses = [factories.make_course(lessons=1, slug=f"{prefix}-{n}") for n in range(per_learner)]
     learners = [
         factories.PrisonerFactory(facility=facility)
         for _ in range((count + per_learner - 1) // per_learner)
@@ -388,7 +388,7 @@ def certificate_benchmarks(facility) -> dict:
     # 1. Per worker, in one process: raw WeasyPrint on the same HTML vs the whole issue.
     sample = 60
     with _no_publish():
-        completions(sample, facility)
+        completions(sample, facility, "sample")
     pending = list(Certificate.objects.filter(status="pending").order_by("serial")[:sample])
     from weasyprint import HTML
 
@@ -414,7 +414,7 @@ def certificate_benchmarks(facility) -> dict:
     # 2. CERTIFICATES through Redis by one worker node with 2 processes, with its memory.
     log(f"preparing {CERTIFICATES} completions")
     with _no_publish():
-        completions(CERTIFICATES, facility)
+        completions(CERTIFICATES, facility, "batch")
     waiting = list(Certificate.objects.filter(status="pending").values_list("serial", flat=True))
     from certificates.tasks import certificate_issue_task
 

@@ -89,7 +89,7 @@ def test_the_periodic_task_sweeps_with_the_configured_threshold(
     assert Certificate.objects.get(learner=prisoner).status == Certificate.Status.ISSUED
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_beat_has_the_sweeper_on_its_database_schedule(settings):
     from django_celery_beat.models import PeriodicTask
 
