@@ -568,6 +568,7 @@ def write_report(result: dict) -> None:
         (
             f"{cert['batch']} certificates, 2 worker processes (goal < 60 s)",
             f"{cert['batch_seconds_from_worker_start']} s",
+            f"{cert['batch_issued']} of {cert['batch']} issued; "
             f"{cert['batch_seconds_first_to_last']} s from first to last issue",
         ),
         (
