@@ -1,2 +1,0 @@
-wrk.method = "POST"
-wrk.headers["Content-Length"] = "0"
