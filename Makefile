@@ -162,3 +162,10 @@ bench: bench-deps install-dev assets
 bench-deps:
 	@dpkg -s wrk >/dev/null 2>&1 || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
+
+# The broker fault test starts a throwaway redis-server of its own (Debian package).
+test-services: fault-test-deps
+fault-test-deps:
+	@command -v redis-server >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server >/dev/null; }
+.PHONY: fault-test-deps bench-deps
