@@ -18,10 +18,13 @@ export UV_PYTHON_DOWNLOADS := never
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 # Debian packages the project needs (README "Before you start").
-DEBIAN_PACKAGES := python3-venv nodejs npm libpango-1.0-0 libpangoft2-1.0-0 \
-                   libharfbuzz-subset0 fonts-noto-core gettext
+# Node.js/npm and the Python venv module are checked by command, not by package name: a
+# machine may have them from elsewhere (NodeSource, pyenv), and Debian's npm would clash.
+DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core gettext
 # Issue 6: the tests read certificates' QR codes from a PNG of the PDF (pdftoppm).
 DEBIAN_PACKAGES += poppler-utils
+# The browser tests (kiosk, H5P) drive Debian's Chromium through Playwright.
+DEBIAN_PACKAGES += chromium
 
 .PHONY: system-deps help run test test-fast test-services lint system-check install install-dev assets \
         migrate seed lock clean
@@ -45,6 +48,8 @@ system-check:
 # Installs what system-check asks for (needs root; CI runs as root). Idempotent.
 system-deps:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || missing="$$missing python3-venv"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages: $$missing"; \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
@@ -95,6 +100,7 @@ migrate: install assets
 
 seed: migrate
 	$(PY) manage.py seed_demo
+	$(PY) manage.py kiosk_demo
 
 run: seed
 	@echo "Starting the site on http://127.0.0.1:8000 and a Celery worker (Ctrl-C stops both)."
@@ -111,6 +117,7 @@ lint: install-dev
 	done
 
 test-fast: install-dev assets
+	@test -x /usr/bin/chromium || { echo "missing: Debian package chromium (browser tests; make system-deps)"; exit 1; }
 	$(BIN)/pytest
 
 test-services: install-dev assets
@@ -130,3 +137,50 @@ lock:
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var/static var/test
+
+## --- Production footing (issue 7): the whole thing on PostgreSQL + Redis; benchmarks ------
+# `make run-services` runs the production process layout (Procfile: gunicorn, a worker per
+# queue, beat) against PostgreSQL and Redis on this machine. `make bench` measures it
+# (bench/README.md); it is not part of `make test`.
+RUN_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/qadam_run
+RUN_BROKER_URL ?= redis://127.0.0.1:6379/1
+RUN_PORT ?= 8000
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/qadam_bench  # dropped and created again
+BENCH_BROKER_URL ?= redis://127.0.0.1:6379/13
+BENCH_PORT ?= 8090
+
+.PHONY: run-services bench bench-deps createdb-run
+
+define createdb
+	@url='$(1)'; db=$${url##*/}; admin=$${url%/*}/postgres; \
+	psql "$$admin" -tAc "SELECT 1 FROM pg_database WHERE datname = '$$db'" | grep -q 1 \
+	  || psql "$$admin" -qc "CREATE DATABASE \"$$db\""
+endef
+
+createdb-run:
+	$(call createdb,$(RUN_DATABASE_URL))
+
+run-services: install assets createdb-run
+	DATABASE_URL=$(RUN_DATABASE_URL) CELERY_BROKER_URL=$(RUN_BROKER_URL) $(PY) manage.py migrate --noinput
+	DATABASE_URL=$(RUN_DATABASE_URL) $(PY) manage.py collectstatic --noinput --verbosity 0
+	DATABASE_URL=$(RUN_DATABASE_URL) CELERY_BROKER_URL=$(RUN_BROKER_URL) $(PY) manage.py seed_demo
+	@echo "Starting gunicorn on http://127.0.0.1:$(RUN_PORT), a worker per queue and beat (Ctrl-C stops all)."
+	PATH=$(CURDIR)/$(BIN):$$PATH DATABASE_URL=$(RUN_DATABASE_URL) CELERY_BROKER_URL=$(RUN_BROKER_URL) \
+	  DJANGO_SETTINGS_MODULE=lms.settings.dev DEBUG=0 PORT=$(RUN_PORT) WEB_CONCURRENCY=3 \
+	  $(BIN)/honcho --procfile Procfile start
+
+bench: bench-deps install-dev assets
+	DATABASE_URL=$(BENCH_DATABASE_URL) CELERY_BROKER_URL=$(BENCH_BROKER_URL) \
+	  BENCH_PORT=$(BENCH_PORT) $(PY) -m bench.run
+
+# wrk drives the web loads of `make bench` (Debian package; not needed by `make test`).
+bench-deps:
+	@dpkg -s wrk >/dev/null 2>&1 || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
+
+# The broker fault test starts a throwaway redis-server of its own (Debian package).
+test-services: fault-test-deps
+fault-test-deps:
+	@command -v redis-server >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server >/dev/null; }
+.PHONY: fault-test-deps bench-deps

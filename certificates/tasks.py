@@ -26,3 +26,13 @@ def bulk_issue_task(self, public_id: str) -> None:
     from .services import bulk_issue_run
 
     bulk_issue_run(public_id=public_id)
+
+
+@shared_task(ignore_result=True)
+def certificate_sweep_task() -> int:
+    """Periodic (Celery beat): enqueue again the certificates that are stuck. Returns how
+    many were re-enqueued. Safe to run on several beats at once: rows are taken with
+    SKIP LOCKED and issuing is idempotent."""
+    from .services import certificate_sweep
+
+    return len(certificate_sweep())

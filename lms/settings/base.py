@@ -353,3 +353,39 @@ KIOSK_PIN_MAX_LENGTH = 8
 KIOSK_LOCKOUT_ACCOUNT_FAILURES = int(os.environ.get("KIOSK_LOCKOUT_ACCOUNT_FAILURES", "5"))
 KIOSK_LOCKOUT_DEVICE_FAILURES = int(os.environ.get("KIOSK_LOCKOUT_DEVICE_FAILURES", "20"))
 KIOSK_LOCKOUT_MINUTES = int(os.environ.get("KIOSK_LOCKOUT_MINUTES", "15"))
+
+
+# --- Production footing (issue 7): beat, the certificate sweeper, media store ------------
+# See docs/deploy.md and docs/decisions/0040-production-footing.md.
+
+INSTALLED_APPS += ["django_celery_beat", "lms.ops"]  # noqa: F405 - beat schedules; backups
+
+# Celery beat keeps its schedule in the database (django-celery-beat), so a restarted or
+# moved beat carries on; the entries below are written into it when beat starts.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    "certificates-sweep": {
+        "task": "certificates.tasks.certificate_sweep_task",
+        "schedule": float(os.environ.get("CERTIFICATE_SWEEP_EVERY", "300")),
+    },
+}
+# A certificate still pending, rendering or failed this long after it was created is
+# enqueued again by the sweeper; longer than the render time limit, so a live render is
+# not doubled. After CERTIFICATE_MAX_ATTEMPTS tries it stays failed for a person to see.
+CERTIFICATE_SWEEP_AFTER = int(os.environ.get("CERTIFICATE_SWEEP_AFTER", "900"))
+CERTIFICATE_MAX_ATTEMPTS = int(os.environ.get("CERTIFICATE_MAX_ATTEMPTS", "10"))
+CERTIFICATE_SWEEP_BATCH = int(os.environ.get("CERTIFICATE_SWEEP_BATCH", "500"))
+
+# Media (uploads) on the local disk, or on an S3-compatible store with MEDIA_STORAGE=s3
+# (needs the optional dependency: pip install 'qadam[s3]'). Private media (certificate
+# PDFs) stay where PRIVATE_MEDIA_ROOT says, or in a private bucket with MEDIA_STORAGE=s3.
+MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "disk")
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+AWS_PRIVATE_STORAGE_BUCKET_NAME = os.environ.get("AWS_PRIVATE_STORAGE_BUCKET_NAME", "")
+AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
+AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
+AWS_ACCESS_KEY_ID = os.environ.get("AWS_ACCESS_KEY_ID", "")
+AWS_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY", "")
+AWS_DEFAULT_ACL = None
+AWS_QUERYSTRING_AUTH = True  # signed, expiring links; buckets stay private
+AWS_S3_FILE_OVERWRITE = False

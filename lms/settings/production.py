@@ -30,6 +30,23 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Media on an S3-compatible store (MEDIA_STORAGE=s3, optional dependency django-storages):
+# public media in one bucket, certificate PDFs in a private one; both served through
+# signed, expiring URLs or our own views, never listed.
+if MEDIA_STORAGE == "s3":  # noqa: F405
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {"bucket_name": AWS_STORAGE_BUCKET_NAME},  # noqa: F405
+    }
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_PRIVATE_STORAGE_BUCKET_NAME or AWS_STORAGE_BUCKET_NAME,  # noqa: F405
+            "location": "private",
+            "querystring_auth": True,
+        },
+    }
+
 SILENCED_SYSTEM_CHECKS = [
     # Same-origin framing is needed: Wagtail's preview and the H5P player frame our own
     # pages. Other origins are refused by X-Frame-Options and CSP frame-ancestors.
