@@ -45,6 +45,7 @@ class CourseOverview:
     enrolment: Enrolment | None = None
     completion: CourseCompletion | None = None
     can_enrol: bool = False
+    missing_prerequisites: list[CoursePage] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -163,8 +164,10 @@ def course_overview(*, user: User, course: CoursePage) -> CourseOverview:
         )
         if overview.enrolment is not None:
             overview.completion = getattr(overview.enrolment, "completion", None)
+        overview.missing_prerequisites = course.missing_prerequisites(user.pk)
         overview.can_enrol = (
-            course.self_enrolment
+            not overview.missing_prerequisites
+            and course.self_enrolment
             and user.role in User.LEARNER_ROLES
             and (
                 overview.enrolment is None

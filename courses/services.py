@@ -74,6 +74,12 @@ def enrolment_create(
         raise NotAllowed(_("This person cannot take courses."))
     if not audience_allows(learner, course.audience):
         raise NotAllowed(_("This course is not open to this learner."))
+    missing = course.missing_prerequisites(learner.pk)
+    if missing:
+        raise NotAllowed(
+            _("First complete: %(courses)s.")
+            % {"courses": ", ".join(f"“{course.title}”" for course in missing)}
+        )
     if actor.pk == learner.pk:
         if not course.self_enrolment:
             raise NotAllowed(_("An education officer enrols learners on this course."))

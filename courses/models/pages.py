@@ -15,7 +15,7 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
-from modelcluster.fields import ParentalKey
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
@@ -164,6 +164,13 @@ class CoursePage(Page):
         blank=True,
         help_text=_("Staff courses: months after completion when a refresher is due."),
     )
+    prerequisites = ParentalManyToManyField(
+        "courses.CoursePage",
+        blank=True,
+        related_name="+",
+        verbose_name=_("prerequisites"),
+        help_text=_("Courses a learner must have completed before joining this one."),
+    )
     skills = ClusterTaggableManager(
         through="courses.CourseSkill",
         blank=True,
@@ -200,6 +207,7 @@ class CoursePage(Page):
                 FieldPanel("complete_after_minutes"),
                 FieldPanel("issues_certificate"),
                 FieldPanel("validity_months"),
+                FieldPanel("prerequisites"),
                 FieldPanel("self_enrolment"),
                 FieldPanel("requires_consent"),
             ],
@@ -239,6 +247,21 @@ class CoursePage(Page):
         if self.programme_type == ProgrammeType.FAITH_BASED:
             self.requires_consent = True
         super().save(*args, **kwargs)
+
+    def missing_prerequisites(self, learner_id: int) -> list[CoursePage]:
+        """The prerequisites ``learner_id`` has not completed (in any language)."""
+        from .learning import CourseCompletion
+
+        required = list(self.prerequisites.all())
+        if not required:
+            return []
+        done = set(
+            CourseCompletion.objects.filter(
+                learner_id=learner_id,
+                course_key__in=[course.translation_key for course in required],
+            ).values_list("course_key", flat=True)
+        )
+        return [course for course in required if course.translation_key not in done]
 
     @property
     def rounded_hours(self) -> int:

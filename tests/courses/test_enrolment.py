@@ -92,3 +92,26 @@ def test_enrolments_are_scoped_to_the_officers_facilities(
     assert list(Enrolment.objects.visible_to(stranger).values_list("learner", flat=True)) == [
         stranger.pk
     ]
+
+
+def test_prerequisites_must_be_completed_before_joining(client, prisoner):
+    from django.urls import reverse
+
+    from courses.services import lesson_complete
+
+    basics = factories.make_course(title="Safety basics", lessons=1)
+    advanced = factories.make_course(title="Advanced welding", lessons=1)
+    advanced.prerequisites.add(basics)
+    advanced.save_revision().publish()
+    advanced.refresh_from_db()
+    with pytest.raises(NotAllowed, match="Safety basics"):
+        enrolment_create(actor=prisoner, learner=prisoner, course=advanced)
+    client.force_login(prisoner)
+    page = client.get(advanced.get_url()).content.decode()
+    assert "First complete:" in page and "Join this course" not in page
+
+    enrolment_create(actor=prisoner, learner=prisoner, course=basics)
+    lesson_complete(actor=prisoner, lesson=basics.lessons().specific().get())
+    assert enrolment_create(actor=prisoner, learner=prisoner, course=advanced).status == "active"
+    client.post(reverse("learning:enrol", args=[advanced.pk]))
+    assert "First complete:" not in client.get(advanced.get_url()).content.decode()

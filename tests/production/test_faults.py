@@ -168,7 +168,8 @@ def issued_once(certificate: Certificate) -> None:
     )
     assert issue_events.count() == 1
     pdfs = list((Path(settings.PRIVATE_MEDIA_ROOT)).rglob(f"{certificate.public_id}*.pdf"))
-    assert [p.name for p in pdfs] == [f"{certificate.public_id}.pdf"]
+    # One PDF, the one the row points at (a second render would leave "<name>_<random>.pdf").
+    assert [p.name for p in pdfs] == [Path(certificate.pdf.name).name]
 
 
 # --- A worker killed in the middle of rendering ------------------------------------------
