@@ -3,8 +3,6 @@ tests/test_access_matrix.py, kept here so the shared matrix stays small)."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.urls import reverse
 
@@ -12,11 +10,18 @@ from certificates.models import BulkIssue, Certificate, CertificateTemplate
 from courses.services import enrolment_create, lesson_complete
 from lms.core.models import User
 from tests import factories
-from tests.test_access_matrix import ADMIN_LOGIN, FORBIDDEN, LOGIN, MISSING, OK, ROLES
+from tests.access import (
+    ADMIN_HOME,
+    ADMIN_LOGIN,
+    FORBIDDEN,
+    LOGIN,
+    MISSING,
+    OK,
+    ROLES,
+    answers_by_role,
+)
 
 pytestmark = pytest.mark.django_db
-
-ADMIN_HOME = "admin-home"  # Wagtail's answer to PermissionDenied in its own views
 
 
 @pytest.fixture
@@ -113,24 +118,5 @@ EXPECTED: dict[str, dict[str, object]] = {
 
 @pytest.mark.parametrize("name", list(EXPECTED))
 def test_each_certificate_url_answers_each_role_as_designed(client, world, name):
-    url = world["urls"][name]
-    seen = {}
-    for role in ROLES:
-        user = world["users"][role]
-        client.logout()
-        if user is not None:
-            client.force_login(user)
-        response = client.get(url)
-        if response.status_code == 302:
-            location = response["Location"]
-            if location.startswith(reverse("login")):
-                seen[role] = LOGIN
-            elif re.match(r"^/(django-)?admin/login/", location):
-                seen[role] = ADMIN_LOGIN
-            elif location == reverse("wagtailadmin_home"):
-                seen[role] = ADMIN_HOME
-            else:
-                seen[role] = f"302 {location}"
-        else:
-            seen[role] = response.status_code
+    seen = answers_by_role(client, world["users"], world["urls"][name])
     assert seen == EXPECTED[name]

@@ -1,0 +1,37 @@
+"""What each role gets from a URL: the page, a sign-in redirect, a refusal or a 404."""
+
+from __future__ import annotations
+
+import re
+
+from django.urls import reverse
+
+ROLES = ["anonymous", "prisoner", "staff_learner", "officer", "trainer", "monitor", "administrator"]
+OK, FORBIDDEN, MISSING = 200, 403, 404
+LOGIN = "login"
+ADMIN_LOGIN = "admin-login"
+ADMIN_HOME = "admin-home"  # Wagtail's answer to PermissionDenied in its own views
+
+
+def answers_by_role(client, users: dict, url: str) -> dict[str, object]:
+    """GET ``url`` as each role (``users[role]`` is None for a signed-out visitor)."""
+    seen: dict[str, object] = {}
+    for role in ROLES:
+        user = users[role]
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        response = client.get(url)
+        if response.status_code != 302:
+            seen[role] = response.status_code
+            continue
+        location = response["Location"]
+        if location.startswith(reverse("login")):
+            seen[role] = LOGIN
+        elif re.match(r"^/(django-)?admin/login/", location):
+            seen[role] = ADMIN_LOGIN
+        elif location == reverse("wagtailadmin_home"):
+            seen[role] = ADMIN_HOME
+        else:
+            seen[role] = f"302 {location}"
+    return seen
