@@ -84,9 +84,11 @@ def main() -> None:
                 kpage.check("input[name=q-1][value='0']")
                 kpage.check("input[name=q-1][value='1']")
                 kpage.check("input[name=q-2][value='0']")
-                kpage.click("text=Check my answers")
+                with kpage.expect_navigation():
+                    kpage.click("text=Check my answers")
                 shot(kpage, "05-kiosk-quiz-passed")
-            kpage.click("text=Mark as done")
+            with kpage.expect_navigation():
+                kpage.click("text=Mark as done")
         kpage.goto(f"{BASE}/en/vocational-training/computer-basics/")
         shot(kpage, "06-kiosk-course-completed")
         kpage.wait_for_timeout(3000)

@@ -116,6 +116,7 @@
     });
   });
   saveQueue(loadQueue());
+  flushQueue();  // a save left over from the previous page goes first, not 5 s later
   window.setInterval(flushQueue, 5000);
 
   function reportActivity() {
