@@ -29,7 +29,8 @@
       method: "POST",
       body: body,
       credentials: "same-origin",
-      headers: { "X-CSRFToken": token },
+      // Background: on a kiosk, only the person's own touches keep the session awake.
+      headers: { "X-CSRFToken": token, "X-Qadam-Background": "1" },
     }).catch(function () { /* a lost report only loses a few seconds */ });
   }
   window.setInterval(report, REPORT_EVERY * 1000);
