@@ -26,7 +26,15 @@ BACKGROUND_HEADER = "HTTP_X_QADAM_BACKGROUND"
 
 # What a kiosk may open; everything else is refused (deny by default). Wagtail's
 # learning pages live under the language prefixes.
-KIOSK_ALLOWED_PREFIXES = ("/kiosk/", "/learn/", "/static/", "/documents/", "/healthz/")
+KIOSK_ALLOWED_PREFIXES = (
+    "/kiosk/",
+    "/learn/",
+    "/static/",
+    "/documents/",
+    "/images/",  # lesson images, through the audience-checked image view
+    "/h5p/",  # H5P player files, statements and saved state (checked per lesson)
+    "/healthz/",
+)
 # What a kiosk may open before anyone signs in.
 KIOSK_PUBLIC_PREFIXES = ("/kiosk/", "/static/", "/healthz/")
 

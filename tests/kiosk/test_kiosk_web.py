@@ -269,3 +269,37 @@ def test_other_roles_cannot_open_kiosk_admin(client, role, facility_a):
     response = client.get(reverse("kiosk_admin:index"))
     assert response.status_code in (302, 403)
     assert "kiosk" not in response.get("Location", "/admin/login/").split("?")[0].lower()
+
+
+def test_a_kiosk_lets_lesson_images_and_h5p_requests_through(kiosk_client, pin_prisoner):
+    """Lesson images and H5P activities are part of learning on a kiosk: the kiosk's
+    allow-list passes them on to their own access checks (here: 404 for what does not
+    exist), instead of refusing them outright (403)."""
+    import io
+
+    from django.core.files.images import ImageFile
+    from django.urls import reverse
+    from PIL import Image as PILImage
+    from wagtail.images.models import Image
+    from wagtail.images.utils import generate_signature
+
+    from courses.services import enrolment_create
+    from tests.kiosk.conftest import kiosk_sign_in
+
+    course = factories.make_course(title="Baking", audience="prisoners", lessons=1)
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (20, 20), "orange").save(buffer, "PNG")
+    image = Image.objects.create(title="Loaf", file=ImageFile(buffer, name="loaf.png"))
+    lesson = course.lessons().specific().get()
+    lesson.body = [("image", {"image": image, "alt_text": "A loaf", "caption": ""})]
+    lesson.save_revision().publish()
+    enrolment_create(actor=pin_prisoner, learner=pin_prisoner, course=course)
+    kiosk_sign_in(kiosk_client, pin_prisoner.prisoner_number)
+
+    spec = "max-1200x900"
+    image_url = reverse(
+        "wagtailimages_serve", args=[generate_signature(image.pk, spec), image.pk, spec]
+    )
+    assert kiosk_client.get(image_url).status_code == 200
+    h5p_url = reverse("h5p:xapi", args=[lesson.pk, "no-such-block"])
+    assert kiosk_client.get(h5p_url).status_code != 403
