@@ -27,6 +27,7 @@ from django.http import (
 )
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from consent.rules import consent_needed
 from courses.audience import audience_allows
 from courses.models import LessonPage
 
@@ -81,7 +82,11 @@ def lesson_block(request: HttpRequest, lesson_id: int, block_id: str) -> tuple[L
         raise Http404
     user = request.user
     learner_may = lesson.live and audience_allows(user, lesson.course.audience)
-    if not learner_may and not (may_author(user) and lesson.permissions_for_user(user).can_edit()):
+    author = may_author(user) and lesson.permissions_for_user(user).can_edit()
+    if not learner_may and not author:
+        raise Http404
+    # Voluntary courses: nothing of the activity (files, statements, state) before consent.
+    if not author and consent_needed(learner_id=user.pk, course=lesson.course):
         raise Http404
     for block in lesson.body:
         if block.id == block_id and block.block_type == "h5p" and block.value.get("content"):

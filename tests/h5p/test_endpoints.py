@@ -326,3 +326,31 @@ def test_statements_as_every_role(role, people, h5p_lesson):
     if role in ("trainer", "administrator"):
         assert response.json()["counted"] is False
     assert XAPIStatement.objects.count() == (1 if response.status_code == 201 else 0)
+
+
+def test_a_voluntary_course_sends_nothing_of_its_activity_before_consent(people, tiny_content):
+    """Faith-based programme: without the person's recorded consent, no package file, no
+    statement and no saved state (nothing of it is stored or forwarded)."""
+    from consent.services import consent_give
+
+    course = factories.make_course(
+        title="Reflection", audience="prisoners", programme_type="faith_based", lessons=1
+    )
+    lesson = course.get_children().specific().first()
+    lesson.body = [("h5p", {"content": tiny_content, "pass_mark": 60, "required": True})]
+    lesson.save_revision().publish()
+    lesson.refresh_from_db()
+    block_id = next(block.id for block in lesson.body if block.block_type == "h5p")
+    prisoner = people["prisoner"]
+    enrolment_create(actor=prisoner, learner=prisoner, course=course)
+    client = client_for(prisoner)
+
+    h5p_json = reverse("h5p:package_file", args=[lesson.pk, block_id, "h5p.json"])
+    assert client.get(h5p_json).status_code == 404
+    assert post_statement(client, lesson, block_id, answered(1)).status_code == 404
+    assert not XAPIStatement.objects.exists()
+
+    consent_give(actor=prisoner, course=course)
+    assert client.get(h5p_json).status_code == 200
+    assert post_statement(client, lesson, block_id, answered(1)).status_code == 201
+    assert XAPIStatement.objects.filter(learner=prisoner).count() == 1
