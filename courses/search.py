@@ -12,7 +12,7 @@ from wagtail.models import Locale, Page
 
 from lms.core.models import User
 
-from .audience import audience_allows, audiences_for
+from .audience import audiences_for
 from .models import CoursePage, LessonPage
 
 MAX_RESULTS = 30
@@ -38,9 +38,20 @@ def search_for(*, user: User, query: str) -> list[SearchHit]:
     courses = CoursePage.objects.live().filter(locale=locale, audience__in=audiences)
     for course in courses.search(query)[:MAX_RESULTS]:
         hits.append(SearchHit(course, "course", course.summary))
+    # A lesson is found through its course's audience: the courses the user may open, read
+    # once and matched by tree path (no query per lesson).
+    open_courses = {course.path: course for course in courses.only("path", "title")}
+    prefix_lengths = sorted({len(path) for path in open_courses})
     for lesson in LessonPage.objects.live().filter(locale=locale).search(query)[:MAX_RESULTS]:
-        course = lesson.course
-        if audience_allows(user, course.audience):
+        course = next(
+            (
+                open_courses[lesson.path[:length]]
+                for length in prefix_lengths
+                if lesson.path[:length] in open_courses
+            ),
+            None,
+        )
+        if course is not None:
             hits.append(SearchHit(lesson, "lesson", course.title))
     if user.is_staff_member:
         guidelines = GuidelinePage.objects.live().filter(locale=locale)
