@@ -22,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -242,7 +242,8 @@ def certificate_issue(*, serial: int) -> Certificate:
             f"{certificate.public_id}-v{certificate.version}.pdf", ContentFile(pdf), save=False
         )
         certificate.status = Certificate.Status.ISSUED
-        certificate.issued_at = timezone.now()
+        # A reissue keeps the date the certificate was first issued (its identity).
+        certificate.issued_at = certificate.issued_at or timezone.now()
         certificate.last_error = ""
         _status_index_assign(certificate)
         certificate.credential = certificate_credential(certificate)
@@ -297,13 +298,19 @@ def certificate_issue_manual(
     with transaction.atomic():
         if already.exists():
             raise CertificateError("This person already has a certificate for this course.")
-        certificate = Certificate.objects.create(
-            learner=learner,
-            holder_name=learner.get_full_name() or learner.get_username(),
-            issued_by=actor,
-            issue_reason=reason[:300],
-            **_course_facts(course, completed_on or timezone.localdate()),
-        )
+        try:
+            with transaction.atomic():
+                certificate = Certificate.objects.create(
+                    learner=learner,
+                    holder_name=learner.get_full_name() or learner.get_username(),
+                    issued_by=actor,
+                    issue_reason=reason[:300],
+                    **_course_facts(course, completed_on or timezone.localdate()),
+                )
+        except IntegrityError as error:  # another officer issued it a moment ago
+            raise CertificateError(
+                "This person already has a certificate for this course."
+            ) from error
         audit_record(
             actor=actor,
             action="certificate.issue_manual",

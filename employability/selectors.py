@@ -56,7 +56,9 @@ def employability_record(*, person: User) -> EmployabilityRecord:
     # The page the learner took first, else the same course in another language.
     courses = {
         page.translation_key: page
-        for page in CoursePage.objects.filter(translation_key__in=course_keys).order_by("-pk")
+        for page in CoursePage.objects.filter(translation_key__in=course_keys)
+        .prefetch_related("skills")
+        .order_by("-pk")
     }
     courses.update({c.course_key: c.course for c in completions if c.course is not None})
     has_faith = any(c.programme_type == faith for c in certificates) or any(

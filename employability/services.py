@@ -16,7 +16,7 @@ from lms.core.models import User
 
 from .models import Goal, Placement, RecordPreference
 from .rendering import CvData, CvEntry, CvPlacement, render_cv_pdf
-from .selectors import employability_record, people_visible_to
+from .selectors import EmployabilityRecord, employability_record, people_visible_to
 
 
 class RecordError(Exception):
@@ -115,8 +115,8 @@ def goal_achieved(*, actor: User, goal: Goal) -> Goal:
     return goal
 
 
-def cv_data(person: User, language: str) -> CvData:
-    record = employability_record(person=person)
+def cv_data(person: User, language: str, record: EmployabilityRecord | None = None) -> CvData:
+    record = record or employability_record(person=person)
     return CvData(
         name=person.get_full_name() or person.get_username(),
         language=language,
@@ -153,7 +153,7 @@ def record_export(*, actor: User, person: User, kind: str, language: str) -> tup
     _require_officer_for(actor, person)
     record = employability_record(person=person)
     if kind == "cv":
-        content, content_type = render_cv_pdf(cv_data(person, language)), "application/pdf"
+        content, content_type = render_cv_pdf(cv_data(person, language, record)), "application/pdf"
     elif kind == "credentials":
         bundle = {
             "type": "CredentialBundle",
