@@ -6,6 +6,7 @@ both themes (staff web and kiosk). Scored blocks (quizzes, H5P) subclass ``Activ
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.conf import settings
@@ -236,3 +237,14 @@ class LessonBodyBlock(blocks.StreamBlock):
     glossary_term = GlossaryTermBlock()
     quiz = QuizBlock()
     h5p = H5PActivityBlock()
+
+
+@functools.cache
+def activity_block_names() -> frozenset[str]:
+    """The lesson body's scored block types (quiz, H5P): the blocks whose rendering
+    depends on the learner."""
+    return frozenset(
+        name
+        for name, block in LessonBodyBlock().child_blocks.items()
+        if isinstance(block, ActivityBlock)
+    )

@@ -16,6 +16,7 @@ from django.db.models import Q
 from wagtail.models import Locale
 
 from lms.core.models import User
+from lms.core.serving import memoised
 
 from .audience import audiences_for
 from .models import (
@@ -73,9 +74,16 @@ class CourseOverview:
 
 
 def _lessons_by_course_key(courses: list[CoursePage]) -> dict[uuid.UUID, list[LessonPage]]:
-    """Live lessons under each course (every language version), one query in all."""
+    """Live lessons under each course (every language version), one query in all, kept
+    per process until published content changes (``lms.core.serving``). Callers must not
+    change what they get."""
     if not courses:
         return {}
+    key = tuple(sorted((course.path, course.translation_key) for course in courses))
+    return memoised(("lessons_by_course_key", key), lambda: _read_lessons(courses))
+
+
+def _read_lessons(courses: list[CoursePage]) -> dict[uuid.UUID, list[LessonPage]]:
     by_path = {course.path: course.translation_key for course in courses}
     prefix_lengths = sorted({len(path) for path in by_path})
     condition = Q()
@@ -89,11 +97,16 @@ def _lessons_by_course_key(courses: list[CoursePage]) -> dict[uuid.UUID, list[Le
             if key is not None:
                 result[key].append(lesson)
                 break
-    return result
+    return dict(result)
 
 
 def _translations(course_keys: set[uuid.UUID]) -> list[CoursePage]:
-    return list(CoursePage.objects.live().filter(translation_key__in=course_keys))
+    """The live courses of these translation keys, in every language; kept per process
+    until published content changes."""
+    return memoised(
+        ("course_translations", frozenset(course_keys)),
+        lambda: list(CoursePage.objects.live().filter(translation_key__in=course_keys)),
+    )
 
 
 def _pick_lessons(
@@ -164,7 +177,12 @@ def course_overview(*, user: User, course: CoursePage) -> CourseOverview:
         )
         if overview.enrolment is not None:
             overview.completion = getattr(overview.enrolment, "completion", None)
-        overview.missing_prerequisites = course.missing_prerequisites(user.pk)
+        # Prerequisites matter (and are shown) only to someone not on the course.
+        if overview.enrolment is None or overview.enrolment.status not in (
+            Enrolment.Status.ACTIVE,
+            Enrolment.Status.COMPLETED,
+        ):
+            overview.missing_prerequisites = course.missing_prerequisites(user.pk)
         overview.can_enrol = (
             not overview.missing_prerequisites
             and course.self_enrolment
@@ -196,7 +214,7 @@ def lesson_overview(*, user: User, lesson: LessonPage) -> LessonOverview:
     index = keys.index(lesson.translation_key) if lesson.translation_key in keys else 0
     results: dict[str, ActivityResult] = {}
     attempts: dict[str, QuizAttempt] = {}
-    if user.is_authenticated:
+    if user.is_authenticated and lesson.has_activities:
         results = {
             result.activity_key: result
             for result in ActivityResult.objects.filter(

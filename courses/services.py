@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +30,7 @@ from .models import (
 )
 from .selectors import course_lesson_keys, course_required_activities
 from .signals import course_completed
+from .time_reports import TimeReportOutcome, time_report_store
 
 # A single time report counts for at most this long, so a page left open (or a forged
 # request) cannot claim hours.
@@ -207,38 +208,53 @@ def _locked_enrolment(learner: User, course: CoursePage) -> Enrolment:
     return enrolment
 
 
-def lesson_time_record(*, actor: User, lesson: LessonPage, seconds: int) -> LessonProgress:
+def lesson_time_record(
+    *, actor: User, lesson: LessonPage, seconds: int, report_id: uuid.UUID | None = None
+) -> TimeReportOutcome:
     """Add ``seconds`` of active time to ``actor``'s progress in ``lesson``, and complete
     the course if that meets a minimum-time rule.
 
-    The browser reports deltas of real activity; the server credits no more than the
-    report's cap and no more than the wall-clock time since the previous report, so a
-    forged or replayed report cannot claim hours. Each report adds (not idempotent).
+    The browser reports deltas of real activity; the server credits no more than
+    ``MAX_SECONDS_PER_REPORT`` and no more than the wall-clock time since the previous
+    report, so a forged or replayed report cannot claim hours. Idempotent per
+    ``report_id`` (the page makes one per report): a report sent again changes nothing.
+    Without an id, every call is a new report. See ``courses.time_reports``.
     """
     course = lesson.course
     seconds = max(0, min(int(seconds), MAX_SECONDS_PER_REPORT))
     if not lesson.live or not audience_allows(actor, course.audience):
         raise NotAllowed(_("This lesson is not open to you."))
     _require_consent(actor, course)
-    with transaction.atomic():
-        enrolment = _locked_enrolment(actor, course)
-        progress, _created = LessonProgress.objects.get_or_create(
-            learner=actor,
-            lesson_key=lesson.translation_key,
-            defaults={"enrolment": enrolment, "lesson": lesson},
-        )
-        now = timezone.now()
-        if progress.time_reported_at is not None:
-            elapsed = (now - progress.time_reported_at).total_seconds()
-            seconds = min(seconds, max(0, int(elapsed)))
-        progress.time_reported_at = now
-        progress.seconds_spent = F("seconds_spent") + seconds
-        progress.save(update_fields=["seconds_spent", "time_reported_at"])
-        progress.refresh_from_db(fields=["seconds_spent"])
-        active = enrolment.status == Enrolment.Status.ACTIVE
-        if seconds and active and course.complete_after_minutes:
-            course_completion_evaluate(actor=actor, enrolment=enrolment, course=course)
-    return progress
+    outcome = time_report_store(
+        learner_id=actor.pk,
+        course_key=course.translation_key,
+        lesson_id=lesson.pk,
+        lesson_key=lesson.translation_key,
+        client_id=report_id or uuid.uuid4(),
+        seconds=seconds,
+        now=timezone.now(),
+    )
+    if outcome.enrolment_id is None:
+        raise NotEnrolled(_("Join the course to record your progress."))
+    if (
+        outcome.created
+        and seconds
+        and course.complete_after_minutes
+        and outcome.enrolment_status == Enrolment.Status.ACTIVE
+        and _course_seconds(actor, course) >= course.complete_after_minutes * 60
+    ):
+        with transaction.atomic():
+            enrolment = _locked_enrolment(actor, course)
+            if enrolment.status == Enrolment.Status.ACTIVE:
+                course_completion_evaluate(actor=actor, enrolment=enrolment, course=course)
+    return outcome
+
+
+def _course_seconds(learner: User, course: CoursePage) -> int:
+    total = LessonProgress.objects.filter(
+        learner=learner, lesson_key__in=course_lesson_keys(course)
+    ).aggregate(total=Sum("seconds_spent"))["total"]
+    return total or 0
 
 
 def activity_result_record(

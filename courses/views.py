@@ -158,17 +158,38 @@ def quiz_submit(request: HttpRequest, page_id: int, block_id: str) -> HttpRespon
     return redirect(f"{lesson.url}#quiz-{block_id}")
 
 
-@login_required
 @require_POST
-def lesson_time(request: HttpRequest, page_id: int) -> JsonResponse:
-    """The lesson page reports active time (``seconds``) while the learner works."""
-    lesson = _visible_page(LessonPage, request, page_id)
+def lesson_time(request: HttpRequest, page_id: int) -> HttpResponse:
+    """The lesson page reports active time while the learner works: ``id`` (a UUID the
+    page makes for each report, so a report sent again counts once) and ``seconds``.
+    Answers 204 when the report is kept (or was already), 4xx with a reason otherwise."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"error": "sign in"}, status=401)
+    lesson = _lesson_for_report(request, page_id)
     try:
         seconds = int(request.POST.get("seconds", "0"))
+        report_id = uuid.UUID(request.POST.get("id", ""))
     except ValueError:
-        return JsonResponse({"error": "seconds must be a whole number"}, status=400)
+        return JsonResponse(
+            {"error": "id must be a UUID and seconds a whole number"}, status=400
+        )
     try:
-        progress = services.lesson_time_record(actor=request.user, lesson=lesson, seconds=seconds)
+        services.lesson_time_record(
+            actor=request.user, lesson=lesson, seconds=seconds, report_id=report_id
+        )
     except services.CourseError as error:
         return JsonResponse({"error": str(error)}, status=409)
-    return JsonResponse({"seconds_spent": progress.seconds_spent})
+    return HttpResponse(status=204)
+
+
+def _lesson_for_report(request: HttpRequest, page_id: int) -> LessonPage:
+    """The live lesson, remembered per content version (time reports come every 30
+    seconds from every open lesson); 404 unless ``request.user``'s audience may see it."""
+    from lms.core.serving import memoised
+
+    lesson = memoised(
+        ("live_lesson", page_id), lambda: LessonPage.objects.live().filter(pk=page_id).first()
+    )
+    if lesson is None or not audience_allows(request.user, lesson.audience):
+        raise Http404
+    return lesson

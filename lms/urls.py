@@ -13,6 +13,7 @@ from courses.urls import learning_patterns, manage_patterns
 from kiosk.forms import StaffAuthenticationForm
 from kiosk.urls import kiosk_patterns
 from kiosk.urls import manage_patterns as kiosk_manage_patterns
+from lms.core import serving
 from lms.core.health import healthz
 
 urlpatterns = [
@@ -52,5 +53,10 @@ urlpatterns += [
     re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", media_file, name="media_file"),
 ]
 
-# Learning content, one tree per language: /kk/..., /ru/..., /en/...
-urlpatterns += i18n_patterns(path("", include(wagtail_urls)))
+# Learning content, one tree per language: /kk/..., /ru/..., /en/... Pages are served by
+# Wagtail's rules with remembered routes (lms.core.serving); Wagtail's other front-end
+# URLs (password-protected pages, its login) stay as Wagtail has them.
+urlpatterns += i18n_patterns(
+    *[pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"],
+    re_path(wagtail_urls.serve_pattern, serving.serve, name="wagtail_serve"),
+)

@@ -4,6 +4,7 @@ from .learning import (
     Enrolment,
     EnrolmentTransitionError,
     LessonProgress,
+    LessonTimeReport,
     QuizAttempt,
 )
 from .pages import (
@@ -24,6 +25,7 @@ __all__ = [
     "EnrolmentTransitionError",
     "LessonPage",
     "LessonProgress",
+    "LessonTimeReport",
     "ModulePage",
     "ProgrammeAreaPage",
     "QuizAttempt",

@@ -155,6 +155,37 @@ class LessonProgress(models.Model):
         return self.completed_at is not None
 
 
+class LessonTimeReport(models.Model):
+    """One report of active time from a lesson page, as the browser sent it (the raw log
+    behind ``LessonProgress.seconds_spent``). The page gives each report an id, so a report
+    sent again (a retry after a dropped connection, a kiosk's offline queue) counts once.
+
+    Personal data: when a learner was active on which lesson. Kept only as long as a
+    retry can come (``LESSON_TIME_REPORT_DAYS``), then purged; the summary row stays.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    client_id = models.UUIDField()
+    lesson_key = models.UUIDField()
+    seconds = models.PositiveIntegerField()
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("lesson time report")
+        verbose_name_plural = _("lesson time reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "client_id"], name="time_report_once_per_learner"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id} / {self.lesson_key} / {self.seconds}s"
+
+
 class ActivityResult(models.Model):
     """A learner's best result in one activity of a lesson (a quiz or an H5P activity).
 

@@ -22,6 +22,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from lms.core.serving import RememberedViewRestrictionsMixin
+
 from ..audience import Audience
 from ..blocks import LessonBodyBlock
 
@@ -34,7 +36,7 @@ class ProgrammeType(models.TextChoices):
     STAFF_TRAINING = "staff_training", _("Staff professional training")
 
 
-class CatalogueIndexPage(Page):
+class CatalogueIndexPage(RememberedViewRestrictionsMixin, Page):
     """The root of learning content: lists the courses the visitor may take."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"], verbose_name=_("intro"))
@@ -72,7 +74,7 @@ class CatalogueIndexPage(Page):
         return context
 
 
-class ProgrammeAreaPage(Page):
+class ProgrammeAreaPage(RememberedViewRestrictionsMixin, Page):
     """One programme area (vocational training, faith-based programmes, ...). Its courses
     take their programme type from it, and review workflows attach to it."""
 
@@ -115,7 +117,7 @@ class ProgrammeAreaPage(Page):
         return context
 
 
-class CoursePage(Page):
+class CoursePage(RememberedViewRestrictionsMixin, Page):
     """A course: its settings and, as descendants, its lessons in order (directly or
     grouped in modules). Its programme type is its programme area's."""
 
@@ -295,7 +297,7 @@ class CourseSkill(TaggedItemBase):
     )
 
 
-class ModulePage(Page):
+class ModulePage(RememberedViewRestrictionsMixin, Page):
     """An optional group of lessons within a course."""
 
     intro = models.TextField(_("intro"), max_length=600, blank=True)
@@ -318,7 +320,7 @@ class ModulePage(Page):
         return redirect(CoursePage.objects.ancestor_of(self).get().url)
 
 
-class LessonPage(Page):
+class LessonPage(RememberedViewRestrictionsMixin, Page):
     """A lesson: a stream of content blocks, marked done by the learner."""
 
     body = StreamField(LessonBodyBlock(), blank=True, verbose_name=_("body"))
@@ -342,6 +344,15 @@ class LessonPage(Page):
     @property
     def audience(self) -> str:
         return self.course.audience
+
+    @property
+    def has_activities(self) -> bool:
+        """Whether the body holds a scored activity (quiz, H5P): only then does the page
+        need the learner's results."""
+        from ..blocks import activity_block_names
+
+        names = activity_block_names()
+        return any(item.get("type") in names for item in self.body.raw_data)
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         from ..selectors import lesson_overview

@@ -254,3 +254,23 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("Audit events are append-only.")
+
+
+class ContentVersion(models.Model):
+    """One row whose token changes whenever published content may have changed (a page,
+    site, locale or view restriction saved or deleted). Processes keep routes and rendered
+    teaching content in memory under the token they read (``lms.core.serving``), so a
+    change made by any process is seen by all of them on their next request.
+
+    A random token, not a counter: a rolled-back change must never hand out a token that
+    a later, different change reuses. Holds no personal data.
+    """
+
+    token = models.UUIDField(_("token"), default=uuid.uuid4)
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("content version")
+
+    def __str__(self) -> str:
+        return str(self.token)

@@ -1,11 +1,18 @@
 import threading
+import uuid
 
 import pytest
 from django.db import connection
 from wagtail.models import Locale
 
 from certificates.models import Certificate
-from courses.models import CourseCompletion, Enrolment, LessonPage, LessonProgress
+from courses.models import (
+    CourseCompletion,
+    Enrolment,
+    LessonPage,
+    LessonProgress,
+    LessonTimeReport,
+)
 from courses.selectors import course_overview
 from courses.services import NotEnrolled, enrolment_create, lesson_complete
 from lms.core.models import AuditEvent
@@ -187,18 +194,92 @@ def test_minimum_time_counts_reports_capped_by_the_clock(prisoner, monkeypatch):
 
 
 @pytest.mark.django_db
-def test_the_lesson_page_reports_time_over_http(client, prisoner, prisoner_course):
-    from django.urls import reverse
+def test_the_lesson_page_reports_time_over_http(client, prisoner, prisoner_course, monkeypatch):
+    from datetime import timedelta
 
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from courses import services
+
+    clock = [timezone.now()]
+    monkeypatch.setattr(services.timezone, "now", lambda: clock[0])
     lesson = lessons_of(prisoner_course)[0]
     url = reverse("learning:lesson_time", args=[lesson.pk])
+    report = {"id": str(uuid.uuid4()), "seconds": "30"}
+    assert client.post(url, report).status_code == 401  # signed out: nothing kept
     client.force_login(prisoner)
-    assert client.post(url, {"seconds": "30"}).status_code == 409  # not enrolled
+    assert client.post(url, report).status_code == 409  # not enrolled
+    assert not LessonTimeReport.objects.exists()
     enrolment_create(actor=prisoner, learner=prisoner, course=prisoner_course)
     assert 'data-lesson-time-url="' + url in client.get(lesson.get_url()).content.decode()
-    assert client.post(url, {"seconds": "thirty"}).status_code == 400
-    assert client.post(url, {"seconds": "30"}).json() == {"seconds_spent": 30}
+    assert client.post(url, {**report, "seconds": "thirty"}).status_code == 400
+    assert client.post(url, {"seconds": "30"}).status_code == 400  # no id
+    assert client.post(url, report).status_code == 204
+    clock[0] += timedelta(seconds=40)
+    assert client.post(url, report).status_code == 204  # sent again: counted once
+    assert _seconds(prisoner, lesson) == 30
+    assert client.post(url, {"id": str(uuid.uuid4()), "seconds": "30"}).status_code == 204
+    assert _seconds(prisoner, lesson) == 60
+    assert LessonTimeReport.objects.filter(learner=prisoner).count() == 2
     assert client.get(url).status_code == 405
+
+
+def _seconds(learner, lesson):
+    progress = LessonProgress.objects.get(learner=learner, lesson_key=lesson.translation_key)
+    return progress.seconds_spent
+
+
+@pytest.mark.django_db
+def test_a_time_report_for_a_lesson_outside_the_audience_is_not_found(client, staff_member):
+    course = factories.make_course(audience="prisoners", lessons=1)
+    url = reverse_lesson_time(lessons_of(course)[0])
+    client.force_login(staff_member)
+    response = client.post(url, {"id": str(uuid.uuid4()), "seconds": "30"})
+    assert response.status_code == 404
+    assert not LessonTimeReport.objects.exists()
+
+
+def reverse_lesson_time(lesson):
+    from django.urls import reverse
+
+    return reverse("learning:lesson_time", args=[lesson.pk])
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.services
+def test_the_same_time_report_sent_twice_at_once_counts_once(prisoner):
+    """Two requests with one report id race (a retry while the first is still running):
+    one report row, one credit."""
+    from courses.services import lesson_time_record
+
+    course = factories.make_course(lessons=1)
+    enrolment_create(actor=prisoner, learner=prisoner, course=course)
+    lesson = lessons_of(course)[0]
+    report_id = uuid.uuid4()
+    barrier = threading.Barrier(2)
+    outcomes, errors = [], []
+
+    def send():
+        try:
+            barrier.wait(timeout=10)
+            outcomes.append(
+                lesson_time_record(actor=prisoner, lesson=lesson, seconds=30, report_id=report_id)
+            )
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors
+    assert sorted(outcome.created for outcome in outcomes) == [False, True]
+    assert LessonTimeReport.objects.filter(learner=prisoner, client_id=report_id).count() == 1
+    assert _seconds(prisoner, lesson) == 30
 
 
 @pytest.mark.django_db

@@ -4,6 +4,9 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
+from wagtail.models import Page
+
+from lms.core.serving import memoised
 
 register = template.Library()
 
@@ -18,8 +21,7 @@ def language_options(context: template.Context) -> list[dict[str, object]]:
     here = request.get_full_path() if request else "/"
     translations = {}
     if page is not None and hasattr(page, "get_translations"):
-        for other in page.get_translations(inclusive=True).live().select_related("locale"):
-            translations[other.locale.language_code] = other
+        translations = memoised(("translations_by_language", page.pk), lambda: _translations(page))
     options = []
     for code, name in settings.LANGUAGES:
         target = translations.get(code)
@@ -34,6 +36,13 @@ def language_options(context: template.Context) -> list[dict[str, object]]:
             }
         )
     return options
+
+
+def _translations(page: Page) -> dict[str, Page]:
+    return {
+        other.locale.language_code: other
+        for other in page.get_translations(inclusive=True).live().select_related("locale")
+    }
 
 
 @register.filter

@@ -21,17 +21,40 @@
     }
   }, 1000);
 
-  function report() {
-    if (activeSeconds < 1) return;
-    var body = new URLSearchParams({ seconds: String(activeSeconds) });
-    activeSeconds = 0;
-    fetch(url, {
+  // Each report has an id of its own, so a report sent again (after a dropped
+  // connection) counts once; unsent reports are retried with the next one.
+  var unsent = [];
+  function newId() {
+    var b = new Uint8Array(16);
+    window.crypto.getRandomValues(b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+  function send(item) {
+    return fetch(url, {
       method: "POST",
-      body: body,
+      body: new URLSearchParams(item),
       credentials: "same-origin",
       // Background: on a kiosk, only the person's own touches keep the session awake.
       headers: { "X-CSRFToken": token, "X-Qadam-Background": "1" },
-    }).catch(function () { /* a lost report only loses a few seconds */ });
+    }).then(function (response) {
+      // Kept (204), or refused for good (4xx): either way it is not sent again.
+      if (response.status >= 500) { throw new Error("server"); }
+    });
+  }
+  function report() {
+    if (activeSeconds >= 1) {
+      unsent.push({ id: newId(), seconds: String(activeSeconds) });
+      activeSeconds = 0;
+    }
+    unsent = unsent.slice(-20);
+    unsent.slice().forEach(function (item) {
+      send(item).then(function () {
+        unsent = unsent.filter(function (other) { return other.id !== item.id; });
+      }, function () { /* kept in unsent: tried again with the next report */ });
+    });
   }
   window.setInterval(report, REPORT_EVERY * 1000);
   document.addEventListener("visibilitychange", function () {

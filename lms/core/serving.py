@@ -1,0 +1,197 @@
+"""Serving Wagtail pages without walking the page tree on every request.
+
+Wagtail finds the site with a query and resolves a page URL segment by segment (a query
+per segment, then one for ``.specific``) on every request. What a learning page needs
+besides the learner's own records (the route, the page, its course and lessons, their
+translations, the rendered teaching content) is the same for everyone and changes only
+when somebody saves, publishes, moves or deletes a page.
+
+Each process keeps that in memory (``memo``) under the content version it read: a
+random token in one database row (``ContentVersion``) that every such change replaces,
+in the same transaction as the change. Reading the token is one small query per request,
+so a change made by any process (the admin, a scheduled publish, an import) is seen by
+every process on its next request; nothing is ever served from a version older than the
+database's. What is kept holds no personal data: routes, pages and rendered content.
+
+Side effects: ``content_version_bump`` writes the row; nothing else here writes.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable, Hashable
+from contextvars import ContextVar
+from typing import Any, TypeVar
+
+from django.db import IntegrityError, connection, transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.request import split_domain_port
+from django.utils import timezone, translation
+from wagtail import hooks
+from wagtail.models import Page
+
+from .models import ContentVersion
+
+T = TypeVar("T")
+
+_MISSING = object()
+# The token of the page being served: read once when serving starts, so that everything
+# the page asks for is consistent (and costs one query in all).
+_serving_token: ContextVar[str | None] = ContextVar("qadam_content_token", default=None)
+
+
+def content_version() -> str:
+    """The current content token: the one of the page being served, else read now."""
+    token = _serving_token.get()
+    if token is not None:
+        return token
+    return _read_token()
+
+
+def _read_token() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT token FROM {ContentVersion._meta.db_table} WHERE id = 1")  # noqa: S608
+        row = cursor.fetchone()
+    return str(row[0]) if row else ""
+
+
+def content_version_bump() -> None:
+    """Give published content a new token: every process drops what it kept."""
+    values = {"token": uuid.uuid4(), "changed_at": timezone.now()}
+    if ContentVersion.objects.filter(pk=1).update(**values):
+        return
+    try:
+        with transaction.atomic():
+            ContentVersion.objects.create(pk=1, **values)
+    except IntegrityError:  # created by a concurrent change: replace its token
+        ContentVersion.objects.filter(pk=1).update(**values)
+
+
+class VersionedMemo:
+    """Values computed at most once per process and content token.
+
+    Bounded: past ``max_entries`` the memo starts again empty (a token change empties it
+    too). Safe under threads: at worst two threads compute the same value.
+    """
+
+    def __init__(self, max_entries: int) -> None:
+        self.max_entries = max_entries
+        self._token: str | None = None
+        self._items: dict[Hashable, Any] = {}
+        self._lock = threading.Lock()
+
+    def _items_for(self, token: str) -> dict[Hashable, Any]:
+        if token != self._token:
+            with self._lock:
+                if token != self._token:
+                    self._items = {}
+                    self._token = token
+        return self._items
+
+    def get(self, token: str, key: Hashable) -> Any:
+        return self._items_for(token).get(key, _MISSING)
+
+    def set(self, token: str, key: Hashable, value: Any) -> None:
+        if not token:
+            return  # no version row (a flushed test database): keep nothing
+        items = self._items_for(token)
+        if len(items) >= self.max_entries:
+            items.clear()
+        items[key] = value
+
+    def get_or_compute(self, token: str, key: Hashable, compute: Callable[[], T]) -> T:
+        value = self.get(token, key)
+        if value is _MISSING:
+            value = compute()
+            self.set(token, key, value)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items = {}
+            self._token = None
+
+
+# Routes, pages and page trees: small objects, many of them.
+memo = VersionedMemo(max_entries=20_000)
+
+
+def memoised(key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()`` once per process and content version (``key`` names what it is)."""
+    return memo.get_or_compute(content_version(), key, compute)
+
+
+# --- Routing -------------------------------------------------------------------------------
+
+
+def route_for_request(request: HttpRequest, path: str) -> Any:
+    """Wagtail's ``Page.route_for_request``, remembered per host, language and path.
+
+    Only plain routes (a page with no extra arguments) are kept; anything else, and
+    every miss, goes through Wagtail's own routing.
+    """
+    token = content_version()
+    hostname = split_domain_port(request._get_raw_host())[0]
+    key = ("route", hostname, request.get_port(), translation.get_language(), path)
+    hit = memo.get(token, key)
+    if hit is not _MISSING:
+        site, page = hit
+        request._wagtail_site = site
+        request._wagtail_route_for_request = (page, [], {})
+        return request._wagtail_route_for_request
+    result = Page.route_for_request(request, path)
+    if result is not None:
+        page, args, kwargs = result
+        if not args and not kwargs and page.live:
+            memo.set(token, key, (getattr(request, "_wagtail_site", None), page))
+    return result
+
+
+def serve(request: HttpRequest, path: str) -> HttpResponse:
+    """``wagtail.views.serve`` with remembered routes: the same hooks, in the same order."""
+    reset = _serving_token.set(_read_token())
+    try:
+        response = _serve(request, path)
+        # Render while the token holds: a page's template asks for remembered content too.
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+        return response
+    finally:
+        _serving_token.reset(reset)
+
+
+def _serve(request: HttpRequest, path: str) -> HttpResponse:
+    route = route_for_request(request, path)
+    if route is None:
+        raise Http404
+    page, args, kwargs = route
+
+    def serve_chain(page: Page, request: HttpRequest, args: Any, kwargs: Any) -> HttpResponse:
+        return page.serve(request, *args, **kwargs)
+
+    chain = serve_chain
+    for fn in reversed(hooks.get_hooks("on_serve_page")):
+        chain = fn(chain)
+    for fn in hooks.get_hooks("before_serve_page"):
+        result = fn(page, request, args, kwargs)
+        if isinstance(result, HttpResponse):
+            return result
+    return chain(page, request, args, kwargs)
+
+
+class RememberedViewRestrictionsMixin:
+    """For page classes: their view restrictions (Wagtail asks for them on every serve,
+    two queries) are remembered per content version; saving or deleting a restriction
+    changes the version. Returns a queryset, as Wagtail's does, already evaluated."""
+
+    def get_view_restrictions(self):  # noqa: ANN201 - Wagtail's signature
+        from wagtail.models import PageViewRestriction
+
+        parent = super(RememberedViewRestrictionsMixin, self)  # noqa: UP008 - used in a lambda
+        restrictions = memoised(
+            ("view_restrictions", self.pk), lambda: list(parent.get_view_restrictions())
+        )
+        queryset = PageViewRestriction.objects.filter(pk__in=[r.pk for r in restrictions])
+        queryset._result_cache = list(restrictions)
+        return queryset
