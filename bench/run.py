@@ -76,24 +76,46 @@ def setup_django():
         )
 
 
-def session_cookie(user) -> str:
+def session_cookie(user, device=None) -> str:
+    """A signed-in session of ``user`` in the configured session store; on ``device`` (a
+    kiosk) the session is a kiosk session and the cookie carries the device's cookie too."""
+    import time as clock
+    from importlib import import_module
+
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
 
-    store = SessionStore()
+    from kiosk import kiosk_session as ks
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    cookie = ""
+    if device is not None:
+        device, token = device
+        now = clock.time()
+        store[ks.DEVICE_KEY] = str(device.pk)
+        store[ks.SIGNED_IN_AT_KEY] = now
+        store[ks.ACTIVITY_KEY] = now
+        store[ks.PIN_CHANGE_KEY] = False
+        store.set_expiry(settings.KIOSK_SESSION_MAX_SECONDS)
+        cookie = f"; {settings.KIOSK_DEVICE_COOKIE}={token}"
     store.create()
-    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}{cookie}"
 
 
 def seed() -> dict:
     from courses.services import enrolment_create, lesson_complete
+    from kiosk import services as kiosk_services
     from tests import factories
 
     facility = factories.FacilityFactory(code="bench", name="Bench facility")
+    admin = factories.UserFactory(role="administrator", facility=None, username="benchadmin")
+    _row, code = kiosk_services.registration_code_create(
+        actor=admin, facility=facility, unit=None, device_name="Bench kiosk"
+    )
+    device = kiosk_services.device_register(code=code)
     reader = factories.PrisonerFactory(facility=facility)
     course = factories.make_course(title="Kiosk course", lessons=20, slug="kiosk")
     enrolment_create(actor=reader, learner=reader, course=course)
@@ -108,10 +130,13 @@ def seed() -> dict:
         enrolment_create(actor=writer, learner=writer, course=writers_course)
     return {
         "lesson_url": lessons[10].url,
-        "reader_cookie": session_cookie(reader),
         "reader": reader,
-        "writer_cookies": [session_cookie(writer) for writer in writers],
-        "write_paths": [f"/learn/lessons/{lesson.pk}/done/" for lesson in writers_course.lessons()],
+        "device": device,
+        "reader_cookie": session_cookie(reader, device),
+        "writers": writers,
+        "write_paths": [
+            f"/learn/lessons/{lesson.pk}/time/" for lesson in writers_course.lessons()
+        ],
         "facility": facility,
     }
 
@@ -235,6 +260,9 @@ def wrk(
 
 
 def progress_script(cookies: list[str], paths: list[str], csrf: str) -> Path:
+    """Time reports as a kiosk's lesson page sends them: background requests, each with
+    an id of its own (so each is new: the idempotency check finds nothing and the summary
+    row is updated), spread over 100 learners and 20 lessons."""
     script = RESULTS / "progress.lua"
     lua_cookies = ",".join(f'"{c}; csrftoken={csrf}"' for c in cookies)
     lua_paths = ",".join(f'"{p}"' for p in paths)
@@ -242,41 +270,69 @@ def progress_script(cookies: list[str], paths: list[str], csrf: str) -> Path:
 local cookies = {{{lua_cookies}}}
 local paths = {{{lua_paths}}}
 local n = 0
-function setup(thread) thread:set("offset", math.random(0, 100000)) end
+local thread_id = 0
+local created = 0
+function setup(thread)
+  created = created + 1
+  thread:set("offset", math.random(0, 100000))
+  thread:set("thread_id", created)
+end
 function request()
   n = n + 1
   local i = n + offset
   local cookie = cookies[(i % #cookies) + 1]
   local path = paths[(math.floor(i / #cookies) % #paths) + 1]
+  local id = string.format("%08x-%04x-4000-8000-%012x", math.random(0, 0x7fffffff),
+    thread_id, n)
   return wrk.format("POST", path, {{["Cookie"] = cookie, ["X-CSRFToken"] = "{csrf}",
-    ["Content-Length"] = "0"}}, "")
+    ["X-Qadam-Background"] = "1",
+    ["Content-Type"] = "application/x-www-form-urlencoded"}}, "seconds=5&id=" .. id)
 end
 """)
     return script
 
 
+def paced_script(path: Path, milliseconds: int) -> Path:
+    """Each connection waits about ``milliseconds`` between requests: kiosks with people
+    reading, not a closed loop (wrk's latency excludes the wait)."""
+    low, high = milliseconds // 2, milliseconds * 3 // 2
+    path.write_text(f"function delay() return math.random({low}, {high}) end\n")
+    return path
+
+
 def web_benchmarks(data: dict) -> dict:
     results: dict = {}
     csrf = "b" * 32
+    reader = data["reader_cookie"]
     with gunicorn(workers=2) as server:
         wrk("/bench/bare/", connections=16, seconds=2)  # warm both processes
-        wrk(data["lesson_url"], connections=16, seconds=2, cookie=data["reader_cookie"])
+        wrk(data["lesson_url"], connections=16, seconds=2, cookie=reader)
         bare = wrk("/bench/bare/", connections=64)
-        lesson = wrk(data["lesson_url"], connections=64, cookie=data["reader_cookie"])
+        lesson = wrk(data["lesson_url"], connections=64, cookie=reader)
+        floor = wrk("/learn/bench-signed-in/", connections=64, cookie=reader)
         results["bare_view"] = bare
+        results["signed_in_view"] = floor
         results["lesson_page_64"] = lesson
         results["lesson_page_ratio"] = round(lesson["rps"] / bare["rps"], 3)
+        results["signed_in_ratio"] = round(floor["rps"] / bare["rps"], 3)
         for connections in (50, 200):
             results[f"lesson_page_{connections}"] = wrk(
-                data["lesson_url"], connections=connections, cookie=data["reader_cookie"]
+                data["lesson_url"], connections=connections, cookie=reader
             )
+        results["lesson_page_200_paced"] = wrk(
+            data["lesson_url"],
+            connections=200,
+            cookie=reader,
+            script=paced_script(RESULTS / "paced.lua", 1000),
+        )
         select_insert = wrk(
             "/bench/select-insert/", connections=64, script=_post_script(RESULTS / "post.lua")
         )
+        writers = [session_cookie(writer, data["device"]) for writer in data["writers"]]
         progress = wrk(
             "/learn/",
             connections=64,
-            script=progress_script(data["writer_cookies"], data["write_paths"], csrf),
+            script=progress_script(writers, data["write_paths"], csrf),
         )
         results["select_insert_view"] = select_insert
         results["progress_write"] = progress
@@ -285,7 +341,14 @@ def web_benchmarks(data: dict) -> dict:
         results["web_process_peak_rss_mb"] = round(
             max(proc_kb(pid, "VmHWM") for pid in pids) / 1024, 1
         )
+    results["progress_reports_stored"] = _reports_stored()
     return results
+
+
+def _reports_stored() -> int:
+    from courses.models import LessonTimeReport
+
+    return LessonTimeReport.objects.count()
 
 
 def _post_script(path: Path) -> Path:
@@ -336,8 +399,10 @@ def profile_lesson_page(data: dict) -> str:
     from django.test import Client
 
     client = Client()
-    client.force_login(data["reader"])
-    client.get(data["lesson_url"])
+    for part in data["reader_cookie"].split("; "):
+        name, value = part.split("=", 1)
+        client.cookies[name] = value
+    assert client.get(data["lesson_url"]).status_code == 200
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(200):

@@ -27,3 +27,11 @@ def select_insert(request):
             "INSERT INTO bench_hit (learner_id, lesson_key) VALUES (%s, %s)", [1, uuid.uuid4()]
         )
     return HttpResponse(status=204)
+
+
+def signed_in(request):
+    """The floor of any signed-in page: the bare view after the session and the user are
+    loaded (and, on a kiosk, the device and session checks)."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=403)
+    return HttpResponse(TEMPLATE.render({"title": "Signed in", "text": request.user.pk}))

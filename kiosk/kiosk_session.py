@@ -70,13 +70,25 @@ def session_expired_reason(request: HttpRequest) -> str | None:
         return "idle"
     if now - signed_in_at > settings.KIOSK_SESSION_MAX_SECONDS:
         return "cap"
-    if now - last > settings.KIOSK_IDLE_SECONDS:
+    if now - last > settings.KIOSK_IDLE_SECONDS + activity_granularity():
         return "idle"
     return None
 
 
+def activity_granularity() -> float:
+    """How often, at most, a person's requests move the server's idle clock (seconds).
+
+    Moving it on every request would write the session on every page; moving it at most
+    every few seconds saves those writes, and the server's idle limit allows the same
+    slack so it never ends a session before the page's own countdown does.
+    """
+    return min(15.0, settings.KIOSK_IDLE_SECONDS / 20)
+
+
 def activity_touch(request: HttpRequest) -> None:
-    request.session[ACTIVITY_KEY] = time.time()
+    now = time.time()
+    if now - request.session.get(ACTIVITY_KEY, 0) >= activity_granularity():
+        request.session[ACTIVITY_KEY] = now
 
 
 def seconds_left(request: HttpRequest) -> int:

@@ -278,6 +278,15 @@ if CACHE_URL:
             "LOCATION": CACHE_URL,
         }
     }
+# Sessions: in the database; with a shared cache, read from the cache and written to both
+# (``cached_db``: a signed-in page costs no session query). Never ``cached_db`` on the
+# per-process LocMem cache: a sign-out in one process would not reach the others.
+SESSION_ENGINE = os.environ.get(
+    "SESSION_ENGINE",
+    "django.contrib.sessions.backends.cached_db"
+    if CACHE_URL
+    else "django.contrib.sessions.backends.db",
+)
 
 # --- Security ---------------------------------------------------------------------------
 

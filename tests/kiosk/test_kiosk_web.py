@@ -141,7 +141,7 @@ def _age_session(client, *, idle: float = 0, since_sign_in: float = 0) -> None:
 
 def test_an_idle_session_is_ended_by_the_server(kiosk_client, pin_prisoner):
     kiosk_sign_in(kiosk_client, pin_prisoner.prisoner_number)
-    _age_session(kiosk_client, idle=settings.KIOSK_IDLE_SECONDS + 1)
+    _age_session(kiosk_client, idle=settings.KIOSK_IDLE_SECONDS + ks.activity_granularity() + 1)
     response = kiosk_client.get(reverse("learning:home"))
     assert response["Location"] == reverse("kiosk:sign_in") + "?ended=idle"
     page = kiosk_client.get(response["Location"]).content.decode()
@@ -163,6 +163,21 @@ def test_background_requests_do_not_keep_a_session_alive(kiosk_client, pin_priso
     assert kiosk_client.session[ks.ACTIVITY_KEY] == before
     kiosk_client.post(reverse("kiosk:activity"))
     assert kiosk_client.session[ks.ACTIVITY_KEY] > before
+
+
+def test_pages_move_the_idle_clock_at_most_every_few_seconds(kiosk_client, pin_prisoner):
+    """A person's pages move the server's idle clock, but not on every request (that would
+    write the session on every page): within the granularity it stays, past it it moves,
+    and the server's limit allows that slack, so a session just inside it is kept."""
+    kiosk_sign_in(kiosk_client, pin_prisoner.prisoner_number)
+    granularity = ks.activity_granularity()
+    _age_session(kiosk_client, idle=granularity / 2)
+    before = kiosk_client.session[ks.ACTIVITY_KEY]
+    assert kiosk_client.get(reverse("learning:home")).status_code == 200
+    assert kiosk_client.session[ks.ACTIVITY_KEY] == before
+    _age_session(kiosk_client, idle=settings.KIOSK_IDLE_SECONDS + granularity - 1)
+    assert kiosk_client.get(reverse("learning:home")).status_code == 200
+    assert kiosk_client.session[ks.ACTIVITY_KEY] > time.time() - 5
 
 
 def test_sign_out_flushes_clears_site_data_and_gives_the_device_its_cookie_back(
