@@ -22,7 +22,9 @@ class ConsentReadReasonForm(forms.Form):
         label=_("Details"),
         required=False,
         max_length=180,
-        help_text=_("Required for another reason. Do not write anything about the person's beliefs."),
+        help_text=_(
+            "Required for another reason. Do not write anything about the person's beliefs."
+        ),
     )
 
     def clean(self) -> dict:

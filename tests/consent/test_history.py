@@ -52,7 +52,7 @@ def test_a_learner_sees_each_choice_with_its_course_and_date(client, history, fa
     assert "My choices to take part" in html and "Paths of peace" in html
     assert html.count("Agreed to take part") == 2 and html.count("Stopped taking part") == 1
     assert ">Taking part<" in html  # the current state, in calm words
-    assert 'href="%s"' % reverse("consent:withdraw", args=[faith_course.pk]) in html
+    assert f'href="{reverse("consent:withdraw", args=[faith_course.pk])}"' in html
     assert "no-store" in response["Cache-Control"]
     assert reads() == 0  # their own records: no staff read to log
 

@@ -324,9 +324,7 @@ def test_a_prisoner_sees_their_own_consent_history_on_the_kiosk_in_the_kiosk_the
     assert response["Cache-Control"].startswith("no-store")
 
 
-def test_the_staff_consent_page_of_a_real_learner_is_refused_on_a_kiosk(
-    kiosk_client, pin_prisoner
-):
+def test_the_staff_consent_page_of_a_real_learner_is_refused_on_a_kiosk(kiosk_client, pin_prisoner):
     kiosk_sign_in(kiosk_client, pin_prisoner.prisoner_number)
     url = reverse("consent_manage:history", args=[pin_prisoner.public_id])
     response = kiosk_client.post(url, {"purpose": "person_request"})
