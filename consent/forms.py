@@ -12,7 +12,7 @@ class ConsentReadReasonForm(forms.Form):
         ("person_request", _("The person asked about their own records")),
         ("transfer_release", _("Transfer or release")),
         ("complaint", _("A complaint, an inquiry or a legal request")),
-        ("other", _("Another reason (write it below)")),
+        ("other", _("Another reason")),
     ]
 
     purpose = forms.ChoiceField(
