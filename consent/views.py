@@ -1,19 +1,24 @@
-"""The learner agrees to take part, or stops; no reason is ever asked."""
+"""The learner agrees to take part, or stops (no reason is ever asked), and sees their own
+consent history; need-to-know staff see a learner's history after stating why."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses.audience import audience_allows
 from courses.models import CoursePage
 from courses.services import CourseError
+from lms.core.models import User
 
-from . import services
+from . import selectors, services
+from .forms import ConsentReadReasonForm
 
 
 def _course(request: HttpRequest, page_id: int) -> CoursePage:
@@ -44,3 +49,48 @@ def withdraw(request: HttpRequest, page_id: int) -> HttpResponse:
         messages.info(request, _("You stopped taking part. You can join again at any time."))
         return redirect(course.url)
     return render(request, "consent/withdraw.html", {"course": course})
+
+
+@login_required
+@require_GET
+@never_cache
+def my_history(request: HttpRequest) -> HttpResponse:
+    """The person's own choices: which programmes they agreed to, stopped, and when. Opens
+    on a kiosk (it is their own page) in the kiosk theme."""
+    records = selectors.consent_history_own(learner=request.user)
+    return render(
+        request,
+        "consent/my_history.html",
+        {"courses": selectors.consent_history_by_course(records=records)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@never_cache
+def manage_history(request: HttpRequest, public_id: str) -> HttpResponse:
+    """A learner's consent history for an education officer of their facility or an
+    administrator. GET asks why; POST with a reason reads it (audited by the selector) and
+    shows it once: nothing is cached and a new look asks again."""
+    if not request.user.can_manage_learners():
+        raise PermissionDenied
+    learner = get_object_or_404(
+        User.objects.visible_to(request.user).learners().select_related("facility"),
+        public_id=public_id,
+    )
+    form = ConsentReadReasonForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        records = selectors.consent_history_for_staff(
+            viewer=request.user, learner=learner, reason=form.reason
+        )
+        return render(
+            request,
+            "consent/manage_history.html",
+            {
+                "learner": learner,
+                "courses": selectors.consent_history_by_course(records=records),
+                "purpose": dict(form.fields["purpose"].choices)[form.cleaned_data["purpose"]],
+                "details": form.cleaned_data["details"],
+            },
+        )
+    return render(request, "consent/manage_reason.html", {"learner": learner, "form": form})

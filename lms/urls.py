@@ -8,6 +8,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from consent.urls import manage_patterns as consent_manage_patterns
 from courses.media_views import AudienceImageServeView, media_file
 from courses.urls import learning_patterns, manage_patterns
 from kiosk.forms import StaffAuthenticationForm
@@ -39,6 +40,7 @@ urlpatterns = [
     path("kiosk/", include(kiosk_patterns)),
     path("manage/kiosk/", include(kiosk_manage_patterns)),
     path("learn/consent/", include("consent.urls")),
+    path("manage/consent/", include(consent_manage_patterns)),
     path("", include("employability.urls")),
 ]
 

@@ -89,6 +89,9 @@ def world(facility_a, facility_b, django_capture_on_commit_callbacks):
             "kiosk_admin": reverse("kiosk_admin:index"),
             "kiosk_admin_code": reverse("kiosk_admin:code"),
             "consent_withdraw": reverse("consent:withdraw", args=[faith_course.pk]),
+            "my_consent": reverse("consent:mine"),
+            "manage_consent_a": reverse("consent_manage:history", args=[prisoner.public_id]),
+            "manage_consent_b": reverse("consent_manage:history", args=[stranger.public_id]),
         },
     }
 
@@ -176,6 +179,21 @@ EXPECTED: dict[str, dict[str, object]] = {
         "administrator": OK,
     },
     "consent_withdraw": {**{role: MISSING for role in ROLES}, "anonymous": LOGIN, "prisoner": OK},
+    # Consent history: everyone their own; a learner's only for need-to-know staff (the
+    # page first asks why; tests/consent/test_history.py reads it with a reason).
+    "my_consent": {"anonymous": LOGIN, **EVERYONE_SIGNED_IN},
+    "manage_consent_a": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "officer": OK,
+        "administrator": OK,
+    },
+    "manage_consent_b": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "officer": MISSING,
+        "administrator": OK,
+    },
 }
 
 

@@ -3,9 +3,13 @@
 ``backup_create`` copies the database with SQLite's online backup API (consistent while
 the site runs: readers and the one writer carry on) and adds the public and private media
 trees and a manifest (what, when, which migrations, a checksum of the database copy).
-``backup_restore`` checks the manifest and the checksum, then replaces the database and
-both media trees; the old media trees are kept beside the new ones until a person removes
-them. Stop the web and worker processes before a restore.
+``backup_restore`` checks the manifest and the checksum, and compares the migrations
+applied in the backup's database with the ones this code has: a backup with migrations
+this code does not know (made by a newer version) is refused before anything changes.
+Then it replaces the database and both media trees; the old media trees are kept beside
+the new ones until a person removes them. It reports the migrations of this code that the
+backup lacks (an older version's backup), which the ``restore`` command then applies.
+Stop the web and worker processes before a restore.
 
 On PostgreSQL the database is backed up with ``pg_dump`` (docs/deploy.md); ``backup``
 refuses rather than pretend, and ``--media-only`` still archives the files.
@@ -26,6 +30,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, connections
+from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
@@ -43,6 +48,50 @@ class BackupError(Exception):
 class BackupResult:
     path: Path
     manifest: dict
+
+
+@dataclass(frozen=True)
+class MigrationComparison:
+    """The backup's applied migrations against this code's: ``unknown`` were applied in
+    the backup but this code has no such migration (a newer version made the backup);
+    ``pending`` are this code's migrations the backup lacks (an older version made it)."""
+
+    unknown: list[str]
+    pending: list[str]
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    manifest: dict
+    pending_migrations: list[str]
+
+
+def migrations_compare(applied: set[str]) -> MigrationComparison:
+    """Compare ``applied`` ("app.name" strings, as in ``django_migrations``) with the
+    migrations on disk for the installed apps. A squashed migration counts as applied when
+    every migration it replaces is, and the names it replaces are known."""
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    known: set[str] = set()
+    pending: list[str] = []
+    for (app, name), migration in loader.disk_migrations.items():
+        key = f"{app}.{name}"
+        replaced = {f"{r_app}.{r_name}" for r_app, r_name in migration.replaces or []}
+        known.add(key)
+        known.update(replaced)
+        if key not in applied and not (replaced and replaced <= applied):
+            pending.append(key)
+    return MigrationComparison(unknown=sorted(applied - known), pending=sorted(pending))
+
+
+def _applied_in(database: Path) -> set[str]:
+    copy = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        rows = copy.execute("SELECT app, name FROM django_migrations").fetchall()
+    except sqlite3.DatabaseError as error:
+        raise BackupError("The database in the backup has no migration table.") from error
+    finally:
+        copy.close()
+    return {f"{app}.{name}" for app, name in rows}
 
 
 def _is_sqlite() -> bool:
@@ -130,15 +179,19 @@ def backup_read_manifest(path: Path) -> dict:
     return manifest
 
 
-def backup_restore(*, path: Path) -> dict:
+def backup_restore(*, path: Path) -> RestoreResult:
     """Replace the database and the media trees with the backup at ``path``.
 
-    Checks the manifest and the database checksum before touching anything. Refuses a
-    database backup on PostgreSQL (restore with pg_restore). Returns the manifest.
+    Before touching anything: checks the manifest and the database checksum, and refuses
+    a backup whose database has migrations this code does not know (a newer version's:
+    this code would run against a schema it was not written for, and ``migrate`` cannot
+    undo migrations it has never seen). Refuses a database backup on PostgreSQL (restore
+    with pg_restore). Returns the manifest and the migrations still to apply.
     """
     manifest = backup_read_manifest(path)
     if manifest["database"] and not _is_sqlite():
         raise BackupError("The database is PostgreSQL: restore it with pg_restore.")
+    pending: list[str] = []
     scratch_parent = _media_root("media").parent
     scratch_parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=scratch_parent) as scratch:
@@ -151,6 +204,17 @@ def backup_restore(*, path: Path) -> dict:
             copy = unpacked / DATABASE_MEMBER
             if _sha256(copy) != manifest["database"]["sha256"]:
                 raise BackupError("The database in the backup is damaged (checksum differs).")
+            comparison = migrations_compare(_applied_in(copy))
+            if comparison.unknown:
+                raise BackupError(
+                    "This backup was made by a newer version of Qadam: its database has "
+                    f"{len(comparison.unknown)} migration(s) this code does not know ("
+                    + ", ".join(comparison.unknown[:10])
+                    + (", ..." if len(comparison.unknown) > 10 else "")
+                    + "). Nothing was changed. Install that version (or a newer one) and "
+                    "restore again."
+                )
+            pending = comparison.pending
             connections.close_all()
             source = sqlite3.connect(copy)
             destination = sqlite3.connect(_sqlite_path(), timeout=30)
@@ -170,4 +234,4 @@ def backup_restore(*, path: Path) -> dict:
                 shutil.move(str(incoming), root)
             else:
                 root.mkdir(parents=True, exist_ok=True)
-    return manifest
+    return RestoreResult(manifest=manifest, pending_migrations=pending)

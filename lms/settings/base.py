@@ -362,6 +362,10 @@ KIOSK_PIN_MAX_LENGTH = 8
 KIOSK_LOCKOUT_ACCOUNT_FAILURES = int(os.environ.get("KIOSK_LOCKOUT_ACCOUNT_FAILURES", "5"))
 KIOSK_LOCKOUT_DEVICE_FAILURES = int(os.environ.get("KIOSK_LOCKOUT_DEVICE_FAILURES", "20"))
 KIOSK_LOCKOUT_MINUTES = int(os.environ.get("KIOSK_LOCKOUT_MINUTES", "15"))
+# Failed sign-ins (the prisoner numbers typed) are kept this many days, then deleted by
+# beat (kiosk.tasks.sign_in_failures_purge_task, every KIOSK_FAILURE_PURGE_EVERY seconds)
+# or `manage.py kiosk_purge_failures`. Must outlast the lockout window (check kiosk.E001).
+KIOSK_FAILURE_RETENTION_DAYS = int(os.environ.get("KIOSK_FAILURE_RETENTION_DAYS", "30"))
 
 
 # --- Production footing (issue 7): beat, the certificate sweeper, media store ------------
@@ -376,6 +380,10 @@ CELERY_BEAT_SCHEDULE = {
     "certificates-sweep": {
         "task": "certificates.tasks.certificate_sweep_task",
         "schedule": float(os.environ.get("CERTIFICATE_SWEEP_EVERY", "300")),
+    },
+    "kiosk-failures-purge": {
+        "task": "kiosk.tasks.sign_in_failures_purge_task",
+        "schedule": float(os.environ.get("KIOSK_FAILURE_PURGE_EVERY", str(24 * 60 * 60))),
     },
 }
 # A certificate still pending, rendering or failed this long after it was created is

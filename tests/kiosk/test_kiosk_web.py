@@ -9,6 +9,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from consent.services import consent_give
 from kiosk import kiosk_session as ks
 from kiosk import services
 from lms.core.models import AuditEvent
@@ -95,6 +96,7 @@ def test_a_wrong_pin_lockout_answers_with_how_long(kiosk_client, pin_prisoner):
         "/i18n/setlang/",
         "/verify/",
         "/manage/kiosk/learners/00000000-0000-0000-0000-000000000000/pin/",
+        "/manage/consent/00000000-0000-0000-0000-000000000000/",
     ],
 )
 def test_staff_pages_and_the_admins_are_refused_from_a_kiosk(path, kiosk_client, admin_user):
@@ -318,3 +320,28 @@ def test_a_kiosk_lets_lesson_images_and_h5p_requests_through(kiosk_client, pin_p
     assert kiosk_client.get(image_url).status_code == 200
     h5p_url = reverse("h5p:xapi", args=[lesson.pk, "no-such-block"])
     assert kiosk_client.get(h5p_url).status_code != 403
+
+
+def test_a_prisoner_sees_their_own_consent_history_on_the_kiosk_in_the_kiosk_theme(
+    kiosk_client, pin_prisoner
+):
+    course = factories.make_course(
+        title="Paths of peace", programme_type="faith_based", audience="prisoners", lessons=1
+    )
+    consent_give(actor=pin_prisoner, course=course)
+    kiosk_sign_in(kiosk_client, pin_prisoner.prisoner_number)
+    home = kiosk_client.get(reverse("learning:home")).content.decode()
+    assert reverse("consent:mine") in home
+    response = kiosk_client.get(reverse("consent:mine"))
+    html = response.content.decode()
+    assert response.status_code == 200 and "theme-kiosk" in html and "Finish" in html
+    assert "Paths of peace" in html and "Agreed to take part" in html
+    assert response["Cache-Control"].startswith("no-store")
+
+
+def test_the_staff_consent_page_of_a_real_learner_is_refused_on_a_kiosk(kiosk_client, pin_prisoner):
+    kiosk_sign_in(kiosk_client, pin_prisoner.prisoner_number)
+    url = reverse("consent_manage:history", args=[pin_prisoner.public_id])
+    response = kiosk_client.post(url, {"purpose": "person_request"})
+    assert response.status_code == 403
+    assert not AuditEvent.objects.filter(action="consent.read").exists()
