@@ -147,6 +147,7 @@ RUN_BROKER_URL ?= redis://127.0.0.1:6379/1
 RUN_PORT ?= 8000
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/qadam_bench  # dropped and created again
 BENCH_BROKER_URL ?= redis://127.0.0.1:6379/13
+BENCH_CACHE_URL ?= redis://127.0.0.1:6379/12
 BENCH_PORT ?= 8090
 
 .PHONY: run-services bench bench-deps createdb-run
@@ -171,7 +172,7 @@ run-services: install assets createdb-run
 
 bench: bench-deps install-dev assets
 	DATABASE_URL=$(BENCH_DATABASE_URL) CELERY_BROKER_URL=$(BENCH_BROKER_URL) \
-	  BENCH_PORT=$(BENCH_PORT) $(PY) -m bench.run
+	  CACHE_URL=$(BENCH_CACHE_URL) BENCH_PORT=$(BENCH_PORT) $(PY) -m bench.run
 
 # wrk drives the web loads of `make bench` (Debian package; not needed by `make test`).
 bench-deps:

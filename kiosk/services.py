@@ -179,12 +179,10 @@ def device_from_token(token: str | None) -> Device | None:
     """The active device a cookie token belongs to, or None."""
     if not token or len(token) > 200:
         return None
-    return (
-        Device.objects.active()
-        .select_related("facility", "unit")
-        .filter(token_hash=token_hash(token))
-        .first()
-    )
+    # Asked on every request from a kiosk: one row by a unique column, no joins (the few
+    # views that need the facility or unit load them).
+    matches = list(Device.objects.active().filter(token_hash=token_hash(token))[:1])
+    return matches[0] if matches else None
 
 
 def device_rebind_issue(*, device: Device) -> str:

@@ -22,7 +22,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from lms.core.serving import RememberedViewRestrictionsMixin
+from lms.core.serving import RememberedPageMixin
 
 from ..audience import Audience
 from ..blocks import LessonBodyBlock
@@ -36,7 +36,7 @@ class ProgrammeType(models.TextChoices):
     STAFF_TRAINING = "staff_training", _("Staff professional training")
 
 
-class CatalogueIndexPage(RememberedViewRestrictionsMixin, Page):
+class CatalogueIndexPage(RememberedPageMixin, Page):
     """The root of learning content: lists the courses the visitor may take."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"], verbose_name=_("intro"))
@@ -74,7 +74,7 @@ class CatalogueIndexPage(RememberedViewRestrictionsMixin, Page):
         return context
 
 
-class ProgrammeAreaPage(RememberedViewRestrictionsMixin, Page):
+class ProgrammeAreaPage(RememberedPageMixin, Page):
     """One programme area (vocational training, faith-based programmes, ...). Its courses
     take their programme type from it, and review workflows attach to it."""
 
@@ -117,7 +117,7 @@ class ProgrammeAreaPage(RememberedViewRestrictionsMixin, Page):
         return context
 
 
-class CoursePage(RememberedViewRestrictionsMixin, Page):
+class CoursePage(RememberedPageMixin, Page):
     """A course: its settings and, as descendants, its lessons in order (directly or
     grouped in modules). Its programme type is its programme area's."""
 
@@ -297,7 +297,7 @@ class CourseSkill(TaggedItemBase):
     )
 
 
-class ModulePage(RememberedViewRestrictionsMixin, Page):
+class ModulePage(RememberedPageMixin, Page):
     """An optional group of lessons within a course."""
 
     intro = models.TextField(_("intro"), max_length=600, blank=True)
@@ -320,7 +320,7 @@ class ModulePage(RememberedViewRestrictionsMixin, Page):
         return redirect(CoursePage.objects.ancestor_of(self).get().url)
 
 
-class LessonPage(RememberedViewRestrictionsMixin, Page):
+class LessonPage(RememberedPageMixin, Page):
     """A lesson: a stream of content blocks, marked done by the learner."""
 
     body = StreamField(LessonBodyBlock(), blank=True, verbose_name=_("body"))

@@ -180,15 +180,28 @@ def _serve(request: HttpRequest, path: str) -> HttpResponse:
     return chain(page, request, args, kwargs)
 
 
-class RememberedViewRestrictionsMixin:
-    """For page classes: their view restrictions (Wagtail asks for them on every serve,
-    two queries) are remembered per content version; saving or deleting a restriction
-    changes the version. Returns a queryset, as Wagtail's does, already evaluated."""
+class RememberedPageMixin:
+    """For page classes: what Wagtail works out again on every request, remembered per
+    content version (saving or deleting a page, site or restriction changes the version):
+
+    - the view restrictions (two queries per serve), returned as Wagtail returns them, a
+      queryset, already evaluated;
+    - the page's address as seen from a host (``{% pageurl %}``: site root paths and a URL
+      reverse each time).
+    """
+
+    def get_url(self, request: HttpRequest | None = None, current_site: Any = None) -> str:
+        parent = super(RememberedPageMixin, self)  # noqa: UP008 - used in a lambda
+        if request is None or current_site is not None:
+            return parent.get_url(request=request, current_site=current_site)
+        hostname = split_domain_port(request._get_raw_host())[0]
+        key = ("page_url", self.pk, hostname, request.get_port(), request.META.get("SCRIPT_NAME"))
+        return memoised(key, lambda: parent.get_url(request=request))
 
     def get_view_restrictions(self):  # noqa: ANN201 - Wagtail's signature
         from wagtail.models import PageViewRestriction
 
-        parent = super(RememberedViewRestrictionsMixin, self)  # noqa: UP008 - used in a lambda
+        parent = super(RememberedPageMixin, self)  # noqa: UP008 - used in a lambda
         restrictions = memoised(
             ("view_restrictions", self.pk), lambda: list(parent.get_view_restrictions())
         )

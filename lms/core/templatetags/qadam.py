@@ -22,19 +22,19 @@ def language_options(context: template.Context) -> list[dict[str, object]]:
     translations = {}
     if page is not None and hasattr(page, "get_translations"):
         translations = memoised(("translations_by_language", page.pk), lambda: _translations(page))
+    # A page's own address in another language is the same for everyone: remembered (only
+    # for plain page addresses, so a query string cannot fill the memo).
+    remember = page is not None and request is not None and not request.GET
     options = []
     for code, name in settings.LANGUAGES:
         target = translations.get(code)
-        options.append(
-            {
-                "code": code,
-                "name": name,
-                "current": code == current,
-                "next": target.get_url(request)
-                if target is not None
-                else translate_url(here, code),
-            }
-        )
+        if target is not None:
+            url = target.get_url(request)
+        elif remember:
+            url = memoised(("translate_url", here, code), lambda c=code: translate_url(here, c))
+        else:
+            url = translate_url(here, code)
+        options.append({"code": code, "name": name, "current": code == current, "next": url})
     return options
 
 
