@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import time
+from datetime import date
 
 import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from certificates.models import Certificate
 from kiosk import kiosk_session as ks
 from kiosk import services
 from lms.core.models import AuditEvent
 from tests import factories
+from tests.certificates.helpers import complete
 
 from .conftest import PIN, kiosk_sign_in
 
@@ -303,3 +306,16 @@ def test_a_kiosk_lets_lesson_images_and_h5p_requests_through(kiosk_client, pin_p
     assert kiosk_client.get(image_url).status_code == 200
     h5p_url = reverse("h5p:xapi", args=[lesson.pk, "no-such-block"])
     assert kiosk_client.get(h5p_url).status_code != 403
+
+
+def test_my_certificates_on_a_kazakh_kiosk_write_the_month_in_lower_case(
+    kiosk_client, pin_prisoner, prisoner_course, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = complete(pin_prisoner, prisoner_course)
+    Certificate.objects.filter(pk=certificate.pk).update(completed_on=date(2026, 11, 23))
+    kiosk_client.post(reverse("kiosk:language") + "?next=/kiosk/", {"language": "kk"})
+    kiosk_sign_in(kiosk_client, pin_prisoner.prisoner_number)
+    page = kiosk_client.get(reverse("certificates:mine")).content.decode()
+    assert "theme-kiosk" in page
+    assert "23 қараша 2026 ж." in page and "Қараша" not in page
