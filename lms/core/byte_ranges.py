@@ -67,7 +67,9 @@ def if_range_matches(request: HttpRequest, response: HttpResponseBase) -> bool:
     validator = validator.strip()
     if validator.startswith(('"', "W/")):
         etag = response.get("ETag")
-        return etag is not None and not etag.startswith("W/") and validator == etag
+        # Wagtail sends an empty ETag ("") for a document without a stored hash: it
+        # names no version, so it cannot vouch that the file is unchanged.
+        return etag not in (None, '""') and not etag.startswith("W/") and validator == etag
     modified = response.get("Last-Modified")
     if modified is None:
         return False

@@ -217,7 +217,9 @@ def test_several_ranges_or_a_malformed_range_get_the_whole_document(
 
 def test_a_range_for_a_changed_document_gets_the_whole_new_one(client, media, prisoner):
     doc = media["prisoner_doc"]
+    Document.objects.filter(pk=doc.pk).update(file_hash="5f0c2a")
     etag = ranged(client, prisoner, doc, "")["ETag"]
+    assert etag == '"5f0c2a"'
     same = ranged(client, prisoner, doc, "bytes=0-3", HTTP_IF_RANGE=etag)
     changed = ranged(client, prisoner, doc, "bytes=0-3", HTTP_IF_RANGE='"an-older-version"')
     assert (same.status_code, b"".join(same.streaming_content)) == (206, b"%PDF")
@@ -230,3 +232,11 @@ def test_a_range_request_passes_the_same_audience_checks(client, media, prisoner
     assert ranged(client, staff_member, media["prisoner_doc"], "bytes=0-3").status_code == 404
     assert ranged(client, prisoner, media["staff_doc"], "bytes=0-3").status_code == 404
     assert ranged(client, prisoner, media["orphan_doc"], "bytes=99-").status_code == 404
+
+
+def test_an_empty_etag_never_vouches_for_a_range(client, media, prisoner):
+    doc = media["prisoner_doc"]
+    Document.objects.filter(pk=doc.pk).update(file_hash="")
+    response = ranged(client, prisoner, doc, "bytes=0-3", HTTP_IF_RANGE='""')
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 recipe"
