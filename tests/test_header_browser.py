@@ -82,9 +82,9 @@ def test_an_officers_header_fits_one_line_and_its_menu_works_by_keyboard_and_mou
     page, errors = signed_in_page(browser, live_server.url, officer, language)
     brand = page.locator(".brand").bounding_box()
     sign_out = page.locator(".signout button").bounding_box()
-    assert abs(
-        (brand["y"] + brand["height"] / 2) - (sign_out["y"] + sign_out["height"] / 2)
-    ) < 8, "the header wrapped onto a second line"
+    assert abs((brand["y"] + brand["height"] / 2) - (sign_out["y"] + sign_out["height"] / 2)) < 8, (
+        "the header wrapped onto a second line"
+    )
 
     summary = page.locator("[data-nav-menu] summary")
     first_item = page.locator("[data-nav-menu] a").first
