@@ -12,7 +12,8 @@ Uploaded template images (logos, signatures) are addressed as
 bytes, never SVG), and ``data:`` URLs only for those same raster types.
 
 One ``FontConfiguration`` and the parsed stylesheets are kept per process: a fresh
-``FontConfiguration`` per render costs a third more time and leaks memory.
+``FontConfiguration`` per render costs a third more time and leaks memory. The
+employability CV is laid out by ``render_document`` too, with its own stylesheet.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from weasyprint import CSS, HTML
+from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -173,14 +175,37 @@ class CertificateData:
 
 
 @lru_cache(maxsize=1)
-def _renderer() -> tuple[FontConfiguration, AssetFetcher, list[CSS]]:
-    font_config = FontConfiguration()
+def font_configuration() -> FontConfiguration:
+    return FontConfiguration()
+
+
+@lru_cache(maxsize=8)
+def stylesheets_for(paths: tuple[str, ...]) -> list[CSS]:
+    """The parsed stylesheets at ``paths`` (under the asset base), kept per process."""
     fetcher = AssetFetcher()
-    stylesheets = [
-        CSS(url=ASSET_BASE_URL + path, url_fetcher=fetcher, font_config=font_config)
-        for path in STYLESHEETS
+    return [
+        CSS(url=ASSET_BASE_URL + path, url_fetcher=fetcher, font_config=font_configuration())
+        for path in paths
     ]
-    return font_config, fetcher, stylesheets
+
+
+def _renderer() -> tuple[FontConfiguration, AssetFetcher, list[CSS]]:
+    return font_configuration(), AssetFetcher(), stylesheets_for(tuple(STYLESHEETS))
+
+
+def render_document(
+    html: str, *, stylesheets: tuple[str, ...], media_paths: frozenset[str] = frozenset()
+) -> Document:
+    """Lay out ``html`` with the bundled ``stylesheets``; it may load only the bundled
+    assets and the uploads in ``media_paths``. Raises ``AssetRefused`` if it tried
+    anything else (WeasyPrint itself would carry on without it)."""
+    fetcher = AssetFetcher(media_paths=media_paths)
+    document = HTML(string=html, base_url=ASSET_BASE_URL, url_fetcher=fetcher).render(
+        stylesheets=stylesheets_for(stylesheets), font_config=font_configuration()
+    )
+    if fetcher.refused:
+        raise AssetRefused(f"Refused to load {', '.join(fetcher.refused)}")
+    return document
 
 
 def qr_svg(url: str) -> str:
@@ -203,13 +228,11 @@ class RenderRefused(ValueError):
 def render_certificate_pdf(data: CertificateData) -> bytes:
     """The certificate as PDF bytes. Field values are autoescaped by the template; the
     render may load only the bundled assets and the template's own images."""
-    font_config, _, stylesheets = _renderer()
-    fetcher = AssetFetcher(media_paths=data.template.media_paths())
-    document = HTML(
-        string=certificate_html(data), base_url=ASSET_BASE_URL, url_fetcher=fetcher
-    ).render(stylesheets=stylesheets, font_config=font_config)
-    if fetcher.refused:
-        raise AssetRefused(f"Refused to load {', '.join(fetcher.refused)}")
+    document = render_document(
+        certificate_html(data),
+        stylesheets=tuple(STYLESHEETS),
+        media_paths=data.template.media_paths(),
+    )
     if len(document.pages) > settings.CERTIFICATE_RENDER_MAX_PAGES:
         raise RenderRefused(f"{len(document.pages)} pages: the certificate text is too long")
     return document.write_pdf()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from lms.core.models import User
@@ -25,20 +25,24 @@ def renewals_due(*, viewer: User, learner: User | None = None) -> QuerySet[Certi
     member sees their own; officers and administrators see those of the people they
     may see."""
     today = timezone.localdate()
+    horizon = today + timedelta(days=RENEWAL_WINDOW_DAYS)
     people = User.objects.visible_to(viewer).exclude(role=User.Role.PRISONER_LEARNER)
     if learner is not None:
         people = people.filter(pk=learner.pk)
-    due = Certificate.objects.filter(
-        learner__in=people,
-        status=Certificate.Status.ISSUED,
-        expires_on__isnull=False,
-        expires_on__lte=today + timedelta(days=RENEWAL_WINDOW_DAYS),
-    ).select_related("learner", "learner__facility")
     renewed = Certificate.objects.filter(
-        learner_id__in=due.values("learner_id"),
+        learner_id=OuterRef("learner_id"),
+        course_key=OuterRef("course_key"),
         status=Certificate.Status.ISSUED,
-        expires_on__gt=today + timedelta(days=RENEWAL_WINDOW_DAYS),
-    ).values_list("learner_id", "course_key")
-    renewed_pairs = set(renewed)
-    ids = [c.pk for c in due if (c.learner_id, c.course_key) not in renewed_pairs]
-    return due.filter(pk__in=ids).order_by("expires_on")
+        expires_on__gt=horizon,
+    )
+    return (
+        Certificate.objects.filter(
+            learner__in=people,
+            status=Certificate.Status.ISSUED,
+            expires_on__isnull=False,
+            expires_on__lte=horizon,
+        )
+        .exclude(Exists(renewed))
+        .select_related("learner", "learner__facility")
+        .order_by("expires_on")
+    )

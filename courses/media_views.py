@@ -1,4 +1,5 @@
-"""Serving images and raw media files behind the audience check (``media_access``)."""
+"""Serving documents, images and raw media files behind the audience check
+(``media_access``)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,25 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.utils._os import safe_join
 from django.views.decorators.cache import cache_control
+from wagtail.documents.views.serve import serve as wagtail_document_serve
 from wagtail.images import get_image_model
 from wagtail.images.views.serve import ServeView
 
+from lms.core.byte_ranges import answer_range
+
 from .media_access import is_author, user_may_receive
+
+
+def document_serve(
+    request: HttpRequest, document_id: str, document_filename: str
+) -> HttpResponseBase:
+    """Wagtail's document view (its ``before_serve_document`` hooks, so our audience
+    check, its ETag, Content-Disposition and CSP), answering Range requests on the file
+    it serves, so that lesson video and audio seek without fetching from the start."""
+    return answer_range(request, wagtail_document_serve(request, document_id, document_filename))
 
 
 class AudienceImageServeView(ServeView):

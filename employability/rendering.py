@@ -9,14 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 
 from django.template.loader import render_to_string
 from django.utils import translation
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
 
-from certificates.rendering import ASSET_BASE_URL, AssetFetcher
+from certificates.rendering import render_document
+
+STYLESHEETS = ("css/cv.css",)
 
 
 @dataclass(frozen=True)
@@ -48,25 +47,10 @@ class CvData:
     placements: tuple[CvPlacement, ...] = ()
 
 
-@lru_cache(maxsize=1)
-def _renderer() -> tuple[FontConfiguration, list[CSS]]:
-    font_config = FontConfiguration()
-    css = CSS(
-        url=ASSET_BASE_URL + "css/cv.css", url_fetcher=AssetFetcher(), font_config=font_config
-    )
-    return font_config, [css]
-
-
 def cv_html(data: CvData) -> str:
     with translation.override(data.language):
         return render_to_string("employability/pdf/cv.html", {"data": data})
 
 
 def render_cv_pdf(data: CvData) -> bytes:
-    font_config, stylesheets = _renderer()
-    fetcher = AssetFetcher()
-    document = HTML(string=cv_html(data), base_url=ASSET_BASE_URL, url_fetcher=fetcher)
-    pdf = document.write_pdf(stylesheets=stylesheets, font_config=font_config)
-    if fetcher.refused:
-        raise ValueError(f"Refused to load {fetcher.refused}")
-    return pdf
+    return render_document(cv_html(data), stylesheets=STYLESHEETS).write_pdf()

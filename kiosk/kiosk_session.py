@@ -48,7 +48,9 @@ def kiosk_may_open(path: str) -> bool:
 
 
 def is_background(request: HttpRequest) -> bool:
-    return request.META.get(BACKGROUND_HEADER) == "1"
+    # Range requests come from a video or audio player fetching as it plays, not from
+    # the person: a film left running must not hold an abandoned session open.
+    return request.META.get(BACKGROUND_HEADER) == "1" or "HTTP_RANGE" in request.META
 
 
 def session_start(request: HttpRequest, *, device_id: str, must_change_pin: bool) -> None:

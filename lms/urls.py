@@ -9,7 +9,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from consent.urls import manage_patterns as consent_manage_patterns
-from courses.media_views import AudienceImageServeView, media_file
+from courses.media_views import AudienceImageServeView, document_serve, media_file
 from courses.urls import learning_patterns, manage_patterns
 from kiosk.forms import StaffAuthenticationForm
 from kiosk.urls import kiosk_patterns
@@ -22,6 +22,9 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
+    # Wagtail's own document view, with Range requests answered; it comes first and so
+    # shadows the same pattern in wagtaildocs_urls (whose other views stay as they are).
+    re_path(r"^documents/(\d+)/(.*)$", document_serve, name="wagtaildocs_serve"),
     path("documents/", include(wagtaildocs_urls)),
     path(
         "accounts/login/",

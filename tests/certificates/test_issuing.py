@@ -196,6 +196,33 @@ def test_staff_certificates_expire_and_show_as_due_for_renewal(
     assert "Due for renewal" in client.get(reverse("certificates:mine")).content.decode()
 
 
+def test_a_renewed_certificate_is_no_longer_due_and_the_list_takes_one_query(
+    staff_member, officer, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    course = factories.make_course(title="Search procedures", audience="staff", lessons=1)
+    other = factories.make_course(title="First aid", audience="staff", lessons=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        old = complete(staff_member, course)
+        other_old = complete(staff_member, other)
+    soon = timezone.localdate() + timedelta(days=10)
+    Certificate.objects.filter(pk__in=[old.pk, other_old.pk]).update(expires_on=soon)
+    Certificate.objects.create(
+        learner=staff_member,
+        holder_name=old.holder_name,
+        course_title=old.course_title,
+        provider=old.provider,
+        hours=old.hours,
+        language=old.language,
+        completed_on=timezone.localdate(),
+        course_key=old.course_key,
+        status=Certificate.Status.ISSUED,
+        expires_on=add_months(timezone.localdate(), 12),
+    )
+    with django_assert_num_queries(1):
+        due = [(c.course_title, str(c.learner)) for c in renewals_due(viewer=officer)]
+    assert due == [("First aid", str(staff_member))]
+
+
 def test_add_months_clamps_to_the_end_of_the_month():
     assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
     assert add_months(date(2026, 11, 30), 14) == date(2028, 1, 30)

@@ -154,3 +154,89 @@ def test_uploads_of_other_document_types_are_refused(client):
     )
     assert response.status_code == 200  # the form again, with an error
     assert not Document.objects.filter(title="Tool").exists()
+
+
+# --- Range requests: lesson video and audio seek without fetching from the start --------
+# The prisoner course's document holds b"%PDF-1.4 recipe" (15 bytes).
+
+
+def ranged(client, user, document, header, **extra):
+    client.logout()
+    if user is not None:
+        client.force_login(user)
+    return client.get(document.url, HTTP_RANGE=header, **extra)
+
+
+@pytest.mark.parametrize(
+    ("header", "body", "content_range"),
+    [
+        ("bytes=0-3", b"%PDF", "bytes 0-3/15"),
+        ("bytes=5-7", b"1.4", "bytes 5-7/15"),
+        ("bytes=9-", b"recipe", "bytes 9-14/15"),
+        ("bytes=-6", b"recipe", "bytes 9-14/15"),
+        ("bytes=9-999", b"recipe", "bytes 9-14/15"),
+        ("bytes=-999", b"%PDF-1.4 recipe", "bytes 0-14/15"),
+    ],
+)
+def test_a_document_answers_a_byte_range_with_just_those_bytes(
+    client, media, prisoner, header, body, content_range
+):
+    whole = ranged(client, prisoner, media["prisoner_doc"], "")
+    response = ranged(client, prisoner, media["prisoner_doc"], header)
+    assert response.status_code == 206
+    assert b"".join(response.streaming_content) == body
+    assert response["Content-Range"] == content_range
+    assert response["Content-Length"] == str(len(body))
+    assert response["Accept-Ranges"] == "bytes"
+    for kept in ("Content-Type", "Content-Disposition", "ETag", "X-Content-Type-Options"):
+        assert response[kept] == whole[kept], kept
+    assert response["Content-Security-Policy"] == "default-src 'none'"
+
+
+@pytest.mark.parametrize("header", ["bytes=15-", "bytes=99-100", "bytes=-0"])
+def test_a_range_past_the_end_of_a_document_is_not_satisfiable(client, media, prisoner, header):
+    response = ranged(client, prisoner, media["prisoner_doc"], header)
+    assert response.status_code == 416
+    assert response["Content-Range"] == "bytes */15"
+    assert b"".join(response.streaming_content) == b""
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["bytes=0-1,5-6", "bytes=5-2", "bytes=abc", "items=0-3", "bytes=-", "bytes=0-1 2"],
+)
+def test_several_ranges_or_a_malformed_range_get_the_whole_document(
+    client, media, prisoner, header
+):
+    response = ranged(client, prisoner, media["prisoner_doc"], header)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 recipe"
+    assert response["Accept-Ranges"] == "bytes"
+    assert "Content-Range" not in response
+
+
+def test_a_range_for_a_changed_document_gets_the_whole_new_one(client, media, prisoner):
+    doc = media["prisoner_doc"]
+    Document.objects.filter(pk=doc.pk).update(file_hash="5f0c2a")
+    etag = ranged(client, prisoner, doc, "")["ETag"]
+    assert etag == '"5f0c2a"'
+    same = ranged(client, prisoner, doc, "bytes=0-3", HTTP_IF_RANGE=etag)
+    changed = ranged(client, prisoner, doc, "bytes=0-3", HTTP_IF_RANGE='"an-older-version"')
+    assert (same.status_code, b"".join(same.streaming_content)) == (206, b"%PDF")
+    assert (changed.status_code, b"".join(changed.streaming_content)) == (200, b"%PDF-1.4 recipe")
+
+
+def test_a_range_request_passes_the_same_audience_checks(client, media, prisoner, staff_member):
+    assert ranged(client, None, media["prisoner_doc"], "bytes=0-3").status_code == 302
+    assert "/login/" in ranged(client, None, media["prisoner_doc"], "bytes=0-3")["Location"]
+    assert ranged(client, staff_member, media["prisoner_doc"], "bytes=0-3").status_code == 404
+    assert ranged(client, prisoner, media["staff_doc"], "bytes=0-3").status_code == 404
+    assert ranged(client, prisoner, media["orphan_doc"], "bytes=99-").status_code == 404
+
+
+def test_an_empty_etag_never_vouches_for_a_range(client, media, prisoner):
+    doc = media["prisoner_doc"]
+    Document.objects.filter(pk=doc.pk).update(file_hash="")
+    response = ranged(client, prisoner, doc, "bytes=0-3", HTTP_IF_RANGE='""')
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 recipe"

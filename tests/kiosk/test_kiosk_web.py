@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import time
+from datetime import date
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
+from wagtail.documents.models import Document
 
+from certificates.models import Certificate
 from consent.services import consent_give
 from kiosk import kiosk_session as ks
 from kiosk import services
 from lms.core.models import AuditEvent
 from tests import factories
+from tests.certificates.helpers import complete
 
 from .conftest import PIN, kiosk_sign_in
 
@@ -345,3 +350,33 @@ def test_the_staff_consent_page_of_a_real_learner_is_refused_on_a_kiosk(kiosk_cl
     response = kiosk_client.post(url, {"purpose": "person_request"})
     assert response.status_code == 403
     assert not AuditEvent.objects.filter(action="consent.read").exists()
+def test_my_certificates_on_a_kazakh_kiosk_write_the_month_in_lower_case(
+    kiosk_client, pin_prisoner, prisoner_course, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = complete(pin_prisoner, prisoner_course)
+    Certificate.objects.filter(pk=certificate.pk).update(completed_on=date(2026, 11, 23))
+    kiosk_client.post(reverse("kiosk:language") + "?next=/kiosk/", {"language": "kk"})
+    kiosk_sign_in(kiosk_client, pin_prisoner.prisoner_number)
+    page = kiosk_client.get(reverse("certificates:mine")).content.decode()
+    assert "theme-kiosk" in page
+    assert "23 қараша 2026 ж." in page and "Қараша" not in page
+
+
+def test_a_video_fetching_by_ranges_on_a_kiosk_does_not_keep_the_session_alive(
+    kiosk_client, pin_prisoner
+):
+    course = factories.make_course(title="Baking", audience="prisoners", lessons=1)
+    video = Document.objects.create(title="Kneading", file=ContentFile(b"0123456789", "k.mp4"))
+    lesson = course.lessons().specific().get()
+    lesson.body = [("document", {"document": video, "description": ""})]
+    lesson.save_revision().publish()
+    kiosk_sign_in(kiosk_client, pin_prisoner.prisoner_number)
+    _age_session(kiosk_client, idle=100)
+    before = kiosk_client.session[ks.ACTIVITY_KEY]
+    response = kiosk_client.get(video.url, HTTP_RANGE="bytes=4-")
+    assert response.status_code == 206 and b"".join(response.streaming_content) == b"456789"
+    assert kiosk_client.session[ks.ACTIVITY_KEY] == before
+    _age_session(kiosk_client, idle=settings.KIOSK_IDLE_SECONDS + 1)
+    response = kiosk_client.get(video.url, HTTP_RANGE="bytes=4-")
+    assert response["Location"] == reverse("kiosk:sign_in") + "?ended=idle"

@@ -1,0 +1,56 @@
+"""The staff web header: an officer's management pages sit under one "Manage" menu, so
+the header fits on one line; everyone else's header keeps its plain links."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from lms.core.models import User
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def header(client, user) -> str:
+    client.force_login(user)
+    page = client.get(reverse("learning:home")).content.decode()
+    return page[page.index("<header") : page.index("</header>")]
+
+
+def links(html: str) -> list[str]:
+    return [text.strip() for text in re.findall(r"<a [^>]*>([^<]*)</a>", html) if text.strip()]
+
+
+def manage_menu(html: str) -> str:
+    return html[html.index("<details") : html.index("</details>")]
+
+
+@pytest.mark.parametrize("role", [User.Role.EDUCATION_OFFICER, User.Role.ADMINISTRATOR])
+def test_management_pages_are_under_one_manage_menu(client, role, facility_a):
+    manager = factories.UserFactory(role=role, facility=facility_a)
+    html = header(client, manager)
+    menu = manage_menu(html)
+    assert re.search(r"<summary>\s*Manage\s*</summary>", menu)
+    assert links(menu) == ["Learners", "Certificates", "Acknowledgements", "Authoring"]
+    assert links(html.replace(menu, "")) == ["My learning", "Courses", "My certificates"]
+    assert "js/nav-menu.js" in html
+
+
+@pytest.mark.parametrize("role", [User.Role.STAFF_LEARNER, User.Role.TRAINER])
+def test_a_header_without_management_pages_has_no_manage_menu(client, role, facility_a):
+    person = factories.UserFactory(role=role, facility=facility_a)
+    html = header(client, person)
+    assert "<details" not in html and "nav-menu.js" not in html
+    assert links(html)[:3] == ["My learning", "Courses", "My certificates"]
+
+
+def test_a_trainer_keeps_authoring_as_a_plain_link(client, facility_a):
+    trainer = factories.UserFactory(role=User.Role.TRAINER, facility=facility_a)
+    assert "Authoring" in links(header(client, trainer))
+
+
+@pytest.mark.parametrize(("language", "label"), [("kk", "Басқару"), ("ru", "Управление")])
+def test_the_manage_menu_speaks_the_chosen_language(client, officer, language, label):
+    client.cookies["django_language"] = language
+    assert re.search(rf"<summary>\s*{label}\s*</summary>", header(client, officer))
