@@ -10,6 +10,6 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import roles, signals  # noqa: F401
+        from . import roles, serving, signals  # noqa: F401 - receivers connect on import
 
         post_migrate.connect(roles.role_groups_ensure_after_migrate, sender=self)

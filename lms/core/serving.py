@@ -18,13 +18,18 @@ Side effects: ``content_version_bump`` writes the row; nothing else here writes.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
+from django.conf import settings
+from django.core.signals import request_finished, request_started
 from django.db import IntegrityError, connection, transaction
+from django.dispatch import receiver
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 from django.utils import timezone, translation
@@ -36,17 +41,30 @@ from .models import ContentVersion
 T = TypeVar("T")
 
 _MISSING = object()
-# The token of the page being served: read once when serving starts, so that everything
-# the page asks for is consistent (and costs one query in all).
-_serving_token: ContextVar[str | None] = ContextVar("qadam_content_token", default=None)
+# Within an HTTP request the token is read once, when first needed, and kept for the rest
+# of the request, so that all a page asks for is consistent (and costs one query in all).
+# Outside requests (Celery tasks, commands) every call reads it: a long-running worker
+# must never hold on to a token.
+_in_request: ContextVar[bool] = ContextVar("qadam_in_request", default=False)
+_request_token: ContextVar[str | None] = ContextVar("qadam_content_token", default=None)
+
+
+@receiver(request_started, dispatch_uid="core.serving.request_started")
+@receiver(request_finished, dispatch_uid="core.serving.request_finished")
+def _request_boundary(sender: Any, signal: Any, **kwargs: Any) -> None:
+    _in_request.set(signal is request_started)
+    _request_token.set(None)
 
 
 def content_version() -> str:
-    """The current content token: the one of the page being served, else read now."""
-    token = _serving_token.get()
-    if token is not None:
-        return token
-    return _read_token()
+    """The current content token (read once per HTTP request)."""
+    if not _in_request.get():
+        return _read_token()
+    token = _request_token.get()
+    if token is None:
+        token = _read_token()
+        _request_token.set(token)
+    return token
 
 
 def _read_token() -> str:
@@ -59,6 +77,7 @@ def _read_token() -> str:
 def content_version_bump() -> None:
     """Give published content a new token: every process drops what it kept."""
     values = {"token": uuid.uuid4(), "changed_at": timezone.now()}
+    _request_token.set(None)  # this request's later reads see the new token
     if ContentVersion.objects.filter(pk=1).update(**values):
         return
     try:
@@ -71,34 +90,40 @@ def content_version_bump() -> None:
 class VersionedMemo:
     """Values computed at most once per process and content token.
 
-    Bounded: past ``max_entries`` the memo starts again empty (a token change empties it
-    too). Safe under threads: at worst two threads compute the same value.
+    Bounded: past ``max_entries`` the least recently used value goes (a token change
+    empties it). Safe under threads: at worst two threads compute the same value.
     """
 
     def __init__(self, max_entries: int) -> None:
         self.max_entries = max_entries
         self._token: str | None = None
-        self._items: dict[Hashable, Any] = {}
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
 
-    def _items_for(self, token: str) -> dict[Hashable, Any]:
+    def _items_for(self, token: str) -> OrderedDict[Hashable, Any]:
         if token != self._token:
             with self._lock:
                 if token != self._token:
-                    self._items = {}
+                    self._items = OrderedDict()
                     self._token = token
         return self._items
 
     def get(self, token: str, key: Hashable) -> Any:
-        return self._items_for(token).get(key, _MISSING)
+        items = self._items_for(token)
+        value = items.get(key, _MISSING)
+        if value is not _MISSING:
+            with contextlib.suppress(KeyError):  # another thread may have dropped it
+                items.move_to_end(key)
+        return value
 
     def set(self, token: str, key: Hashable, value: Any) -> None:
         if not token:
             return  # no version row (a flushed test database): keep nothing
         items = self._items_for(token)
-        if len(items) >= self.max_entries:
-            items.clear()
-        items[key] = value
+        with self._lock:
+            items[key] = value
+            while len(items) > self.max_entries:
+                items.popitem(last=False)
 
     def get_or_compute(self, token: str, key: Hashable, compute: Callable[[], T]) -> T:
         value = self.get(token, key)
@@ -109,12 +134,12 @@ class VersionedMemo:
 
     def clear(self) -> None:
         with self._lock:
-            self._items = {}
+            self._items = OrderedDict()
             self._token = None
 
 
-# Routes, pages and page trees: small objects, many of them.
-memo = VersionedMemo(max_entries=20_000)
+# Routes, pages, course lessons and rendered lesson bodies (QADAM_MEMO_ENTRIES).
+memo = VersionedMemo(max_entries=settings.QADAM_MEMO_ENTRIES)
 
 
 def memoised(key: Hashable, compute: Callable[[], T]) -> T:
@@ -150,18 +175,6 @@ def route_for_request(request: HttpRequest, path: str) -> Any:
 
 def serve(request: HttpRequest, path: str) -> HttpResponse:
     """``wagtail.views.serve`` with remembered routes: the same hooks, in the same order."""
-    reset = _serving_token.set(_read_token())
-    try:
-        response = _serve(request, path)
-        # Render while the token holds: a page's template asks for remembered content too.
-        if hasattr(response, "render") and not response.is_rendered:
-            response.render()
-        return response
-    finally:
-        _serving_token.reset(reset)
-
-
-def _serve(request: HttpRequest, path: str) -> HttpResponse:
     route = route_for_request(request, path)
     if route is None:
         raise Http404

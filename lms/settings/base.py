@@ -136,6 +136,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# What each web process keeps in memory of published content (routes, pages, course
+# lessons, rendered lesson bodies), per content version: at most this many entries,
+# least recently used first out. See lms/core/serving.py and docs/decisions/0043.
+QADAM_MEMO_ENTRIES = int(os.environ.get("QADAM_MEMO_ENTRIES", "5000"))
+
 # --- Passwords and sessions -------------------------------------------------------------
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -174,3 +174,17 @@ def test_a_remembered_lesson_page_reads_no_page_tables(client, learner):
     tables = " ".join(query["sql"] for query in captured.captured_queries)
     for table in ("wagtailcore_page", "wagtailcore_site", "wagtailcore_pageviewrestriction"):
         assert table not in tables, table
+
+
+def test_the_memo_keeps_the_most_recently_used_and_forgets_all_on_a_new_token():
+    memo = serving.VersionedMemo(max_entries=2)
+    memo.set("t1", "a", 1)
+    memo.set("t1", "b", 2)
+    assert memo.get("t1", "a") == 1  # a is now the most recently used
+    memo.set("t1", "c", 3)
+    assert memo.get("t1", "b") is serving._MISSING
+    assert (memo.get("t1", "a"), memo.get("t1", "c")) == (1, 3)
+    assert memo.get("t2", "a") is serving._MISSING
+    assert memo.get("t1", "c") is serving._MISSING  # the old token's values are gone
+    memo.set("", "a", 1)  # no version row: nothing is kept
+    assert memo.get("", "a") is serving._MISSING
