@@ -1,12 +1,17 @@
-"""Reads for certificates: what a person may see, and what is due for renewal."""
+"""Reads for certificates: what a person may see, and what is due for renewal.
+
+Staff never see a certificate of a voluntary programme here (faith-based ones reveal
+religious belief): only the holder does, on "My certificates"."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from courses.models import ProgrammeType
+from courses.selectors import voluntary_course_keys
 from lms.core.models import User
 
 from .models import Certificate
@@ -14,16 +19,27 @@ from .models import Certificate
 RENEWAL_WINDOW_DAYS = 60
 
 
+def _without_voluntary(certificates: QuerySet[Certificate]) -> QuerySet[Certificate]:
+    """Leave out certificates of voluntary programmes: faith-based when issued (the
+    programme type is copied then), or of a course that asks for consent now."""
+    return certificates.exclude(
+        Q(programme_type=ProgrammeType.FAITH_BASED) | Q(course_key__in=voluntary_course_keys())
+    )
+
+
 def certificates_visible_to(user: User) -> QuerySet[Certificate]:
-    """Certificates of the people ``user`` may see (officers: their facilities)."""
-    return Certificate.objects.visible_to(user).select_related("learner", "learner__facility")
+    """Certificates of the people ``user`` may see (officers: their facilities), for the
+    staff web: never one of a voluntary programme, whoever holds it."""
+    return _without_voluntary(
+        Certificate.objects.visible_to(user).select_related("learner", "learner__facility")
+    )
 
 
 def renewals_due(*, viewer: User, learner: User | None = None) -> QuerySet[Certificate]:
     """Issued staff certificates that expire within ``RENEWAL_WINDOW_DAYS`` or have
     expired, and for which no newer certificate of the same course exists. A staff
     member sees their own; officers and administrators see those of the people they
-    may see."""
+    may see (never for a voluntary programme but to the holder)."""
     today = timezone.localdate()
     horizon = today + timedelta(days=RENEWAL_WINDOW_DAYS)
     people = User.objects.visible_to(viewer).exclude(role=User.Role.PRISONER_LEARNER)
@@ -35,7 +51,7 @@ def renewals_due(*, viewer: User, learner: User | None = None) -> QuerySet[Certi
         status=Certificate.Status.ISSUED,
         expires_on__gt=horizon,
     )
-    return (
+    due = (
         Certificate.objects.filter(
             learner__in=people,
             status=Certificate.Status.ISSUED,
@@ -46,3 +62,6 @@ def renewals_due(*, viewer: User, learner: User | None = None) -> QuerySet[Certi
         .select_related("learner", "learner__facility")
         .order_by("expires_on")
     )
+    if learner is None or learner.pk != viewer.pk:
+        due = _without_voluntary(due)
+    return due

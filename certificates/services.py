@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from courses.audience import audience_allows
 from courses.models import CourseCompletion, CoursePage
@@ -285,13 +286,20 @@ def certificate_issue_manual(
 ) -> Certificate:
     """An education officer issues a certificate by hand (a course taken in a classroom,
     a completion the system missed), with a reason, for a learner of their facilities.
-    Refused if the learner already holds a live certificate for the course."""
+    Refused if the learner already holds a live certificate for the course, and for
+    voluntary programmes (consent-based, every faith-based one)."""
     _require_manager(actor, learner)
     reason = reason.strip()
     if not reason:
         raise CertificateError("Say why the certificate is issued by hand.")
     if not audience_allows(learner, course.audience):
         raise CertificateError("This course is not meant for this person.")
+    if course.requires_consent:
+        # Taking part is the person's own choice and special-category data: no staff
+        # member writes it down (and "already has one" would tell who took part).
+        raise CertificateError(
+            gettext("Certificates of voluntary programmes are not issued by hand.")
+        )
     already = Certificate.objects.filter(
         learner=learner, course_key=course.translation_key
     ).exclude(status=Certificate.Status.REVOKED)

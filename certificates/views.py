@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from wagtail.models import Locale
 
 from courses.models import CoursePage
+from courses.selectors import voluntary_course_keys
 from lms.core.models import AuditEvent, User
 
 from . import selectors, services
@@ -249,9 +250,12 @@ def manage_issue(request: HttpRequest, public_id: str) -> HttpResponse:
     learner = get_object_or_404(
         User.objects.visible_to(request.user).learners(), public_id=public_id
     )
+    # Voluntary programmes are not offered: a certificate by hand would record, on a
+    # staff screen, that the person took part (and refusing a second one would tell).
     courses = (
         CoursePage.objects.live()
         .filter(issues_certificate=True, locale=Locale.get_active())
+        .exclude(translation_key__in=voluntary_course_keys())
         .order_by("title")
     )
     form = ManualIssueForm(request.POST or None, courses=courses)

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from wagtail.models import Locale
 
 from lms.core.models import User
@@ -26,6 +26,7 @@ from .models import (
     Enrolment,
     LessonPage,
     LessonProgress,
+    ProgrammeType,
     QuizAttempt,
 )
 
@@ -285,12 +286,31 @@ class EnrolmentSummary:
         return round(100 * self.done / self.total) if self.total else 0
 
 
+def voluntary_course_keys() -> QuerySet[CoursePage]:
+    """Translation keys of the courses that ask for consent (every faith-based programme),
+    as a subquery: a page in any language or state that asks for it marks the course.
+
+    Taking part in one reveals religious belief (or a disengagement programme): staff read
+    it only through the audited ``consent.selectors.consent_history_for_staff``; every
+    staff screen of enrolments, progress and certificates leaves these courses out."""
+    return CoursePage.objects.filter(
+        Q(requires_consent=True) | Q(programme_type=ProgrammeType.FAITH_BASED)
+    ).values("translation_key")
+
+
 def enrolment_summaries(*, viewer: User, learner: User) -> list[EnrolmentSummary]:
     """``learner``'s enrolments with progress, as ``viewer`` may see them. A constant
-    number of queries, however many enrolments and lessons."""
-    enrolments = list(
-        Enrolment.objects.visible_to(viewer).filter(learner=learner).order_by("-status_changed_at")
-    )
+    number of queries, however many enrolments and lessons.
+
+    Anyone but the learner gets no enrolment in a voluntary programme
+    (``voluntary_course_keys``), nor one whose course no longer exists at all (nothing is
+    left to tell whether it was one)."""
+    enrolments = Enrolment.objects.visible_to(viewer).filter(learner=learner)
+    if viewer.pk != learner.pk:
+        enrolments = enrolments.exclude(course_key__in=voluntary_course_keys()).filter(
+            course_key__in=CoursePage.objects.values("translation_key")
+        )
+    enrolments = list(enrolments.order_by("-status_changed_at"))
     if not enrolments:
         return []
     keys = {enrolment.course_key for enrolment in enrolments}

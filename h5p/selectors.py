@@ -8,6 +8,7 @@ from django.db.models import Avg, Count, Q
 from wagtail.models import ReferenceIndex
 
 from courses.models import ActivityResult, LessonPage
+from courses.selectors import voluntary_course_keys
 from lms.core.models import User
 
 from .models import H5PContent, XAPIStatement
@@ -23,6 +24,9 @@ class ActivityReport:
     passed: int = 0
     average: float | None = None
     rows: list[ActivityResult] = field(default_factory=list)
+    # A lesson of a voluntary programme: figures only, never names (taking part reveals
+    # religious belief).
+    names_withheld: bool = False
 
 
 def content_lessons(content: H5PContent) -> list[LessonPage]:
@@ -38,9 +42,10 @@ def content_lessons(content: H5PContent) -> list[LessonPage]:
 def content_report(*, viewer: User, content: H5PContent) -> list[ActivityReport]:
     """Per activity (a lesson block using ``content``): figures for everyone with the
     view permission; named rows only for the learners ``viewer`` may see
-    (``User.objects.visible_to``)."""
+    (``User.objects.visible_to``), and never in a voluntary programme's lesson."""
     reports = []
     visible = User.objects.visible_to(viewer)
+    voluntary = set(voluntary_course_keys().values_list("translation_key", flat=True))
     for lesson in content_lessons(content):
         for block in lesson.body:
             if (
@@ -67,10 +72,13 @@ def content_report(*, viewer: User, content: H5PContent) -> list[ActivityReport]
                     lesson_key=lesson.translation_key, activity_key=block.id, counted=True
                 ).count(),
             )
-            report.rows = list(
-                results.filter(learner__in=visible)
-                .select_related("learner")
-                .order_by("-best_score")
-            )
+            if lesson.course.translation_key in voluntary:
+                report.names_withheld = True
+            else:
+                report.rows = list(
+                    results.filter(learner__in=visible)
+                    .select_related("learner")
+                    .order_by("-best_score")
+                )
             reports.append(report)
     return reports

@@ -13,15 +13,18 @@ ADMIN_LOGIN = "admin-login"
 ADMIN_HOME = "admin-home"  # Wagtail's answer to PermissionDenied in its own views
 
 
-def answers_by_role(client, users: dict, url: str) -> dict[str, object]:
-    """GET ``url`` as each role (``users[role]`` is None for a signed-out visitor)."""
+def answers_by_role(
+    client, users: dict, url: str, *, post: dict | None = None
+) -> dict[str, object]:
+    """GET ``url`` as each role (``users[role]`` is None for a signed-out visitor), or
+    POST ``post`` to it when given."""
     seen: dict[str, object] = {}
     for role in ROLES:
         user = users[role]
         client.logout()
         if user is not None:
             client.force_login(user)
-        response = client.get(url)
+        response = client.get(url) if post is None else client.post(url, post)
         if response.status_code != 302:
             seen[role] = response.status_code
             continue

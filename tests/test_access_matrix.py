@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from certificates.models import Certificate
 from courses.services import enrolment_create, lesson_complete
@@ -92,8 +92,28 @@ def world(facility_a, facility_b, django_capture_on_commit_callbacks):
             "my_consent": reverse("consent:mine"),
             "manage_consent_a": reverse("consent_manage:history", args=[prisoner.public_id]),
             "manage_consent_b": reverse("consent_manage:history", args=[stranger.public_id]),
+            # The employability record (issue 6)
+            "my_record": reverse("employability:mine"),
+            "my_record_choice": reverse("employability:mine"),
+            "manage_record_a": reverse("employability:manage", args=[prisoner.public_id]),
+            "manage_record_b": reverse("employability:manage", args=[stranger.public_id]),
+            "manage_record_goal_a": reverse("employability:manage", args=[prisoner.public_id]),
+            "manage_record_goal_b": reverse("employability:manage", args=[stranger.public_id]),
+            "record_export_get": reverse("employability:export", args=[prisoner.public_id]),
+            "record_export_a": reverse("employability:export", args=[prisoner.public_id]),
+            "record_export_b": reverse("employability:export", args=[stranger.public_id]),
         },
     }
+
+
+# What the POST-only entries send (the others are GET).
+POSTS: dict[str, dict[str, str]] = {
+    "my_record_choice": {"include_faith_based": "1"},
+    "manage_record_goal_a": {"action": "goal", "goal-text": "Forklift licence"},
+    "manage_record_goal_b": {"action": "goal", "goal-text": "Forklift licence"},
+    "record_export_a": {"kind": "credentials", "language": "en"},
+    "record_export_b": {"kind": "credentials", "language": "en"},
+}
 
 
 EVERYONE_SIGNED_IN = {role: OK for role in ROLES if role != "anonymous"}
@@ -194,13 +214,87 @@ EXPECTED: dict[str, dict[str, object]] = {
         "officer": MISSING,
         "administrator": OK,
     },
+    # The employability record: the person's own page (prisoners only), the officers'
+    # page and the exports at release (their facilities; administrators everywhere).
+    "my_record": {**{role: FORBIDDEN for role in ROLES}, "anonymous": LOGIN, "prisoner": OK},
+    "my_record_choice": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "prisoner": "302 /learn/record/",
+    },
+    "manage_record_a": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "officer": OK,
+        "administrator": OK,
+    },
+    "manage_record_b": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "officer": MISSING,
+        "administrator": OK,
+    },
+    "manage_record_goal_a": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "officer": "302 {manage_record_a}",
+        "administrator": "302 {manage_record_a}",
+    },
+    "manage_record_goal_b": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "officer": MISSING,
+        "administrator": "302 {manage_record_b}",
+    },
+    "record_export_get": {**{role: 405 for role in ROLES}, "anonymous": LOGIN},  # POST only
+    "record_export_a": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "officer": OK,
+        "administrator": OK,
+    },
+    "record_export_b": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "officer": MISSING,
+        "administrator": OK,
+    },
 }
 
 
 @pytest.mark.parametrize("name", list(EXPECTED))
 def test_each_url_answers_each_role_as_designed(client, world, name):
-    seen = answers_by_role(client, world["users"], world["urls"][name])
-    assert seen == EXPECTED[name]
+    seen = answers_by_role(client, world["users"], world["urls"][name], post=POSTS.get(name))
+    expected = {
+        role: answer.format(**world["urls"]) if isinstance(answer, str) else answer
+        for role, answer in EXPECTED[name].items()
+    }
+    assert seen == expected
+
+
+def test_the_matrix_covers_every_employability_url(world):
+    from employability.urls import urlpatterns
+
+    covered = {
+        resolve(url.split("?")[0]).url_name
+        for url in world["urls"].values()
+        if resolve(url.split("?")[0]).namespace == "employability"
+    }
+    assert covered == {pattern.name for pattern in urlpatterns}
+
+
+def test_only_the_export_rows_wrote_exports(client, world):
+    """The exports above are real: each answered 200 wrote its audit row."""
+    from lms.core.models import AuditEvent
+
+    for name in ("record_export_a", "record_export_b"):
+        answers_by_role(client, world["users"], world["urls"][name], post=POSTS[name])
+    exports = AuditEvent.objects.filter(action="employability.export_credentials")
+    assert sorted(event.actor.role for event in exports) == [
+        "administrator",
+        "administrator",
+        "education_officer",
+    ]
 
 
 def test_the_page_editor_runs_no_inline_script(client, world):

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from consent.services import consent_give
 from courses.services import enrolment_create
 from h5p.models import H5PContent, H5PLibrary
 from h5p.wagtail_hooks import report_url
@@ -144,6 +145,36 @@ def test_the_report_shows_figures_to_trainers_and_names_to_whom_may_see_them(
     assert "Aidar Nur" not in trainer_view
     assert "Names are shown only to administrators" in trainer_view
     assert client_for(learner).get(report_url(tiny_content)).status_code in (302, 403)
+
+
+def test_the_report_names_nobody_in_a_voluntary_programme(administrator, facility_a, tiny_content):
+    course = factories.make_course(title="Paths", programme_type="faith_based", lessons=1)
+    lesson = course.get_children().specific().first()
+    lesson.body = [("h5p", {"content": tiny_content, "pass_mark": 60, "required": True})]
+    lesson.save_revision().publish()
+    lesson.refresh_from_db()
+    block_id = lesson.body[0].id
+    learner = factories.PrisonerFactory(facility=facility_a, first_name="Aidar", last_name="Nur")
+    enrolment_create(actor=learner, learner=learner, course=course)
+    consent_give(actor=learner, course=course)
+    client_for(learner).post(
+        reverse("h5p:xapi", args=[lesson.pk, block_id]),
+        data=json.dumps(
+            {
+                "id": str(uuid.uuid4()),
+                "statement": {
+                    "verb": {"id": "http://adlnet.gov/expapi/verbs/answered"},
+                    "object": {"id": "x"},
+                    "result": {"score": {"raw": 1, "max": 1}},
+                },
+            }
+        ),
+        content_type="application/json",
+    )
+    admin_view = client_for(administrator).get(report_url(tiny_content)).content.decode()
+    assert "Learners: 1. Passed: 1." in admin_view
+    assert "Aidar Nur" not in admin_view
+    assert "Names are never shown for voluntary programmes" in admin_view
 
 
 def test_upload_size_is_limited(administrator, settings):

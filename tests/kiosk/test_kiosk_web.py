@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 from datetime import date
 
 import pytest
@@ -380,3 +381,42 @@ def test_a_video_fetching_by_ranges_on_a_kiosk_does_not_keep_the_session_alive(
     _age_session(kiosk_client, idle=settings.KIOSK_IDLE_SECONDS + ks.activity_granularity() + 1)
     response = kiosk_client.get(video.url, HTTP_RANGE="bytes=4-")
     assert response["Location"] == reverse("kiosk:sign_in") + "?ended=idle"
+
+
+def in_kiosk_theme(html: str) -> bool:
+    """The kiosk's own frame (big nav, "Finish"), not the staff web's header and search."""
+    return "theme-kiosk" in html and "Finish" in html and "theme-staff" not in html
+
+
+def test_my_record_opens_in_the_kiosk_theme_on_a_kiosk(kiosk_client, pin_prisoner):
+    kiosk_sign_in(kiosk_client, pin_prisoner.prisoner_number)
+    home = kiosk_client.get(reverse("learning:home")).content.decode()
+    assert reverse("employability:mine") in home  # the kiosk nav links it
+    response = kiosk_client.get(reverse("employability:mine"))
+    html = response.content.decode()
+    assert response.status_code == 200 and "<h1>My record</h1>" in html
+    assert in_kiosk_theme(html)
+    assert 'class="site-search"' not in html
+
+
+@pytest.mark.parametrize("where", ["programme_area", "search", "not_found"])
+def test_other_learner_pages_open_in_the_kiosk_theme_on_a_kiosk(kiosk_client, pin_prisoner, where):
+    course = factories.make_course(title="Welding safety", lessons=1)
+    url, status = {
+        "programme_area": (course.get_parent().get_url(), 200),
+        "search": (reverse("learning:search") + "?q=Welding", 200),
+        "not_found": (reverse("certificates:download", args=[uuid.uuid4()]), 404),
+    }[where]
+    kiosk_sign_in(kiosk_client, pin_prisoner.prisoner_number)
+    response = kiosk_client.get(url)
+    html = response.content.decode()
+    assert response.status_code == status
+    assert in_kiosk_theme(html)
+    if where != "not_found":
+        assert "Welding safety" in html
+
+
+def test_the_same_pages_keep_the_staff_theme_off_a_kiosk(client, prisoner):
+    client.force_login(prisoner)
+    html = client.get(reverse("employability:mine")).content.decode()
+    assert "theme-staff" in html and "theme-kiosk" not in html
