@@ -9,6 +9,19 @@ class H5PConfig(AppConfig):
     verbose_name = _("H5P activities")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from lms.core.serving import content_version_bump
+
         from . import permissions
+        from .models import H5PLibrary
 
         post_migrate.connect(permissions.trainer_permissions_ensure_after_migrate, sender=self)
+
+        # Lesson pages remember the libraries' revision (their files' URLs): installing or
+        # removing a library is a change of published content.
+        def libraries_changed(**kwargs: object) -> None:
+            content_version_bump()
+
+        for signal in (post_save, post_delete):
+            signal.connect(libraries_changed, sender=H5PLibrary, weak=False)

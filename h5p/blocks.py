@@ -30,12 +30,14 @@ class H5PActivityBlock(ActivityBlock):
 
         context = super().get_context(value, parent_context=parent_context)
         parent_context = parent_context or {}
+        overview = parent_context.get("overview")
         context.update(
             player_context(
                 request=parent_context.get("request"),
                 lesson=parent_context.get("page"),
                 block_id=parent_context.get("block_id"),
                 value=value,
+                results=getattr(overview, "activity_results", None),
             )
         )
         return context

@@ -11,6 +11,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 
 from courses.models import ActivityResult
+from lms.core.serving import memoised
 
 from .middleware import mark_player_on_page
 from .models import ContentUserData, H5PContent, H5PLibrary
@@ -18,7 +19,12 @@ from .models import ContentUserData, H5PContent, H5PLibrary
 
 def libraries_revision() -> int:
     """Changes whenever a library is installed or upgraded, so cached library files are
-    fetched again under a new URL."""
+    fetched again under a new URL. Remembered per content version (installing a library
+    changes it: ``h5p.apps``)."""
+    return memoised(("h5p_libraries_revision",), _read_libraries_revision)
+
+
+def _read_libraries_revision() -> int:
     newest = H5PLibrary.objects.aggregate(newest=Max("installed_at"))["newest"]
     return int(newest.timestamp()) if newest else 0
 
@@ -28,8 +34,16 @@ def activity_iri(lesson: Any, block_id: str) -> str:
 
 
 def player_context(
-    *, request: HttpRequest | None, lesson: Any, block_id: str | None, value: Any
+    *,
+    request: HttpRequest | None,
+    lesson: Any,
+    block_id: str | None,
+    value: Any,
+    results: dict[str, ActivityResult] | None = None,
 ) -> dict[str, Any]:
+    """The player's configuration for one block. ``results``: the learner's results in
+    the lesson's activities when the page has read them already (the lesson overview),
+    so a lesson with several activities asks for them once."""
     content: H5PContent | None = value.get("content")
     if request is None or lesson is None or not block_id or content is None:
         return {"h5p_player": None}
@@ -76,7 +90,10 @@ def player_context(
         )
         if saved:
             config["contentUserData"] = [{"state": saved}]
-        best = ActivityResult.objects.filter(
-            learner=user, lesson_key=lesson.translation_key, activity_key=block_id
-        ).first()
+        if results is not None:
+            best = results.get(block_id)
+        else:
+            best = ActivityResult.objects.filter(
+                learner=user, lesson_key=lesson.translation_key, activity_key=block_id
+            ).first()
     return {"h5p_player": config, "h5p_best": best, "h5p_block_id": block_id}

@@ -354,3 +354,33 @@ def test_a_voluntary_course_sends_nothing_of_its_activity_before_consent(people,
     assert client.get(h5p_json).status_code == 200
     assert post_statement(client, lesson, block_id, answered(1)).status_code == 201
     assert XAPIStatement.objects.filter(learner=prisoner).count() == 1
+
+
+def test_a_lesson_with_three_activities_costs_the_queries_of_one(
+    client, tiny_content, facility_a
+):
+    """The libraries' revision and the learner's results are read once per page, not once
+    per activity (the saved state is per activity by nature)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from courses.services import enrolment_create
+
+    learner = factories.PrisonerFactory(facility=facility_a)
+    client.force_login(learner)
+    counts = []
+    for activities in (1, 3):
+        course = factories.make_course(title=f"Metalwork {activities}", lessons=1)
+        enrolment_create(actor=learner, learner=learner, course=course)
+        lesson = course.get_children().specific().first()
+        lesson.body = [
+            ("h5p", {"content": tiny_content, "pass_mark": 60, "required": False})
+            for _ in range(activities)
+        ]
+        lesson.save_revision().publish()
+        client.get(lesson.url)
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(lesson.url).content.decode()
+        assert page.count("data-h5p-player=") == activities
+        counts.append(len(captured.captured_queries) - activities)  # one saved state each
+    assert counts[0] == counts[1], counts
