@@ -128,7 +128,7 @@ def template_data(template: CertificateTemplate | None, language: str) -> Templa
                 title=s.title,
                 signature_path=s.signature.file.name if s.signature else "",
             )
-            for s in template.signatories.all()
+            for s in template.signatories.select_related("signature")
         ),
     )
 
@@ -218,7 +218,13 @@ def certificate_issue(*, serial: int) -> Certificate:
     store the result, and a second worker that got there first wins.
     """
     with transaction.atomic():
-        certificate = Certificate.objects.select_for_update().get(serial=serial)
+        # The template and its logos come with the row (certificate_data needs them);
+        # of=self: PostgreSQL locks only the certificate, not the joined rows.
+        certificate = (
+            Certificate.objects.select_for_update(of=("self",))
+            .select_related("template__logo", "template__second_logo")
+            .get(serial=serial)
+        )
         if certificate.status in (Certificate.Status.ISSUED, Certificate.Status.REVOKED):
             return certificate
         certificate.status = Certificate.Status.RENDERING
@@ -235,7 +241,12 @@ def certificate_issue(*, serial: int) -> Certificate:
         raise
 
     with transaction.atomic():
-        certificate = Certificate.objects.select_for_update().get(serial=serial)
+        # The learner's facility is for the audit row: joined here, not two more queries.
+        certificate = (
+            Certificate.objects.select_for_update(of=("self",))
+            .select_related("learner__facility")
+            .get(serial=serial)
+        )
         if certificate.status in (Certificate.Status.ISSUED, Certificate.Status.REVOKED):
             return certificate
         old_pdf = certificate.pdf.name if certificate.pdf else ""

@@ -12,7 +12,7 @@ from django.urls import reverse
 from PIL import Image as PILImage
 from wagtail.images.models import Image
 
-from certificates.models import CertificateTemplate, TemplateSignatory
+from certificates.models import Certificate, CertificateTemplate, TemplateSignatory
 from certificates.preview import sample_data, template_preview_pdf
 from certificates.rendering import (
     AssetFetcher,
@@ -153,3 +153,29 @@ def test_only_one_template_is_the_default(template):
     second = CertificateTemplate.objects.create(name="Second", is_default=True)
     template.refresh_from_db()
     assert not template.is_default and second.is_default
+
+
+def test_issuing_takes_as_many_queries_with_three_signatories_as_with_one(
+    template, prisoner, prisoner_course
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from certificates.credentials import issuer_key_active
+    from certificates.services import certificate_issue
+
+    issuer_key_active()  # the key is made on first use: not part of what is counted
+    template.second_logo = wagtail_image("Second logo")
+    template.save()
+    counts = []
+    for learner in (prisoner, factories.PrisonerFactory(facility=prisoner.facility)):
+        certificate = complete(learner, prisoner_course)  # pending: on_commit does not run
+        with CaptureQueriesContext(connection) as queries:
+            certificate_issue(serial=certificate.serial)
+        counts.append(len(queries))
+        for n in range(2):
+            TemplateSignatory.objects.create(
+                template=template, name=f"Signatory {n}", title="Deputy", signature=wagtail_image()
+            )
+    assert counts[0] == counts[1]
+    assert "Signatory 1" in pdf_text(Certificate.objects.get(serial=certificate.serial).pdf.read())
