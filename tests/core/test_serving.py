@@ -188,3 +188,27 @@ def test_the_memo_keeps_the_most_recently_used_and_forgets_all_on_a_new_token():
     assert memo.get("t1", "c") is serving._MISSING  # the old token's values are gone
     memo.set("", "a", 1)  # no version row: nothing is kept
     assert memo.get("", "a") is serving._MISSING
+
+
+def test_a_remembered_fragment_is_rendered_once_per_language_and_value():
+    from django.template import Context, Template
+    from django.utils import translation
+
+    fragment = Template(
+        '{% load qadam %}{% remember "greeting" role %}{{ role }}:{{ counter.next }}'
+        "{% endremember %}"
+    )
+
+    class Counter:
+        calls = 0
+
+        def next(self):
+            Counter.calls += 1
+            return Counter.calls
+
+    factories.make_course(lessons=1)  # a content version row to remember under
+    render = lambda role: fragment.render(Context({"role": role, "counter": Counter()}))  # noqa: E731
+    assert render("prisoner") == render("prisoner") == "prisoner:1"
+    assert render("staff") == "staff:2"
+    with translation.override("kk"):
+        assert render("prisoner") == "prisoner:3"

@@ -66,3 +66,36 @@ def get_item_at(sequence: object, index: int) -> object:
         return sequence[index]  # type: ignore[index]
     except (IndexError, KeyError, TypeError):
         return None
+
+
+class RememberNode(template.Node):
+    def __init__(self, name: str, varies_on: list[template.base.FilterExpression], nodelist):
+        self.name = name
+        self.varies_on = varies_on
+        self.nodelist = nodelist
+
+    def render(self, context: template.Context) -> str:
+        key = (
+            "fragment",
+            self.name,
+            translation.get_language(),
+            *(str(var.resolve(context)) for var in self.varies_on),
+        )
+        return memoised(key, lambda: self.nodelist.render(context))
+
+
+@register.tag
+def remember(parser: template.base.Parser, token: template.base.Token) -> RememberNode:
+    """``{% remember "name" var ... %}...{% endremember %}``: the enclosed fragment is
+    rendered once per process, content version, language and value of each ``var``.
+
+    Only for fragments that hold nothing of the person or the request beyond the named
+    values (no CSRF token, no user's name): the first visitor's rendering is everyone's.
+    """
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("remember needs a fragment name")
+    name = bits[1].strip("\"'")
+    nodelist = parser.parse(("endremember",))
+    parser.delete_first_token()
+    return RememberNode(name, [parser.compile_filter(bit) for bit in bits[2:]], nodelist)
