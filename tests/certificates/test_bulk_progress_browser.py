@@ -7,28 +7,18 @@ from django.urls import reverse
 from certificates.models import BulkIssue
 from lms.core.models import User
 from tests import factories
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.browser import chromium
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_progress_bar_follows_a_running_bulk_issue(live_server, monkeypatch):
-    playwright = pytest.importorskip("playwright.sync_api")
-    sync_playwright, expect = playwright.sync_playwright, playwright.expect
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # ORM calls beside Playwright
+def test_the_progress_bar_follows_a_running_bulk_issue(live_server):
+    expect = pytest.importorskip("playwright.sync_api").expect
     admin = factories.UserFactory(role=User.Role.ADMINISTRATOR, facility=None)
     bulk = BulkIssue.objects.create(
         requested_by=admin, status="running", total=4, done=1, course_title="Carpentry"
     )
     csp_errors = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    with chromium() as browser:
         page = browser.new_page()
         page.on(
             "console",

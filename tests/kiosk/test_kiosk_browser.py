@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from courses.models import Enrolment, LessonProgress
 from kiosk import services
 from tests import factories
+from tests.browser import chromium
 
 from .conftest import PIN
 
@@ -23,13 +24,6 @@ pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "docs" / "screenshots" / "kiosk"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 LANDSCAPE = {"width": 1920, "height": 1080}
 PORTRAIT = {"width": 1080, "height": 1920}
 
@@ -38,22 +32,8 @@ PORTRAIT = {"width": 1080, "height": 1920}
 def browser(world):
     """One browser per test, started after the test database is ready (a running
     Playwright event loop would stop Django restoring the serialized database)."""
-    if not Path("/usr/bin/chromium").exists():
-        pytest.fail("Debian's chromium (/usr/bin/chromium) is needed for the browser tests")
-    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls
-    # are still synchronous, so Django's guard is lifted for these tests only.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            yield browser
-            browser.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
