@@ -321,9 +321,9 @@ def courses_building_on_voluntary_keys() -> QuerySet[CoursePage]:
 
 def course_builds_on_voluntary(course: CoursePage) -> bool:
     """Whether ``course`` (in any language) has a voluntary programme as a prerequisite."""
-    return courses_building_on_voluntary_keys().filter(
-        translation_key=course.translation_key
-    ).exists()
+    return (
+        courses_building_on_voluntary_keys().filter(translation_key=course.translation_key).exists()
+    )
 
 
 def courses_staff_may_assign(learner: User) -> list[CoursePage]:
@@ -332,7 +332,9 @@ def courses_staff_may_assign(learner: User) -> list[CoursePage]:
     person chooses those). The same list whatever the person takes part in."""
     excluded = set(voluntary_course_keys().values_list("translation_key", flat=True))
     excluded |= set(courses_building_on_voluntary_keys().values_list("translation_key", flat=True))
-    return [course for course in courses_visible_to(learner) if course.translation_key not in excluded]
+    return [
+        course for course in courses_visible_to(learner) if course.translation_key not in excluded
+    ]
 
 
 def enrolment_summaries(*, viewer: User, learner: User) -> list[EnrolmentSummary]:

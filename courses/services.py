@@ -97,9 +97,7 @@ def enrolment_create(
         raise NotAllowed(_("This person cannot take courses."))
     if not audience_allows(learner, course.audience):
         raise NotAllowed(_("This course is not open to this learner."))
-    if course_is_voluntary(course) and (
-        actor.pk != learner.pk or source != Enrolment.Source.SELF
-    ):
+    if course_is_voluntary(course) and (actor.pk != learner.pk or source != Enrolment.Source.SELF):
         raise NotAllowed(_only_by_the_person())
     if actor.pk == learner.pk:
         if not course.self_enrolment:

@@ -197,9 +197,7 @@ def test_staff_cannot_bring_back_a_stopped_voluntary_programme(
     assert not AuditEvent.objects.filter(actor__in=[officer, administrator]).exists()
 
 
-def test_staff_cannot_pause_or_stop_someones_voluntary_programme(
-    officer, prisoner, faith_course
-):
+def test_staff_cannot_pause_or_stop_someones_voluntary_programme(officer, prisoner, faith_course):
     enrolment = enrolment_create(actor=prisoner, learner=prisoner, course=faith_course)
     for status in ("paused", "withdrawn"):
         with pytest.raises(NotAllowed, match=VOLUNTARY_REFUSAL):
@@ -332,3 +330,16 @@ def test_the_refusals_are_translated(officer, prisoner, faith_course, builds_on_
             with pytest.raises(NotAllowed) as refused:
                 enrolment_create(actor=officer, learner=prisoner, course=builds_on_faith)
             assert words in str(refused.value).lower()
+
+
+def test_the_forms_note_on_voluntary_programmes_is_translated(client, officer, prisoner):
+    from django.urls import reverse
+    from django.utils import translation
+
+    client.force_login(officer)
+    for language, words in (("ru", "здесь не предлагаются"), ("kk", "мұнда ұсынылмайды")):
+        # The middleware switches the thread's language: override puts it back afterwards.
+        with translation.override(language):
+            url = reverse("manage:learner", args=[prisoner.public_id])
+            html = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert words in html
