@@ -7,7 +7,8 @@ from .models import CoursePage
 
 
 class EnrolLearnerForm(forms.Form):
-    """An education officer enrols one of their learners on a course."""
+    """An education officer enrols one of their learners on a course, chosen among
+    ``courses`` (``selectors.courses_staff_may_assign``: never a voluntary programme)."""
 
     course = forms.ModelChoiceField(queryset=CoursePage.objects.none(), label=_("Course"))
 

@@ -28,7 +28,13 @@ from .models import (
     LessonProgress,
     QuizAttempt,
 )
-from .selectors import course_lesson_keys, course_required_activities
+from .selectors import (
+    course_builds_on_voluntary,
+    course_is_voluntary,
+    course_lesson_keys,
+    course_required_activities,
+    voluntary_course_keys,
+)
 from .signals import course_completed
 from .time_reports import TimeReportOutcome, time_report_store
 
@@ -47,6 +53,15 @@ class NotAllowed(CourseError):
 
 class NotEnrolled(CourseError):
     pass
+
+
+def _only_by_the_person() -> str:
+    """The refusal when anyone but the person enrols them on, or moves them along, a
+    voluntary programme."""
+    return _(
+        "Only the person can choose to join a voluntary programme, such as a faith-based "
+        "one, and only they can stop or resume it."
+    )
 
 
 def _may_enrol_others(actor: User, learner: User) -> bool:
@@ -68,6 +83,13 @@ def enrolment_create(
     A learner enrols themself where the course allows it; an education officer enrols the
     learners of their facilities; administrators anyone. The course must be live and meant
     for the learner's audience. Idempotent: enrolling twice returns the same enrolment.
+
+    Voluntary programmes (``course_is_voluntary``: every faith-based one) are joined only
+    by the person themself, with ``source`` SELF: staff-assigned and individual-plan
+    enrolments are refused, so staff can neither put someone on one nor bring back one
+    the person stopped. Nor do staff enrol anyone on a course that builds on a voluntary
+    programme: the answer would tell them whether the person completed it. Both refusals
+    depend on the course only, never on the person's records (decision record 0021).
     """
     if not course.live:
         raise NotAllowed(_("This course is not open."))
@@ -75,20 +97,32 @@ def enrolment_create(
         raise NotAllowed(_("This person cannot take courses."))
     if not audience_allows(learner, course.audience):
         raise NotAllowed(_("This course is not open to this learner."))
-    missing = course.missing_prerequisites(learner.pk)
-    if missing:
-        raise NotAllowed(
-            _("First complete: %(courses)s.")
-            % {"courses": ", ".join(f"“{course.title}”" for course in missing)}
-        )
+    if course_is_voluntary(course) and (actor.pk != learner.pk or source != Enrolment.Source.SELF):
+        raise NotAllowed(_only_by_the_person())
     if actor.pk == learner.pk:
         if not course.self_enrolment:
             raise NotAllowed(_("An education officer enrols learners on this course."))
         source = Enrolment.Source.SELF
     elif not _may_enrol_others(actor, learner):
         raise NotAllowed(_("You may not enrol this person."))
-    elif source == Enrolment.Source.SELF:
-        source = Enrolment.Source.ASSIGNED
+    else:
+        if course_builds_on_voluntary(course):
+            raise NotAllowed(
+                _(
+                    "This course builds on a voluntary programme, so only the person can "
+                    "choose to join it."
+                )
+            )
+        if source == Enrolment.Source.SELF:
+            source = Enrolment.Source.ASSIGNED
+    # Checked only once the actor may enrol this person: the answer names what they have
+    # not completed.
+    missing = course.missing_prerequisites(learner.pk)
+    if missing:
+        raise NotAllowed(
+            _("First complete: %(courses)s.")
+            % {"courses": ", ".join(f"“{course.title}”" for course in missing)}
+        )
 
     with transaction.atomic():
         enrolment = (
@@ -142,13 +176,18 @@ def _enrolment_move(*, actor: User | None, enrolment: Enrolment, status: str, ac
 def enrolment_set_status(*, actor: User, enrolment: Enrolment, status: str) -> Enrolment:
     """Pause, stop or resume an enrolment (completion is reached only by completing).
 
-    The learner may change their own; staff those of learners they manage. Refuses moves
-    the status table does not allow (``EnrolmentTransitionError``).
+    The learner may change their own; staff those of learners they manage, except in a
+    voluntary programme, where only the person decides. Refuses moves the status table
+    does not allow (``EnrolmentTransitionError``).
     """
     if status == Enrolment.Status.COMPLETED:
         raise NotAllowed(_("A course is completed by meeting its completion rule."))
-    if actor.pk != enrolment.learner_id and not _may_enrol_others(actor, enrolment.learner):
-        raise NotAllowed(_("You may not change this enrolment."))
+    if actor.pk != enrolment.learner_id:
+        if not _may_enrol_others(actor, enrolment.learner):
+            raise NotAllowed(_("You may not change this enrolment."))
+        if voluntary_course_keys().filter(translation_key=enrolment.course_key).exists():
+            # Pausing, stopping or resuming someone's voluntary programme is theirs alone.
+            raise NotAllowed(_only_by_the_person())
     with transaction.atomic():
         enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
         if enrolment.status == status:

@@ -97,7 +97,7 @@ def manage_learners(request: HttpRequest) -> HttpResponse:
 @login_required
 def manage_learner(request: HttpRequest, public_id: str) -> HttpResponse:
     learner = _managed_learner(request, public_id)
-    courses = selectors.courses_visible_to(learner)
+    courses = selectors.courses_staff_may_assign(learner)
     form = EnrolLearnerForm(request.POST or None, learner=learner, courses=courses)
     if request.method == "POST" and form.is_valid():
         try:

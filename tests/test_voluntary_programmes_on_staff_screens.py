@@ -58,7 +58,7 @@ def learner_page(client, viewer: User, learner: User) -> str:
 
 def courses_section(html: str) -> str:
     """The learner page's list of courses (the enrol form beside it offers every course
-    open to the learner, taken or not)."""
+    staff may assign, taken or not: never a voluntary programme)."""
     return re.search(r'<section aria-labelledby="enrolments">.*?</section>', html, re.S).group(0)
 
 

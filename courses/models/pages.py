@@ -248,6 +248,10 @@ class CoursePage(RememberedPageMixin, Page):
         # Freedom of religion: a faith-based programme is always voluntary.
         if self.programme_type == ProgrammeType.FAITH_BASED:
             self.requires_consent = True
+        # Only the person may join a voluntary programme (staff never enrol anyone on one,
+        # decision record 0021), so it is always open to joining by oneself.
+        if self.requires_consent:
+            self.self_enrolment = True
         super().save(*args, **kwargs)
 
     def missing_prerequisites(self, learner_id: int) -> list[CoursePage]:

@@ -148,3 +148,34 @@ def test_stopping_asks_no_reason_and_never_shows_as_a_failure(client, enrolled, 
 def test_courses_without_consent_have_no_consent_urls(client, prisoner, prisoner_course):
     client.force_login(prisoner)
     assert client.post(reverse("consent:give", args=[prisoner_course.pk])).status_code == 404
+
+
+def test_the_person_joins_themself_and_gives_consent(client, prisoner, faith_course):
+    client.force_login(prisoner)
+    client.post(reverse("learning:enrol", args=[faith_course.pk]))
+    enrolment = Enrolment.objects.get(learner=prisoner)
+    assert enrolment.source == Enrolment.Source.SELF and enrolment.enrolled_by == prisoner
+    client.post(reverse("consent:give", args=[faith_course.pk]))
+    assert consent_is_current(learner_id=prisoner.pk, course_key=faith_course.translation_key)
+    assert lesson_complete(actor=prisoner, lesson=first_lesson(faith_course)).completed_at
+
+
+def test_staff_cannot_undo_the_persons_decision_to_stop(client, officer, enrolled, faith_course):
+    from courses.services import enrolment_set_status
+
+    consent_give(actor=enrolled, course=faith_course)
+    consent_withdraw(actor=enrolled, course=faith_course)
+    with pytest.raises(NotAllowed):
+        enrolment_create(actor=officer, learner=enrolled, course=faith_course)
+    enrolment = Enrolment.objects.get(learner=enrolled)
+    with pytest.raises(NotAllowed):
+        enrolment_set_status(actor=officer, enrolment=enrolment, status="active")
+    client.force_login(officer)
+    client.post(reverse("manage:learner", args=[enrolled.public_id]), {"course": faith_course.pk})
+    enrolment.refresh_from_db()
+    assert enrolment.status == Enrolment.Status.WITHDRAWN
+    assert not AuditEvent.objects.filter(actor=officer).exists()
+    # Joining again is the person's own step, and asks for consent again.
+    enrolment_create(actor=enrolled, learner=enrolled, course=faith_course)
+    with pytest.raises(NotAllowed):
+        lesson_complete(actor=enrolled, lesson=first_lesson(faith_course))

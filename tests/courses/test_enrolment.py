@@ -115,3 +115,231 @@ def test_prerequisites_must_be_completed_before_joining(client, prisoner):
     assert enrolment_create(actor=prisoner, learner=prisoner, course=advanced).status == "active"
     client.post(reverse("learning:enrol", args=[advanced.pk]))
     assert "First complete:" not in client.get(advanced.get_url()).content.decode()
+
+
+# --- Voluntary programmes: only the person joins (decision record 0021) -------------------
+
+VOLUNTARY_REFUSAL = "Only the person can choose to join a voluntary programme"
+BUILDS_ON_VOLUNTARY = "This course builds on a voluntary programme"
+
+
+@pytest.fixture
+def faith_course(db):
+    return factories.make_course(
+        title="Paths of peace", programme_type="faith_based", audience="prisoners", lessons=1
+    )
+
+
+@pytest.fixture
+def consent_course(db):
+    """A life-skills course that asks for consent (a disengagement programme)."""
+    course = factories.make_course(title="Leaving the group", programme_type="life_skills")
+    course.requires_consent = True
+    course.save_revision().publish()
+    course.refresh_from_db()
+    return course
+
+
+@pytest.fixture
+def administrator(db):
+    from lms.core.models import User
+
+    return factories.UserFactory(role=User.Role.ADMINISTRATOR, facility=None)
+
+
+@pytest.mark.parametrize("source", [Enrolment.Source.ASSIGNED, Enrolment.Source.PLAN])
+@pytest.mark.parametrize("course_fixture", ["faith_course", "consent_course"])
+@pytest.mark.parametrize("actor_fixture", ["officer", "administrator"])
+def test_staff_cannot_enrol_anyone_on_a_voluntary_programme(
+    request, prisoner, source, course_fixture, actor_fixture
+):
+    course = request.getfixturevalue(course_fixture)
+    actor = request.getfixturevalue(actor_fixture)
+    with pytest.raises(NotAllowed, match=VOLUNTARY_REFUSAL):
+        enrolment_create(actor=actor, learner=prisoner, course=course, source=source)
+    assert not Enrolment.objects.exists()
+    assert not AuditEvent.objects.filter(action__startswith="enrolment.").exists()
+
+
+def test_a_voluntary_programme_is_never_joined_from_an_individual_plan(prisoner, faith_course):
+    with pytest.raises(NotAllowed, match=VOLUNTARY_REFUSAL):
+        enrolment_create(
+            actor=prisoner, learner=prisoner, course=faith_course, source=Enrolment.Source.PLAN
+        )
+    assert not Enrolment.objects.exists()
+
+
+def test_the_person_joins_a_voluntary_programme_themself(prisoner, faith_course):
+    enrolment = enrolment_create(actor=prisoner, learner=prisoner, course=faith_course)
+    assert enrolment.source == Enrolment.Source.SELF and enrolment.enrolled_by == prisoner
+
+
+def test_a_voluntary_programme_is_always_open_to_joining_by_oneself(prisoner):
+    course = factories.make_course(
+        title="Paths of peace", programme_type="faith_based", self_enrolment=False
+    )
+    assert course.self_enrolment
+    assert enrolment_create(actor=prisoner, learner=prisoner, course=course).status == "active"
+
+
+def test_staff_cannot_bring_back_a_stopped_voluntary_programme(
+    officer, administrator, prisoner, faith_course
+):
+    enrolment = enrolment_create(actor=prisoner, learner=prisoner, course=faith_course)
+    enrolment_set_status(actor=prisoner, enrolment=enrolment, status="withdrawn")
+    for actor in (officer, administrator):
+        with pytest.raises(NotAllowed, match=VOLUNTARY_REFUSAL):
+            enrolment_create(actor=actor, learner=prisoner, course=faith_course)
+        with pytest.raises(NotAllowed, match=VOLUNTARY_REFUSAL):
+            enrolment_set_status(actor=actor, enrolment=enrolment, status="active")
+    enrolment.refresh_from_db()
+    assert enrolment.status == "withdrawn"
+    assert not AuditEvent.objects.filter(actor__in=[officer, administrator]).exists()
+
+
+def test_staff_cannot_pause_or_stop_someones_voluntary_programme(officer, prisoner, faith_course):
+    enrolment = enrolment_create(actor=prisoner, learner=prisoner, course=faith_course)
+    for status in ("paused", "withdrawn"):
+        with pytest.raises(NotAllowed, match=VOLUNTARY_REFUSAL):
+            enrolment_set_status(actor=officer, enrolment=enrolment, status=status)
+    enrolment.refresh_from_db()
+    assert enrolment.status == "active"
+
+
+def test_staff_still_change_enrolments_on_other_courses(officer, prisoner, prisoner_course):
+    enrolment = enrolment_create(actor=prisoner, learner=prisoner, course=prisoner_course)
+    enrolment_set_status(actor=officer, enrolment=enrolment, status="withdrawn")
+    assert enrolment_create(actor=officer, learner=prisoner, course=prisoner_course).status == (
+        "active"
+    )
+
+
+def test_the_officers_form_offers_no_voluntary_programme(
+    client, officer, prisoner, prisoner_course, faith_course, consent_course
+):
+    from django.urls import reverse
+
+    client.force_login(officer)
+    html = client.get(reverse("manage:learner", args=[prisoner.public_id])).content.decode()
+    assert f'<option value="{prisoner_course.pk}">Welding safety</option>' in html
+    assert "Paths of peace" not in html and "Leaving the group" not in html
+    assert f'value="{faith_course.pk}"' not in html
+    assert "only the person can choose to join them" in html
+
+
+def test_an_officer_cannot_enrol_a_learner_on_a_voluntary_programme_over_http(
+    client, officer, prisoner, faith_course
+):
+    from django.urls import reverse
+
+    client.force_login(officer)
+    url = reverse("manage:learner", args=[prisoner.public_id])
+    response = client.post(url, {"course": faith_course.pk})
+    assert not Enrolment.objects.exists()
+    assert "is enrolled on" not in response.content.decode()
+    # Nor once the person has joined and stopped: staff cannot put them back.
+    enrolment = enrolment_create(actor=prisoner, learner=prisoner, course=faith_course)
+    enrolment_set_status(actor=prisoner, enrolment=enrolment, status="withdrawn")
+    client.post(url, {"course": faith_course.pk})
+    enrolment.refresh_from_db()
+    assert enrolment.status == "withdrawn"
+    assert not AuditEvent.objects.filter(actor=officer).exists()
+
+
+# --- Prerequisites that are voluntary programmes ------------------------------------------
+
+
+@pytest.fixture
+def builds_on_faith(faith_course):
+    """A vocational course with a faith-based programme among its prerequisites."""
+    course = factories.make_course(title="Mentoring others", lessons=1)
+    course.prerequisites.add(faith_course)
+    course.save_revision().publish()
+    course.refresh_from_db()
+    return course
+
+
+def test_staff_get_the_same_neutral_answer_whatever_the_person_did_in_a_voluntary_prerequisite(
+    officer, prisoner, faith_course, builds_on_faith
+):
+    from consent.services import consent_give
+    from courses.services import lesson_complete
+
+    answers = []
+    for _step in ("not taken", "completed"):
+        with pytest.raises(NotAllowed, match=BUILDS_ON_VOLUNTARY) as refused:
+            enrolment_create(actor=officer, learner=prisoner, course=builds_on_faith)
+        answers.append(str(refused.value))
+        enrolment_create(actor=prisoner, learner=prisoner, course=faith_course)
+        consent_give(actor=prisoner, course=faith_course)
+        lesson_complete(actor=prisoner, lesson=faith_course.lessons().specific().get())
+    assert answers[0] == answers[1]
+    assert "Paths of peace" not in answers[0] and "First complete" not in answers[0]
+    assert not Enrolment.objects.filter(course_key=builds_on_faith.translation_key).exists()
+
+
+def test_the_person_still_sees_which_voluntary_programme_to_complete_first(
+    client, prisoner, faith_course, builds_on_faith
+):
+    with pytest.raises(NotAllowed, match="First complete: “Paths of peace”"):
+        enrolment_create(actor=prisoner, learner=prisoner, course=builds_on_faith)
+    client.force_login(prisoner)
+    page = client.get(builds_on_faith.get_url()).content.decode()
+    assert "First complete:" in page and "Paths of peace" in page
+
+
+def test_the_officers_form_offers_no_course_that_builds_on_a_voluntary_programme(
+    client, officer, prisoner, prisoner_course, builds_on_faith
+):
+    from django.urls import reverse
+
+    client.force_login(officer)
+    html = client.get(reverse("manage:learner", args=[prisoner.public_id])).content.decode()
+    assert "Welding safety" in html and "Mentoring others" not in html
+
+
+def test_staff_still_see_which_ordinary_prerequisite_is_missing(officer, prisoner):
+    basics = factories.make_course(title="Safety basics", lessons=1)
+    advanced = factories.make_course(title="Advanced welding", lessons=1)
+    advanced.prerequisites.add(basics)
+    advanced.save_revision().publish()
+    advanced.refresh_from_db()
+    with pytest.raises(NotAllowed, match="First complete: “Safety basics”"):
+        enrolment_create(actor=officer, learner=prisoner, course=advanced)
+
+
+def test_an_officer_of_another_facility_learns_nothing_about_prerequisites(officer, facility_b):
+    stranger = factories.PrisonerFactory(facility=facility_b)
+    basics = factories.make_course(title="Safety basics", lessons=1)
+    advanced = factories.make_course(title="Advanced welding", lessons=1)
+    advanced.prerequisites.add(basics)
+    advanced.save_revision().publish()
+    advanced.refresh_from_db()
+    with pytest.raises(NotAllowed, match="You may not enrol this person."):
+        enrolment_create(actor=officer, learner=stranger, course=advanced)
+
+
+def test_the_refusals_are_translated(officer, prisoner, faith_course, builds_on_faith):
+    from django.utils import translation
+
+    for language, words in (("ru", "добровольн"), ("kk", "ерікті")):
+        with translation.override(language):
+            with pytest.raises(NotAllowed) as refused:
+                enrolment_create(actor=officer, learner=prisoner, course=faith_course)
+            assert words in str(refused.value).lower()
+            with pytest.raises(NotAllowed) as refused:
+                enrolment_create(actor=officer, learner=prisoner, course=builds_on_faith)
+            assert words in str(refused.value).lower()
+
+
+def test_the_forms_note_on_voluntary_programmes_is_translated(client, officer, prisoner):
+    from django.urls import reverse
+    from django.utils import translation
+
+    client.force_login(officer)
+    for language, words in (("ru", "здесь не предлагаются"), ("kk", "мұнда ұсынылмайды")):
+        # The middleware switches the thread's language: override puts it back afterwards.
+        with translation.override(language):
+            url = reverse("manage:learner", args=[prisoner.public_id])
+            html = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert words in html
