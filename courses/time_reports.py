@@ -16,13 +16,18 @@ on both.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
+from django.utils import timezone
 
 from .models import Enrolment, LessonProgress, LessonTimeReport
+
+logger = logging.getLogger(__name__)
 
 OPEN_STATUSES = [Enrolment.Status.ACTIVE.value, Enrolment.Status.COMPLETED.value]
 
@@ -165,3 +170,30 @@ def time_report_store(
         )
         (total,) = cursor.fetchone()
     return TimeReportOutcome(enrolment_id, status, True, total)
+
+
+def time_reports_purge(*, retention_days: int | None = None, batch: int = 5000) -> int:
+    """Delete lesson time reports older than ``LESSON_TIME_REPORT_DAYS``; return how many.
+
+    A report's id matters only while its page may still send it again, which ends with
+    the kiosk session (an hour at most); the credited time stays in the summary rows.
+    Deleted in batches of ``batch`` rows, each its own statement, so a first purge of a
+    long backlog never holds locks for long. Idempotent. Not audited: it removes a raw
+    log by age, no decision about anyone (the count is logged).
+    """
+    days = settings.LESSON_TIME_REPORT_DAYS if retention_days is None else retention_days
+    cutoff = timezone.now() - timedelta(days=max(1, days))
+    total = 0
+    while True:
+        ids = list(
+            LessonTimeReport.objects.filter(received_at__lt=cutoff)
+            .order_by("id")
+            .values_list("id", flat=True)[:batch]
+        )
+        if not ids:
+            break
+        deleted, _by_model = LessonTimeReport.objects.filter(pk__in=ids).delete()
+        total += deleted
+    if total:
+        logger.info("Deleted %d lesson time reports received before %s", total, cutoff)
+    return total

@@ -390,7 +390,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kiosk.tasks.sign_in_failures_purge_task",
         "schedule": float(os.environ.get("KIOSK_FAILURE_PURGE_EVERY", str(24 * 60 * 60))),
     },
+    "time-reports-purge": {
+        "task": "courses.tasks.time_reports_purge_task",
+        "schedule": 24 * 60 * 60.0,
+    },
 }
+# Raw lesson time reports (the log behind the time spent in each lesson) are kept this
+# many days, then purged daily; the time they credited stays in the summary rows.
+LESSON_TIME_REPORT_DAYS = int(os.environ.get("LESSON_TIME_REPORT_DAYS", "7"))
 # A certificate still pending, rendering or failed this long after it was created is
 # enqueued again by the sweeper; longer than the render time limit, so a live render is
 # not doubled. After CERTIFICATE_MAX_ATTEMPTS tries it stays failed for a person to see.

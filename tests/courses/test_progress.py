@@ -289,3 +289,29 @@ def test_faith_based_courses_always_require_consent():
     course.save()
     course.refresh_from_db()
     assert course.requires_consent
+
+
+@pytest.mark.django_db
+def test_old_time_reports_are_purged_and_the_time_they_credited_stays(prisoner, settings):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from courses.services import lesson_time_record
+
+    settings.LESSON_TIME_REPORT_DAYS = 7
+    course = factories.make_course(lessons=1)
+    enrolment_create(actor=prisoner, learner=prisoner, course=course)
+    lesson = lessons_of(course)[0]
+    old_id, new_id = uuid.uuid4(), uuid.uuid4()
+    lesson_time_record(actor=prisoner, lesson=lesson, seconds=30, report_id=old_id)
+    LessonTimeReport.objects.filter(client_id=old_id).update(
+        received_at=timezone.now() - timedelta(days=8)
+    )
+    lesson_time_record(actor=prisoner, lesson=lesson, seconds=30, report_id=new_id)
+    call_command("purge_time_reports")
+    assert list(LessonTimeReport.objects.values_list("client_id", flat=True)) == [new_id]
+    assert _seconds(prisoner, lesson) >= 30  # the summary keeps what was credited
+    call_command("purge_time_reports")  # again: nothing more goes
+    assert LessonTimeReport.objects.count() == 1
