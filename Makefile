@@ -174,10 +174,12 @@ bench: bench-deps install-dev assets
 	DATABASE_URL=$(BENCH_DATABASE_URL) CELERY_BROKER_URL=$(BENCH_BROKER_URL) \
 	  CACHE_URL=$(BENCH_CACHE_URL) BENCH_PORT=$(BENCH_PORT) $(PY) -m bench.run
 
-# wrk drives the web loads of `make bench` (Debian package; not needed by `make test`).
+# wrk drives the web loads of `make bench`, nginx stands in front of gunicorn for the paced
+# kiosks, as in production (Debian packages; not needed by `make test`).
 bench-deps:
-	@dpkg -s wrk >/dev/null 2>&1 || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
+	@missing=$$(for p in wrk nginx-light; do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; fi
 
 # The broker fault test starts a throwaway redis-server of its own (Debian package).
 test-services: fault-test-deps

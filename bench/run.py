@@ -186,6 +186,55 @@ def gunicorn(workers: int = 2):
         log_file.close()
 
 
+@contextlib.contextmanager
+def nginx(upstream_port: int, port: int):
+    """nginx in front of gunicorn, as in production (docs/deploy.md): it reads each
+    request whole before handing it on, so a kiosk that connected but has not sent its
+    request yet never holds a sync worker."""
+    conf = RESULTS / "nginx.conf"
+    conf.write_text(f"""
+worker_processes 1;
+pid {RESULTS / "nginx.pid"};
+error_log {RESULTS / "nginx-error.log"} warn;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    client_body_temp_path /tmp/qadam-bench-nginx-body;
+    proxy_temp_path /tmp/qadam-bench-nginx-proxy;
+    upstream app {{ server 127.0.0.1:{upstream_port}; }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://app;
+            proxy_set_header Host $http_host;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+        }}
+    }}
+}}
+""")
+    process = subprocess.Popen(
+        ["nginx", "-c", str(conf), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        url = f"http://127.0.0.1:{port}/bench/bare/"
+        while time.monotonic() < deadline:
+            status = subprocess.run(["curl", "-sf", "-o", "/dev/null", url], check=False)
+            if status.returncode == 0:
+                break
+            time.sleep(0.2)
+        else:
+            raise RuntimeError("nginx did not start")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
 def worker_pids(master: int) -> list[int]:
     out = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True).stdout
     return [int(pid) for pid in out.split()]
@@ -221,6 +270,7 @@ def wrk(
     seconds: int = DURATION,
     cookie: str | None = None,
     script: Path | None = None,
+    base: str = BASE,
 ) -> dict:
     settle()
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
@@ -229,7 +279,7 @@ def wrk(
     if script:
         command += ["-s", str(script)]
     out = subprocess.run(
-        [*command, BASE + path], capture_output=True, text=True, timeout=seconds + 60
+        [*command, base + path], capture_output=True, text=True, timeout=seconds + 60
     ).stdout
 
     def latency(label: str) -> float:
@@ -317,12 +367,14 @@ def web_benchmarks(data: dict) -> dict:
             results[f"lesson_page_{connections}"] = wrk(
                 data["lesson_url"], connections=connections, cookie=reader
             )
-        results["lesson_page_200_paced"] = wrk(
-            data["lesson_url"],
-            connections=200,
-            cookie=reader,
-            script=paced_script(RESULTS / "paced.lua", 1000),
-        )
+        with nginx(PORT, PORT + 1) as proxied:
+            results["lesson_page_200_paced"] = wrk(
+                data["lesson_url"],
+                connections=200,
+                cookie=reader,
+                script=paced_script(RESULTS / "paced.lua", 1000),
+                base=proxied,
+            )
         select_insert = wrk(
             "/bench/select-insert/", connections=64, script=_post_script(RESULTS / "post.lua")
         )

@@ -208,7 +208,14 @@ class RememberedPageMixin:
         if request is None or current_site is not None:
             return parent.get_url(request=request, current_site=current_site)
         hostname = split_domain_port(request._get_raw_host())[0]
-        key = ("page_url", self.pk, hostname, request.get_port(), request.META.get("SCRIPT_NAME"))
+        key = (
+            "page_url",
+            self.pk,
+            hostname,
+            request.get_port(),
+            request.META.get("SCRIPT_NAME"),
+            translation.get_language(),  # Wagtail may use the active variant of a language
+        )
         return memoised(key, lambda: parent.get_url(request=request))
 
     def get_view_restrictions(self):  # noqa: ANN201 - Wagtail's signature
