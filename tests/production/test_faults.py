@@ -24,6 +24,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,7 @@ from django.conf import settings
 from django.db import connection
 
 from certificates.models import Certificate
-from courses.models import CourseCompletion, LessonProgress
+from courses.models import CourseCompletion, LessonProgress, LessonTimeReport
 from courses.services import enrolment_create, lesson_complete
 from lms.celery import app as celery_app
 from lms.core.models import AuditEvent
@@ -307,6 +308,75 @@ def _publish(task) -> bool:
 # --- PostgreSQL cut during progress writes -----------------------------------------------
 
 
+class KioskClient:
+    """What a kiosk's page does with a save: POST it, and on an error or a dropped
+    connection send the very same request again (bounded), as the offline queue does."""
+
+    def __init__(self, live_server, session_cookie: str) -> None:
+        self.host, port = live_server.url.removeprefix("http://").split(":")
+        self.port = int(port)
+        self.csrf = secrets.token_hex(16)
+        self.cookie = (
+            f"{settings.SESSION_COOKIE_NAME}={session_cookie}; "
+            f"{settings.CSRF_COOKIE_NAME}={self.csrf}"
+        )
+        self.attempts: list[int] = []
+
+    def post(self, path: str, body: str = "", *, ok: int) -> int:
+        status = 0
+        for attempt in range(1, 40):
+            try:
+                conn = http.client.HTTPConnection(self.host, self.port, timeout=15)
+                conn.request(
+                    "POST",
+                    path,
+                    body=body.encode(),
+                    headers={
+                        "Cookie": self.cookie,
+                        "X-CSRFToken": self.csrf,
+                        "Content-Type": "application/x-www-form-urlencoded",
+                        "Content-Length": str(len(body.encode())),
+                    },
+                )
+                status = conn.getresponse().status
+                conn.close()
+            except OSError:
+                status = 0
+            if status == ok:
+                self.attempts.append(attempt)
+                return status
+            time.sleep(0.25)
+        return status
+
+
+@contextlib.contextmanager
+def database_behind_a_cuttable_proxy():
+    """New server connections go through a TCP proxy that the test can cut."""
+    db = connection.settings_dict
+    proxy = CuttableProxy(db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432))
+    original = (db["HOST"], db["PORT"])
+    db["HOST"], db["PORT"] = "127.0.0.1", str(proxy.port)
+    try:
+        yield proxy
+    finally:
+        db["HOST"], db["PORT"] = original
+        proxy.stop()
+
+
+def cutting(proxy, items, *, first_at: int, second_at: int):
+    """Yield ``items``; cut the database for 2 s before ``first_at`` and for 0.5 s after
+    ``second_at``."""
+    cutter = None
+    for number, item in enumerate(items):
+        if number == first_at:
+            cutter = threading.Thread(target=proxy.cut, args=(2.0,))
+            cutter.start()
+        yield item
+        if number == second_at and cutter is not None:
+            cutter.join(timeout=10)
+            threading.Thread(target=proxy.cut, args=(0.5,)).start()
+
+
 def test_progress_writes_survive_a_database_cut_with_no_duplicate(live_server, client, facility_a):
     celery_app.conf.task_always_eager = True
     learner = factories.PrisonerFactory(facility=facility_a)
@@ -316,59 +386,44 @@ def test_progress_writes_survive_a_database_cut_with_no_duplicate(live_server, c
     enrolment_create(actor=learner, learner=learner, course=course)
     lessons = list(course.lessons())
     client.force_login(learner)
-    session_cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    csrf = secrets.token_hex(16)
-
-    db = connection.settings_dict
-    proxy = CuttableProxy(db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432))
-    original = (db["HOST"], db["PORT"])
-    db["HOST"], db["PORT"] = "127.0.0.1", str(proxy.port)  # the server's new connections
-    host, port = live_server.url.removeprefix("http://").split(":")
-    attempts: list[int] = []
-
-    def post_with_retries(path: str) -> int:
-        """The kiosk's client: retry on an error or a dropped connection, bounded."""
-        for attempt in range(1, 40):
-            try:
-                conn = http.client.HTTPConnection(host, int(port), timeout=15)
-                conn.request(
-                    "POST",
-                    path,
-                    headers={
-                        "Cookie": f"{settings.SESSION_COOKIE_NAME}={session_cookie}; "
-                        f"{settings.CSRF_COOKIE_NAME}={csrf}",
-                        "X-CSRFToken": csrf,
-                        "Content-Length": "0",
-                    },
-                )
-                status = conn.getresponse().status
-                conn.close()
-            except OSError:
-                status = 0
-            if status == 302:
-                attempts.append(attempt)
-                return status
-            time.sleep(0.25)
-        return status
-
-    try:
-        cutter = None
-        for number, lesson in enumerate(lessons):
-            if number == 4:
-                cutter = threading.Thread(target=proxy.cut, args=(2.0,))
-                cutter.start()
-            assert post_with_retries(f"/learn/lessons/{lesson.pk}/done/") == 302
-            if number == 8 and cutter is not None:
-                cutter.join(timeout=10)
-                threading.Thread(target=proxy.cut, args=(0.5,)).start()
+    kiosk = KioskClient(live_server, client.cookies[settings.SESSION_COOKIE_NAME].value)
+    with database_behind_a_cuttable_proxy() as proxy:
+        for lesson in cutting(proxy, lessons, first_at=4, second_at=8):
+            assert kiosk.post(f"/learn/lessons/{lesson.pk}/done/", ok=302) == 302
         assert proxy.cuts == 2
-    finally:
-        db["HOST"], db["PORT"] = original
-        proxy.stop()
-    assert max(attempts) > 1, "the cut never hit a request: the test proved nothing"
+    assert max(kiosk.attempts) > 1, "the cut never hit a request: the test proved nothing"
     progress = LessonProgress.objects.filter(learner=learner)
     assert progress.count() == 12
     assert all(row.completed_at for row in progress)
     assert AuditEvent.objects.filter(action="lesson.complete", actor=learner).count() == 12
     assert CourseCompletion.objects.filter(learner=learner).count() == 1
     assert Certificate.objects.filter(learner=learner).count() == 1
+
+
+def test_time_reports_sent_again_through_a_database_cut_count_once(live_server, client, facility_a):
+    """Each report is retried with its own id until it is answered: some retries come
+    after the server stored the report but the answer was lost; none counts twice."""
+    learner = factories.PrisonerFactory(facility=facility_a)
+    course = factories.make_course(lessons=12)
+    enrolment_create(actor=learner, learner=learner, course=course)
+    lessons = list(course.lessons())
+    client.force_login(learner)
+    kiosk = KioskClient(live_server, client.cookies[settings.SESSION_COOKIE_NAME].value)
+    report_ids = [uuid.uuid4() for _ in lessons]
+    with database_behind_a_cuttable_proxy() as proxy:
+        for lesson, report_id in cutting(
+            proxy, list(zip(lessons, report_ids, strict=True)), first_at=4, second_at=8
+        ):
+            body = f"id={report_id}&seconds=5"
+            assert kiosk.post(f"/learn/lessons/{lesson.pk}/time/", body, ok=204) == 204
+        assert proxy.cuts == 2
+    assert max(kiosk.attempts) > 1, "the cut never hit a request: the test proved nothing"
+    stored = LessonTimeReport.objects.filter(learner=learner)
+    assert sorted(stored.values_list("client_id", flat=True)) == sorted(report_ids)
+    # A lesson's first report is credited in full: 5 s each, once.
+    assert (
+        sorted(
+            LessonProgress.objects.filter(learner=learner).values_list("seconds_spent", flat=True)
+        )
+        == [5] * 12
+    )
