@@ -128,6 +128,7 @@ def seed() -> dict:
     writers = [factories.PrisonerFactory(facility=facility) for _ in range(100)]
     for writer in writers:
         enrolment_create(actor=writer, learner=writer, course=writers_course)
+    h5p_path = _h5p_activity(admin, list(writers_course.lessons().specific())[0])
     return {
         "lesson_url": lessons[10].url,
         "reader": reader,
@@ -136,7 +137,24 @@ def seed() -> dict:
         "writers": writers,
         "write_paths": [f"/learn/lessons/{lesson.pk}/time/" for lesson in writers_course.lessons()],
         "facility": facility,
+        "xapi_path": h5p_path,
     }
+
+
+def _h5p_activity(admin, lesson) -> str:
+    """Put the tests' tiny H5P package in ``lesson``; return its statements URL."""
+    import io
+
+    from django.urls import reverse
+
+    from h5p.importer import h5p_content_import
+    from tests.h5p.builders import tiny_package
+
+    content = h5p_content_import(actor=admin, upload=io.BytesIO(tiny_package()))
+    lesson.body = [("h5p", {"content": content, "pass_mark": 60, "required": False})]
+    lesson.save_revision().publish()
+    lesson.refresh_from_db()
+    return reverse("h5p:xapi", args=[lesson.pk, lesson.body[0].id])
 
 
 # --- Web load with wrk -----------------------------------------------------------------------
@@ -340,6 +358,33 @@ end
     return script
 
 
+def xapi_script(cookies: list[str], path: str, csrf: str) -> Path:
+    """H5P statements as the player sends them while a learner works (an "interacted"
+    statement, the most frequent kind), each with its own id, from 100 kiosk learners."""
+    script = RESULTS / "xapi.lua"
+    lua_cookies = ",".join(f'"{c}; csrftoken={csrf}"' for c in cookies)
+    script.write_text(f"""
+local cookies = {{{lua_cookies}}}
+local n = 0
+local created = 0
+function setup(thread)
+  created = created + 1
+  thread:set("thread_id", created)
+end
+function request()
+  n = n + 1
+  local id = string.format("%08x-%04x-4000-8000-%012x", math.random(0, 0x7fffffff),
+    thread_id, n)
+  local body = '{{"id": "' .. id .. '", "statement": {{"verb": {{"id": ' ..
+    '"http://adlnet.gov/expapi/verbs/interacted"}}, "object": {{"id": "x"}}}}}}'
+  return wrk.format("POST", "{path}", {{["Cookie"] = cookies[(n % #cookies) + 1],
+    ["X-CSRFToken"] = "{csrf}", ["X-Qadam-Background"] = "1",
+    ["Content-Type"] = "application/json"}}, body)
+end
+""")
+    return script
+
+
 def paced_script(path: Path, milliseconds: int) -> Path:
     """Each connection waits about ``milliseconds`` between requests: kiosks with people
     reading, not a closed loop (wrk's latency excludes the wait)."""
@@ -384,9 +429,14 @@ def web_benchmarks(data: dict) -> dict:
             connections=64,
             script=progress_script(writers, data["write_paths"], csrf),
         )
+        xapi = wrk(
+            data["xapi_path"], connections=64, script=xapi_script(writers, data["xapi_path"], csrf)
+        )
         results["select_insert_view"] = select_insert
         results["progress_write"] = progress
         results["progress_write_ratio"] = round(progress["rps"] / select_insert["rps"], 3)
+        results["xapi_statement"] = xapi
+        results["xapi_statement_ratio"] = round(xapi["rps"] / select_insert["rps"], 3)
         pids = worker_pids(server.pid)
         results["web_process_peak_rss_mb"] = round(
             max(proc_kb(pid, "VmHWM") for pid in pids) / 1024, 1
@@ -397,7 +447,11 @@ def web_benchmarks(data: dict) -> dict:
 
 def _reports_stored() -> int:
     from courses.models import LessonTimeReport
+    from h5p.models import XAPIStatement
 
+    stored = XAPIStatement.objects.count()
+    if not stored:
+        raise RuntimeError("no xAPI statement was stored: the load measured refusals")
     return LessonTimeReport.objects.count()
 
 
@@ -684,6 +738,11 @@ def write_report(result: dict) -> None:
             web["progress_write_ratio"],
             f"{web['progress_write']['rps']} vs select+insert {web['select_insert_view']['rps']}"
             f" req/s; {web['progress_reports_stored']} reports stored",
+        ),
+        (
+            "H5P statements / select+insert (no goal)",
+            web["xapi_statement_ratio"],
+            f"{web['xapi_statement']['rps']} statements/s stored (each new, not scored)",
         ),
         (
             "certificate_ratio (goal >= 0.80)",

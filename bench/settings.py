@@ -7,3 +7,4 @@ DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 ROOT_URLCONF = "bench.urls"
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405
+H5P_ROOT = VAR_DIR / "bench" / "h5p"  # noqa: F405 - the bench's own imported packages

@@ -30,6 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from consent.rules import consent_needed
 from courses.audience import audience_allows
 from courses.models import LessonPage
+from lms.core.serving import memoised
 
 from .models import h5p_root
 from .permissions import may_author
@@ -76,22 +77,34 @@ def _signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
 
 def lesson_block(request: HttpRequest, lesson_id: int, block_id: str) -> tuple[LessonPage, Any]:
     """The lesson and the value of its H5P block ``block_id``, if ``request.user`` may see
-    them; else 404 (we do not say whether the lesson exists)."""
-    lesson = LessonPage.objects.filter(pk=lesson_id).first()
-    if lesson is None:
-        raise Http404
+    them; else 404 (we do not say whether the lesson exists).
+
+    The player asks for a lesson's files and sends statements many times a minute: a live
+    lesson comes from what the process remembers (``lms.core.serving``); only an author
+    (drafts included) has the lesson read afresh.
+    """
     user = request.user
-    learner_may = lesson.live and audience_allows(user, lesson.course.audience)
-    author = may_author(user) and lesson.permissions_for_user(user).can_edit()
-    if not learner_may and not author:
-        raise Http404
+    lesson = memoised(
+        ("live_lesson", lesson_id), lambda: LessonPage.objects.live().filter(pk=lesson_id).first()
+    )
+    learner_may = lesson is not None and audience_allows(user, lesson.course.audience)
     # Voluntary courses: nothing of the activity (files, statements, state) before consent.
-    if not author and consent_needed(learner_id=user.pk, course=lesson.course):
-        raise Http404
+    if not learner_may or consent_needed(learner_id=user.pk, course=lesson.course):
+        lesson = _lesson_for_author(user, lesson_id)
     for block in lesson.body:
         if block.id == block_id and block.block_type == "h5p" and block.value.get("content"):
             return lesson, block.value
     raise Http404
+
+
+def _lesson_for_author(user: Any, lesson_id: int) -> LessonPage:
+    """The lesson as it is now (live or a draft), for staff who may edit it; else 404."""
+    if not may_author(user):
+        raise Http404
+    lesson = LessonPage.objects.filter(pk=lesson_id).first()
+    if lesson is None or not lesson.permissions_for_user(user).can_edit():
+        raise Http404
+    return lesson
 
 
 def _file(base: Path, relative: str, cache: str) -> FileResponse:
