@@ -351,9 +351,13 @@ COURSES.append(
         "slug": "values-and-dialogue",
         "programme_type": "faith_based",
         "audience": "prisoners",
-        "estimated_hours": 2,
+        "estimated_hours": 1,
         "issues_certificate": False,
-        "provider_name": "Theological Rehabilitation Service",
+        "provider_name": {
+            "en": "Theological Rehabilitation Service",
+            "kk": "Теологиялық оңалту қызметі",
+            "ru": "Служба теологической реабилитации",
+        },
         "title": {
             "en": "Values, dialogue and a peaceful life",
             "kk": "Құндылықтар, сұхбат және бейбіт өмір",
@@ -370,6 +374,7 @@ COURSES.append(
         "lessons": [
             {
                 "slug": "what-matters-to-me",
+                "estimated_minutes": 30,
                 "title": {
                     "en": "What matters to me",
                     "kk": "Мен үшін не маңызды",
@@ -422,6 +427,7 @@ COURSES.append(
             },
             {
                 "slug": "listening-and-living-in-peace",
+                "estimated_minutes": 30,
                 "title": {
                     "en": "Listening and living in peace",
                     "kk": "Тыңдау және бейбіт өмір сүру",

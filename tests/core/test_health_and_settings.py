@@ -132,6 +132,12 @@ def test_seed_demo_has_a_faith_based_course_that_went_through_review_and_asks_fo
         "kk": True,
         "ru": True,
     }
+    providers = {course.locale.language_code: course.provider_name for course in courses}
+    assert providers == {
+        "en": "Theological Rehabilitation Service",
+        "kk": "Теологиялық оңалту қызметі",
+        "ru": "Служба теологической реабилитации",
+    }
     titles = set()
     for course in courses:
         area = course.get_parent().specific

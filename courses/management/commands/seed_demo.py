@@ -279,7 +279,7 @@ class Command(BaseCommand):
                 programme_type=data["programme_type"],
                 audience=data["audience"],
                 estimated_hours=data["estimated_hours"],
-                provider_name=data["provider_name"],
+                provider_name=self.in_language(data["provider_name"], "en"),
                 complete_when_activities_passed=data.get("complete_when_activities_passed", False),
                 issues_certificate=data.get("issues_certificate", True),
             )
@@ -289,7 +289,11 @@ class Command(BaseCommand):
             self.translate(
                 course,
                 locales[code],
-                {"title": data["title"][code], "summary": data["summary"][code]},
+                {
+                    "title": data["title"][code],
+                    "summary": data["summary"][code],
+                    "provider_name": self.in_language(data["provider_name"], code),
+                },
             )
         for lesson_data in data["lessons"]:
             lesson = LessonPage.objects.child_of(course).filter(slug=lesson_data["slug"]).first()
@@ -298,6 +302,7 @@ class Command(BaseCommand):
                     title=lesson_data["title"]["en"],
                     slug=lesson_data["slug"],
                     body=self.lesson_body(lesson_data, "en"),
+                    estimated_minutes=lesson_data.get("estimated_minutes", 15),
                 )
                 course.add_child(instance=lesson)
                 self.publish(lesson)
@@ -310,6 +315,11 @@ class Command(BaseCommand):
                         "body": self.stream(lesson_data["body"][code]),
                     },
                 )
+
+    @staticmethod
+    def in_language(value: str | dict[str, str], code: str) -> str:
+        """A text given per language, or one name for every language (a college's)."""
+        return value[code] if isinstance(value, dict) else value
 
     def lesson_body(self, lesson_data: dict[str, Any], code: str) -> list[tuple[str, Any]]:
         extra = EXTRA_BLOCKS.get(lesson_data["slug"], {}).get(code, [])
