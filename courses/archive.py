@@ -35,6 +35,7 @@ from wagtail.models import Locale, Page, ReferenceIndex
 from lms.core.audit import audit_record
 from lms.core.models import User
 
+from .media_files import store_file_metadata
 from .models import CoursePage, LessonPage, ModulePage, ProgrammeAreaPage
 
 FORMAT = "qadam-course"
@@ -291,6 +292,7 @@ def course_import(*, actor: User, data: bytes, area: ProgrammeAreaPage) -> Cours
                     upload = ContentFile(content, name=name)
                     model = Document
                 obj = model(title=item.get("title") or name, uploaded_by_user=actor, file=upload)
+                store_file_metadata(obj)
                 obj.save()
                 stored.append(obj.file)
                 mapping[item["kind"]][item["id"]] = obj.pk

@@ -342,6 +342,146 @@ COURSES: list[dict[str, object]] = [
     },
 ]
 
+# A voluntary programme, so that the consent flow can be tried: general content about
+# values, dialogue and living peacefully, with no claims about any religion's doctrine.
+# It goes through the faith-based review (theological, then human-rights and legal) like
+# any other, and issues no certificate: taking part in it is nobody else's business.
+COURSES.append(
+    {
+        "slug": "values-and-dialogue",
+        "programme_type": "faith_based",
+        "audience": "prisoners",
+        "estimated_hours": 1,
+        "issues_certificate": False,
+        "provider_name": {
+            "en": "Theological Rehabilitation Service",
+            "kk": "Теологиялық оңалту қызметі",
+            "ru": "Служба теологической реабилитации",
+        },
+        "title": {
+            "en": "Values, dialogue and a peaceful life",
+            "kk": "Құндылықтар, сұхбат және бейбіт өмір",
+            "ru": "Ценности, диалог и мирная жизнь",
+        },
+        "summary": {
+            "en": "Two short talks about what matters to you, listening to others, and "
+            "settling disagreements without violence. Taking part is your choice.",
+            "kk": "Сіз үшін маңызды нәрселер, басқаларды тыңдау және келіспеушіліктерді "
+            "зорлықсыз шешу туралы екі қысқа сабақ. Қатысу — өз таңдауыңыз.",
+            "ru": "Два коротких занятия о том, что для вас важно, об умении слушать других "
+            "и решать споры без насилия. Участвовать или нет — решаете вы.",
+        },
+        "lessons": [
+            {
+                "slug": "what-matters-to-me",
+                "estimated_minutes": 30,
+                "title": {
+                    "en": "What matters to me",
+                    "kk": "Мен үшін не маңызды",
+                    "ru": "Что для меня важно",
+                },
+                "body": {
+                    "en": [
+                        (
+                            "text",
+                            "<p>Every person has <b>values</b>: things that matter to them, such as family, honesty, faith, work or friendship. Many faiths and traditions teach respect for life and care for others.</p>",
+                        ),
+                        (
+                            "callout",
+                            {
+                                "tone": "tip",
+                                "title": "Think about it",
+                                "text": "<p>Name three things that matter most to you. What do you do each day that shows them?</p>",
+                            },
+                        ),
+                    ],
+                    "kk": [
+                        (
+                            "text",
+                            "<p>Әр адамның <b>құндылықтары</b> бар: отбасы, адалдық, сенім, еңбек немесе достық сияқты өзі үшін маңызды нәрселер. Көптеген діндер мен дәстүрлер өмірді құрметтеуге және басқаларға қамқор болуға үйретеді.</p>",
+                        ),
+                        (
+                            "callout",
+                            {
+                                "tone": "tip",
+                                "title": "Ойланыңыз",
+                                "text": "<p>Өзіңіз үшін ең маңызды үш нәрсені атаңыз. Соны көрсету үшін күн сайын не істейсіз?</p>",
+                            },
+                        ),
+                    ],
+                    "ru": [
+                        (
+                            "text",
+                            "<p>У каждого человека есть <b>ценности</b>: то, что для него важно, например семья, честность, вера, работа или дружба. Многие религии и традиции учат уважать жизнь и заботиться о других.</p>",
+                        ),
+                        (
+                            "callout",
+                            {
+                                "tone": "tip",
+                                "title": "Подумайте",
+                                "text": "<p>Назовите три вещи, которые для вас важнее всего. Что вы делаете каждый день, чтобы это было видно?</p>",
+                            },
+                        ),
+                    ],
+                },
+            },
+            {
+                "slug": "listening-and-living-in-peace",
+                "estimated_minutes": 30,
+                "title": {
+                    "en": "Listening and living in peace",
+                    "kk": "Тыңдау және бейбіт өмір сүру",
+                    "ru": "Умение слушать и жить в мире",
+                },
+                "body": {
+                    "en": [
+                        (
+                            "text",
+                            "<p>In a <b>dialogue</b> each person speaks and each person listens. You do not have to agree. You try to understand why the other person thinks as they do.</p><p>When you disagree: stay calm, speak about yourself (“I feel…”), and look for a way that is fair to both. Violence never settles a disagreement.</p>",
+                        ),
+                        (
+                            "callout",
+                            {
+                                "tone": "info",
+                                "title": "Remember",
+                                "text": "<p>You can be firm in what you believe and still respect a person who believes something else.</p>",
+                            },
+                        ),
+                    ],
+                    "kk": [
+                        (
+                            "text",
+                            "<p><b>Сұхбатта</b> әркім сөйлейді және әркім тыңдайды. Келісу міндетті емес. Сіз басқа адамның неге солай ойлайтынын түсінуге тырысасыз.</p><p>Келіспеген кезде: сабыр сақтаңыз, өзіңіз туралы айтыңыз («Мен ... сезінемін») және екеуіңізге де әділ жол іздеңіз. Зорлық ешқашан келіспеушілікті шешпейді.</p>",
+                        ),
+                        (
+                            "callout",
+                            {
+                                "tone": "info",
+                                "title": "Есте сақтаңыз",
+                                "text": "<p>Өз сеніміңізде берік бола отырып, басқаша сенетін адамды құрметтей аласыз.</p>",
+                            },
+                        ),
+                    ],
+                    "ru": [
+                        (
+                            "text",
+                            "<p>В <b>диалоге</b> каждый говорит и каждый слушает. Соглашаться не обязательно. Вы стараетесь понять, почему другой человек думает именно так.</p><p>Если вы не согласны: сохраняйте спокойствие, говорите о себе («Я чувствую…») и ищите решение, честное для обоих. Насилие никогда не решает спор.</p>",
+                        ),
+                        (
+                            "callout",
+                            {
+                                "tone": "info",
+                                "title": "Запомните",
+                                "text": "<p>Можно твёрдо держаться своих убеждений и при этом уважать того, кто верит иначе.</p>",
+                            },
+                        ),
+                    ],
+                },
+            },
+        ],
+    }
+)
+
 GUIDELINE_INDEX: dict[str, object] = {
     "slug": "guidelines",
     "title": {"en": "Guidelines", "kk": "Әдістемелік нұсқаулар", "ru": "Методические рекомендации"},

@@ -306,32 +306,12 @@ def course_is_voluntary(course: CoursePage) -> bool:
     return voluntary_course_keys().filter(translation_key=course.translation_key).exists()
 
 
-def courses_building_on_voluntary_keys() -> QuerySet[CoursePage]:
-    """Translation keys of the courses (in any language) with a voluntary programme among
-    their prerequisites, as a subquery.
-
-    Whether someone may join one of these depends on whether they completed a voluntary
-    programme, so staff never enrol anyone on them: a refusal ("first complete ...") or a
-    success would each tell staff about the person's participation. The person joins
-    themself (decision record 0021)."""
-    return CoursePage.objects.filter(
-        prerequisites__translation_key__in=voluntary_course_keys()
-    ).values("translation_key")
-
-
-def course_builds_on_voluntary(course: CoursePage) -> bool:
-    """Whether ``course`` (in any language) has a voluntary programme as a prerequisite."""
-    return (
-        courses_building_on_voluntary_keys().filter(translation_key=course.translation_key).exists()
-    )
-
-
 def courses_staff_may_assign(learner: User) -> list[CoursePage]:
     """The courses an education officer may enrol ``learner`` on: those open to the
-    learner, less every voluntary programme and every course that builds on one (only the
-    person chooses those). The same list whatever the person takes part in."""
+    learner, less every voluntary programme (only the person chooses those). The same list
+    whatever the person takes part in: a voluntary programme among a course's prerequisites
+    does not count unless the course is voluntary itself (``effective_prerequisites``)."""
     excluded = set(voluntary_course_keys().values_list("translation_key", flat=True))
-    excluded |= set(courses_building_on_voluntary_keys().values_list("translation_key", flat=True))
     return [
         course for course in courses_visible_to(learner) if course.translation_key not in excluded
     ]

@@ -29,7 +29,6 @@ from .models import (
     QuizAttempt,
 )
 from .selectors import (
-    course_builds_on_voluntary,
     course_is_voluntary,
     course_lesson_keys,
     course_required_activities,
@@ -87,9 +86,10 @@ def enrolment_create(
     Voluntary programmes (``course_is_voluntary``: every faith-based one) are joined only
     by the person themself, with ``source`` SELF: staff-assigned and individual-plan
     enrolments are refused, so staff can neither put someone on one nor bring back one
-    the person stopped. Nor do staff enrol anyone on a course that builds on a voluntary
-    programme: the answer would tell them whether the person completed it. Both refusals
-    depend on the course only, never on the person's records (decision record 0021).
+    the person stopped. The refusal depends on the course only, never on the person's
+    records. A voluntary programme among an ordinary course's prerequisites does not count
+    (``CoursePage.effective_prerequisites``), so no answer here depends on whether the
+    person took part in one (decision record 0021).
     """
     if not course.live:
         raise NotAllowed(_("This course is not open."))
@@ -105,16 +105,8 @@ def enrolment_create(
         source = Enrolment.Source.SELF
     elif not _may_enrol_others(actor, learner):
         raise NotAllowed(_("You may not enrol this person."))
-    else:
-        if course_builds_on_voluntary(course):
-            raise NotAllowed(
-                _(
-                    "This course builds on a voluntary programme, so only the person can "
-                    "choose to join it."
-                )
-            )
-        if source == Enrolment.Source.SELF:
-            source = Enrolment.Source.ASSIGNED
+    elif source == Enrolment.Source.SELF:
+        source = Enrolment.Source.ASSIGNED
     # Checked only once the actor may enrol this person: the answer names what they have
     # not completed.
     missing = course.missing_prerequisites(learner.pk)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
@@ -115,6 +116,21 @@ class ProgrammeAreaPage(RememberedPageMixin, Page):
             if entry.course.programme_type == self.programme_type
         ]
         return context
+
+
+class CoursePageForm(WagtailAdminPageForm):
+    """The course editor. Hands the chosen prerequisites and the area's programme type to
+    the page before Wagtail validates it, so that ``CoursePage.clean`` (the one rule) sees
+    the form's values: modelcluster would only set them when saving."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned_data = super().clean()
+        if "prerequisites" in cleaned_data:
+            self.instance.prerequisites = cleaned_data["prerequisites"]
+        parent = self.parent_page.specific if self.parent_page is not None else None
+        if isinstance(parent, ProgrammeAreaPage):
+            self.instance.programme_type = parent.programme_type
+        return cleaned_data
 
 
 class CoursePage(RememberedPageMixin, Page):
@@ -226,6 +242,7 @@ class CoursePage(RememberedPageMixin, Page):
     parent_page_types = ["courses.ProgrammeAreaPage"]
     subpage_types = ["courses.ModulePage", "courses.LessonPage"]
     template = "courses/course_page.html"
+    base_form_class = CoursePageForm
 
     class Meta:
         verbose_name = _("course")
@@ -240,6 +257,50 @@ class CoursePage(RememberedPageMixin, Page):
             raise ValidationError(
                 {"complete_when_all_lessons_done": _("Choose at least one completion rule.")}
             )
+        # Refusing a voluntary programme is never a negative mark: it cannot keep anyone out
+        # of an ordinary course (decision record 0021). A voluntary course may build on one.
+        if not self._voluntary_as_edited():
+            offending = self.voluntary_among(list(self.prerequisites.all()))
+            if offending:
+                raise ValidationError(
+                    {
+                        "prerequisites": _(
+                            "A voluntary programme cannot be a prerequisite of a course that "
+                            "does not ask for consent itself: %(courses)s. Someone who "
+                            "chose not to take part must not be kept out of this course. "
+                            "Remove it, or make this course voluntary too."
+                        )
+                        % {"courses": ", ".join(f"“{course.title}”" for course in offending)}
+                    }
+                )
+
+    def _voluntary_as_edited(self) -> bool:
+        """Whether this course, with the values being saved, is a voluntary programme (or
+        another language of it already is one)."""
+        if self.requires_consent or self.programme_type == ProgrammeType.FAITH_BASED:
+            return True
+        return (
+            CoursePage.objects.filter(translation_key=self.translation_key)
+            .exclude(pk=self.pk)
+            .filter(
+                models.Q(requires_consent=True) | models.Q(programme_type=ProgrammeType.FAITH_BASED)
+            )
+            .exists()
+        )
+
+    @staticmethod
+    def voluntary_among(courses: list[CoursePage]) -> list[CoursePage]:
+        """Those of ``courses`` that are voluntary programmes (in any language)."""
+        from ..selectors import voluntary_course_keys
+
+        if not courses:
+            return []
+        keys = set(
+            voluntary_course_keys()
+            .filter(translation_key__in=[course.translation_key for course in courses])
+            .values_list("translation_key", flat=True)
+        )
+        return [course for course in courses if course.translation_key in keys]
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         area = self.programme_area()
@@ -254,11 +315,25 @@ class CoursePage(RememberedPageMixin, Page):
             self.self_enrolment = True
         super().save(*args, **kwargs)
 
-    def missing_prerequisites(self, learner_id: int) -> list[CoursePage]:
-        """The prerequisites ``learner_id`` has not completed (in any language)."""
-        from .learning import CourseCompletion
+    def effective_prerequisites(self) -> list[CoursePage]:
+        """The prerequisites that count. A voluntary programme counts only for a course
+        that is voluntary itself: ``clean`` refuses it for any other, and where older data
+        still has one, it is ignored rather than keeping out whoever did not take part
+        (decision record 0021)."""
+        from ..selectors import course_is_voluntary
 
         required = list(self.prerequisites.all())
+        if not required or course_is_voluntary(self):
+            return required
+        ignored = {course.pk for course in self.voluntary_among(required)}
+        return [course for course in required if course.pk not in ignored]
+
+    def missing_prerequisites(self, learner_id: int) -> list[CoursePage]:
+        """The prerequisites that count (``effective_prerequisites``) that ``learner_id``
+        has not completed (in any language)."""
+        from .learning import CourseCompletion
+
+        required = self.effective_prerequisites()
         if not required:
             return []
         done = set(

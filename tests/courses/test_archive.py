@@ -14,6 +14,7 @@ from PIL import Image as PILImage
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.models import Locale, Page
+from wagtail.utils.file import hash_filelike
 
 from courses.archive import ArchiveError, course_export, course_import
 from courses.models import CoursePage, LessonPage
@@ -93,6 +94,11 @@ def test_a_course_travels_with_translations_media_and_skills(trainer, rich_cours
     )
     assert body[0].value["image"].file.read().startswith(b"\x89PNG")
     assert body[1].value["document"].file.read() == b"%PDF-1.4 grout"
+    # Stored like an upload: a real ETag, not the empty one Wagtail sends without a hash.
+    document = Document.objects.get(pk=body[1].value["document"].pk)
+    assert document.file_hash == hash_filelike(io.BytesIO(b"%PDF-1.4 grout"))
+    assert document.file_size == len(b"%PDF-1.4 grout")
+    assert body[0].value["image"].file_hash and body[0].value["image"].file_size
     assert body[2].block_type == "quiz" and body[2].value["pass_mark"] == 50
     russian = CoursePage.objects.get(
         translation_key=imported.translation_key, locale__language_code="ru"

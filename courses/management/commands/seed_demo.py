@@ -1,4 +1,6 @@
-"""``python manage.py seed_demo``: demo facilities, people and content. Idempotent.
+"""``python manage.py seed_demo``: demo facilities, people and content. Idempotent. Pages
+under a review workflow (faith-based, staff content) are published through it, approved by
+the demo reviewers.
 
 Refused where ``QADAM_DEMO_ALLOWED`` is False (production settings). ``--disable``
 switches every demo account off (no password, inactive) and creates nothing.
@@ -23,6 +25,7 @@ from courses.demo_content import (
     GUIDELINE,
     GUIDELINE_INDEX,
 )
+from courses.media_files import store_file_metadata
 from courses.models import CatalogueIndexPage, CoursePage, LessonPage, ProgrammeAreaPage
 from courses.review import review_setup_all
 from guidelines.models import GuidelineIndexPage, GuidelinePage
@@ -100,6 +103,8 @@ class Command(BaseCommand):
             }
             facilities = self.seed_facilities()
             self.seed_people(facilities)
+            # Before any page: Wagtail's starter workflow on the root gives way to ours.
+            review_setup_all()
             catalogue = self.seed_catalogue(locales)
             areas = {
                 area["programme_type"]: self.seed_area(catalogue, area, locales) for area in AREAS
@@ -124,6 +129,8 @@ class Command(BaseCommand):
         return facilities
 
     def seed_people(self, facilities: dict[str, Facility]) -> None:
+        from wagtail.users.models import UserProfile
+
         for username, role, first, last, facility_code, unit_name, extra in PEOPLE:
             user = User.objects.filter(username=username).first()
             if user is not None:
@@ -146,12 +153,56 @@ class Command(BaseCommand):
                 user.managed_facilities.add(facilities[code])
             for name in extra.get("groups", []):
                 user.groups.add(Group.objects.get_or_create(name=name)[0])
+        # Demo addresses (@demo.invalid) have no mailbox: no review notifications for them.
+        UserProfile.objects.bulk_create(
+            [
+                UserProfile(user=user)
+                for user in User.objects.filter(is_demo=True, wagtail_userprofile__isnull=True)
+            ]
+        )
+        UserProfile.objects.filter(user__is_demo=True).exclude(
+            submitted_notifications=False,
+            approved_notifications=False,
+            rejected_notifications=False,
+            updated_comments_notifications=False,
+        ).update(
+            submitted_notifications=False,
+            approved_notifications=False,
+            rejected_notifications=False,
+            updated_comments_notifications=False,
+        )
 
     # --- pages -----------------------------------------------------------------------------
 
     @staticmethod
     def publish(page: Page) -> None:
-        page.save_revision().publish()
+        """Publish ``page``, through its review workflow where it has one (faith-based
+        programmes, staff content): the demo trainer submits it and the demo reviewers
+        approve each step, as they would in the admin, so the history shows who did."""
+        workflow = page.get_workflow()
+        if workflow is None:
+            page.save_revision().publish()
+            return
+        trainer = User.objects.get(username="trainer")
+        page.save_revision(user=trainer)
+        state = workflow.start(page, trainer)
+        while state.status == state.STATUS_IN_PROGRESS:
+            task_state = state.current_task_state
+            task = task_state.task.specific
+            reviewer = next(
+                (
+                    user
+                    for user in User.objects.filter(is_demo=True, groups__in=task.groups.all())
+                    .distinct()
+                    .order_by("pk")
+                    if any(name == "approve" for name, *_ in task.get_actions(page, user))
+                ),
+                None,
+            )
+            if reviewer is None:
+                raise CommandError(f"No demo reviewer may approve “{task.name}”.")
+            task_state.approve(user=reviewer, comment="Demo content")
+            state.refresh_from_db()
 
     def translate(self, page: Page, locale: Locale, fields: dict[str, Any]) -> Page:
         """The ``locale`` version of ``page``: created by copy_for_translation if missing."""
@@ -228,8 +279,9 @@ class Command(BaseCommand):
                 programme_type=data["programme_type"],
                 audience=data["audience"],
                 estimated_hours=data["estimated_hours"],
-                provider_name=data["provider_name"],
+                provider_name=self.in_language(data["provider_name"], "en"),
                 complete_when_activities_passed=data.get("complete_when_activities_passed", False),
+                issues_certificate=data.get("issues_certificate", True),
             )
             area.add_child(instance=course)
             self.publish(course)
@@ -237,7 +289,11 @@ class Command(BaseCommand):
             self.translate(
                 course,
                 locales[code],
-                {"title": data["title"][code], "summary": data["summary"][code]},
+                {
+                    "title": data["title"][code],
+                    "summary": data["summary"][code],
+                    "provider_name": self.in_language(data["provider_name"], code),
+                },
             )
         for lesson_data in data["lessons"]:
             lesson = LessonPage.objects.child_of(course).filter(slug=lesson_data["slug"]).first()
@@ -246,6 +302,7 @@ class Command(BaseCommand):
                     title=lesson_data["title"]["en"],
                     slug=lesson_data["slug"],
                     body=self.lesson_body(lesson_data, "en"),
+                    estimated_minutes=lesson_data.get("estimated_minutes", 15),
                 )
                 course.add_child(instance=lesson)
                 self.publish(lesson)
@@ -258,6 +315,11 @@ class Command(BaseCommand):
                         "body": self.stream(lesson_data["body"][code]),
                     },
                 )
+
+    @staticmethod
+    def in_language(value: str | dict[str, str], code: str) -> str:
+        """A text given per language, or one name for every language (a college's)."""
+        return value[code] if isinstance(value, dict) else value
 
     def lesson_body(self, lesson_data: dict[str, Any], code: str) -> list[tuple[str, Any]]:
         extra = EXTRA_BLOCKS.get(lesson_data["slug"], {}).get(code, [])
@@ -290,10 +352,16 @@ class Command(BaseCommand):
         model = Image if field in ("image", "poster") else Document
         existing = model.objects.filter(title=value).first()
         if existing is not None:
+            if not existing.file_hash:  # loaded before the hash was stored
+                store_file_metadata(existing)
+                existing.save(update_fields=["file_hash", "file_size"])
             return existing
         path = Path(__file__).resolve().parents[2] / "demo_media" / value
         with path.open("rb") as handle:
-            return model.objects.create(title=value, file=File(handle, name=value))
+            item = model(title=value, file=File(handle, name=value))
+            store_file_metadata(item)
+            item.save()
+            return item
 
     def seed_guidelines(self, catalogue: CatalogueIndexPage, locales: dict[str, Locale]) -> None:
         index = GuidelineIndexPage.objects.child_of(catalogue).first()
