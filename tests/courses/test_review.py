@@ -4,7 +4,6 @@ own; other areas are published by trainers directly."""
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
-from wagtail.test.utils.form_data import nested_form_data, rich_text
 
 from courses.models import CoursePage
 from courses.review import LEGAL_REVIEWERS, STAFF_APPROVERS, THEOLOGICAL_REVIEWERS
@@ -22,24 +21,12 @@ def person(group=None):
 
 
 def course_form(action, **extra):
-    return nested_form_data(
-        {
-            "title": "Understanding the Quran on peace",
-            "slug": "peace",
-            "summary": "",
-            "description": rich_text(""),
-            "audience": "prisoners",
-            "estimated_hours": "10",
-            "provider_name": "",
-            "complete_when_all_lessons_done": "on",
-            "complete_after_minutes": "0",
-            "issues_certificate": "on",
-            "self_enrolment": "on",
-            "requires_consent": "on",
-            "skills": "",
-            action: action,
-            **extra,
-        }
+    return factories.course_admin_form(
+        action=action,
+        title="Understanding the Quran on peace",
+        slug="peace",
+        requires_consent="on",
+        **extra,
     )
 
 

@@ -6,7 +6,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
-from wagtail.test.utils.form_data import nested_form_data, rich_text
 
 from courses.models import CoursePage
 from lms.core.models import User
@@ -30,24 +29,7 @@ def trainer(client):
 
 
 def course_form(action="action-publish", prerequisites=(), **extra):
-    data = {
-        "title": "Mentoring others",
-        "slug": "mentoring",
-        "summary": "",
-        "description": rich_text(""),
-        "audience": "prisoners",
-        "estimated_hours": "10",
-        "provider_name": "",
-        "complete_when_all_lessons_done": "on",
-        "complete_after_minutes": "0",
-        "issues_certificate": "on",
-        "self_enrolment": "on",
-        "skills": "",
-        action: action,
-        **extra,
-    }
-    # The test client posts a list as repeated values, as the admin's checkboxes do.
-    return {**nested_form_data(data), "prerequisites": [str(pk) for pk in prerequisites]}
+    return factories.course_admin_form(action=action, prerequisites=prerequisites, **extra)
 
 
 def test_the_admin_refuses_an_ordinary_course_that_requires_a_faith_based_programme(
