@@ -14,14 +14,16 @@ class H5PConfig(AppConfig):
         from lms.core.serving import content_version_bump
 
         from . import permissions
-        from .models import H5PLibrary
+        from .models import H5PContent, H5PLibrary
 
         post_migrate.connect(permissions.trainer_permissions_ensure_after_migrate, sender=self)
 
-        # Lesson pages remember the libraries' revision (their files' URLs): installing or
-        # removing a library is a change of published content.
-        def libraries_changed(**kwargs: object) -> None:
+        # Lesson pages remember the libraries' revision (their files' URLs) and the
+        # activities in their blocks: installing a library or changing an activity is a
+        # change of published content.
+        def h5p_changed(**kwargs: object) -> None:
             content_version_bump()
 
         for signal in (post_save, post_delete):
-            signal.connect(libraries_changed, sender=H5PLibrary, weak=False)
+            for model in (H5PLibrary, H5PContent):
+                signal.connect(h5p_changed, sender=model, weak=False)

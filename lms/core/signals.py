@@ -20,9 +20,13 @@ def user_role_groups(sender: type[User], instance: User, raw: bool, **kwargs: An
 
 
 def _content_models() -> tuple[type, ...]:
+    """What rendered pages are made of: pages and where they are served, and the images
+    and documents their blocks link (a replaced file changes the page's HTML)."""
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
     from wagtail.models import Locale, Page, PageViewRestriction, Site
 
-    return (Page, Site, Locale, PageViewRestriction)
+    return (Page, Site, Locale, PageViewRestriction, get_image_model(), get_document_model())
 
 
 @receiver(post_save, dispatch_uid="core.content_version_saved")

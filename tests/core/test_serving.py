@@ -212,3 +212,14 @@ def test_a_remembered_fragment_is_rendered_once_per_language_and_value():
     assert render("staff") == "staff:2"
     with translation.override("kk"):
         assert render("prisoner") == "prisoner:3"
+
+
+def test_replacing_a_document_or_an_image_gives_a_new_token():
+    from django.core.files.base import ContentFile
+    from wagtail.documents.models import Document
+
+    document = Document.objects.create(title="Handout", file=ContentFile(b"v1", "handout.pdf"))
+    before = serving.content_version()
+    document.file = ContentFile(b"version 2", "handout-v2.pdf")
+    document.save()
+    assert serving.content_version() != before
