@@ -13,7 +13,7 @@ from django import template
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
-from lms.core.serving import memoised
+from lms.core.serving import is_served_page, memoised
 
 from ..blocks import activity_block_names
 
@@ -37,8 +37,11 @@ def _shared_parts(page, kiosk: bool) -> list[str | None]:
 def lesson_body(context: template.Context) -> SafeString:
     page = context["page"]
     kiosk = context.get("kiosk") is not None
-    key = ("lesson_body", page.pk, page.live_revision_id, translation.get_language(), kiosk)
-    parts = memoised(key, lambda: _shared_parts(page, kiosk))
+    if is_served_page(context.get("request"), page):
+        key = ("lesson_body", page.pk, page.live_revision_id, translation.get_language(), kiosk)
+        parts = memoised(key, lambda: _shared_parts(page, kiosk))
+    else:  # a preview of a draft or a revision: its own body, kept nowhere
+        parts = _shared_parts(page, kiosk)
     html: list[str] = []
     for index, part in enumerate(parts):
         if part is not None:

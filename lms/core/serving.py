@@ -173,6 +173,19 @@ def route_for_request(request: HttpRequest, path: str) -> Any:
     return result
 
 
+def is_served_page(request: HttpRequest | None, page: Any) -> bool:
+    """Whether ``page`` is the live page this request is serving through our routes, the
+    only page whose renderings may be remembered. Previews (a draft, a revision, an
+    unsaved page) render the same templates with another object of the same id: never
+    remembered, and never given what was remembered."""
+    if request is None or page is None or page.pk is None:
+        return False
+    if getattr(request, "is_preview", False):
+        return False
+    route = getattr(request, "_wagtail_route_for_request", None)
+    return route is not None and route[0] is page
+
+
 def serve(request: HttpRequest, path: str) -> HttpResponse:
     """``wagtail.views.serve`` with remembered routes: the same hooks, in the same order."""
     route = route_for_request(request, path)
@@ -205,7 +218,12 @@ class RememberedPageMixin:
 
     def get_url(self, request: HttpRequest | None = None, current_site: Any = None) -> str:
         parent = super(RememberedPageMixin, self)  # noqa: UP008 - used in a lambda
-        if request is None or current_site is not None:
+        if (
+            request is None
+            or current_site is not None
+            or self.pk is None
+            or getattr(request, "is_preview", False)
+        ):
             return parent.get_url(request=request, current_site=current_site)
         hostname = split_domain_port(request._get_raw_host())[0]
         key = (
@@ -222,6 +240,8 @@ class RememberedPageMixin:
         from wagtail.models import PageViewRestriction
 
         parent = super(RememberedPageMixin, self)  # noqa: UP008 - used in a lambda
+        if self.pk is None:
+            return parent.get_view_restrictions()
         restrictions = memoised(
             ("view_restrictions", self.pk), lambda: list(parent.get_view_restrictions())
         )

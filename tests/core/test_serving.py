@@ -223,3 +223,21 @@ def test_replacing_a_document_or_an_image_gives_a_new_token():
     document.file = ContentFile(b"version 2", "handout-v2.pdf")
     document.save()
     assert serving.content_version() != before
+
+
+def test_a_draft_previewed_by_an_author_never_reaches_a_learner(client, learner):
+    from django.test import Client
+    from django.urls import reverse
+
+    course = factories.make_course(lessons=1)
+    lesson = lessons_of(course)[0]
+    admin = Client()
+    admin.force_login(factories.UserFactory(role="administrator", facility=None))
+    lesson.body = [("heading", "Unreviewed draft text")]
+    revision = lesson.save_revision()  # a draft: the live page still says "Part 1"
+    preview_url = reverse("wagtailadmin_pages:revisions_view", args=[lesson.pk, revision.pk])
+    for _ in range(2):  # before and after the learner's page is remembered
+        preview = admin.get(preview_url).content.decode()
+        assert "Unreviewed draft text" in preview
+        page = client.get(lesson.url).content.decode()
+        assert "Part 1" in page and "Unreviewed draft text" not in page

@@ -6,7 +6,7 @@ from django.urls import translate_url
 from django.utils import translation
 from wagtail.models import Page
 
-from lms.core.serving import memoised
+from lms.core.serving import is_served_page, memoised
 
 register = template.Library()
 
@@ -20,11 +20,16 @@ def language_options(context: template.Context) -> list[dict[str, object]]:
     current = translation.get_language()
     here = request.get_full_path() if request else "/"
     translations = {}
-    if page is not None and hasattr(page, "get_translations"):
-        translations = memoised(("translations_by_language", page.pk), lambda: _translations(page))
+    if page is not None and hasattr(page, "get_translations") and page.pk is not None:
+        if is_served_page(request, page):
+            translations = memoised(
+                ("translations_by_language", page.pk), lambda: _translations(page)
+            )
+        else:
+            translations = _translations(page)
     # A page's own address in another language is the same for everyone: remembered (only
     # for plain page addresses, so a query string cannot fill the memo).
-    remember = page is not None and request is not None and not request.GET
+    remember = is_served_page(request, page) and not request.GET
     options = []
     for code, name in settings.LANGUAGES:
         target = translations.get(code)
