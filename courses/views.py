@@ -170,9 +170,7 @@ def lesson_time(request: HttpRequest, page_id: int) -> HttpResponse:
         seconds = int(request.POST.get("seconds", "0"))
         report_id = uuid.UUID(request.POST.get("id", ""))
     except ValueError:
-        return JsonResponse(
-            {"error": "id must be a UUID and seconds a whole number"}, status=400
-        )
+        return JsonResponse({"error": "id must be a UUID and seconds a whole number"}, status=400)
     try:
         services.lesson_time_record(
             actor=request.user, lesson=lesson, seconds=seconds, report_id=report_id
@@ -185,11 +183,13 @@ def lesson_time(request: HttpRequest, page_id: int) -> HttpResponse:
 def _lesson_for_report(request: HttpRequest, page_id: int) -> LessonPage:
     """The live lesson, remembered per content version (time reports come every 30
     seconds from every open lesson); 404 unless ``request.user``'s audience may see it."""
-    from lms.core.serving import memoised
+    from lms.core.serving import memoised, view_restrictions_pass
 
     lesson = memoised(
         ("live_lesson", page_id), lambda: LessonPage.objects.live().filter(pk=page_id).first()
     )
     if lesson is None or not audience_allows(request.user, lesson.audience):
+        raise Http404
+    if not view_restrictions_pass(request, lesson):
         raise Http404
     return lesson

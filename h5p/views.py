@@ -30,7 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from consent.rules import consent_needed
 from courses.audience import audience_allows
 from courses.models import LessonPage
-from lms.core.serving import memoised
+from lms.core.serving import memoised, view_restrictions_pass
 
 from .models import h5p_root
 from .permissions import may_author
@@ -87,7 +87,11 @@ def lesson_block(request: HttpRequest, lesson_id: int, block_id: str) -> tuple[L
     lesson = memoised(
         ("live_lesson", lesson_id), lambda: LessonPage.objects.live().filter(pk=lesson_id).first()
     )
-    learner_may = lesson is not None and audience_allows(user, lesson.course.audience)
+    learner_may = (
+        lesson is not None
+        and audience_allows(user, lesson.course.audience)
+        and view_restrictions_pass(request, lesson)
+    )
     # Voluntary courses: nothing of the activity (files, statements, state) before consent.
     if not learner_may or consent_needed(learner_id=user.pk, course=lesson.course):
         lesson = _lesson_for_author(user, lesson_id)

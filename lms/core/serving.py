@@ -186,6 +186,13 @@ def is_served_page(request: HttpRequest | None, page: Any) -> bool:
     return route is not None and route[0] is page
 
 
+def view_restrictions_pass(request: HttpRequest, page: Any) -> bool:
+    """Whether ``request`` passes every view restriction (password, groups, sign-in) on
+    ``page`` and its ancestors, as serving the page itself would require. For endpoints
+    that act on a page without serving it (its files, statements, time reports)."""
+    return all(restriction.accept_request(request) for restriction in page.get_view_restrictions())
+
+
 def serve(request: HttpRequest, path: str) -> HttpResponse:
     """``wagtail.views.serve`` with remembered routes: the same hooks, in the same order."""
     route = route_for_request(request, path)

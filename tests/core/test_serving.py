@@ -241,3 +241,19 @@ def test_a_draft_previewed_by_an_author_never_reaches_a_learner(client, learner)
         assert "Unreviewed draft text" in preview
         page = client.get(lesson.url).content.decode()
         assert "Part 1" in page and "Unreviewed draft text" not in page
+
+
+def test_endpoints_acting_on_a_restricted_lesson_refuse_who_has_not_passed(client, learner):
+    """Time reports (and H5P's endpoints, through the same check) need what the page
+    itself needs: a password-protected course's lesson is not found until unlocked."""
+    from django.urls import reverse
+
+    course = factories.make_course(lessons=1)
+    enrolment_create(actor=learner, learner=learner, course=course)
+    lesson = lessons_of(course)[0]
+    PageViewRestriction.objects.create(
+        page=course, restriction_type=PageViewRestriction.PASSWORD, password="s3cret"
+    )
+    url = reverse("learning:lesson_time", args=[lesson.pk])
+    report = {"id": str(uuid.uuid4()), "seconds": "30"}
+    assert client.post(url, report).status_code == 404
