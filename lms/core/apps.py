@@ -13,3 +13,4 @@ class CoreConfig(AppConfig):
         from . import roles, serving, signals  # noqa: F401 - receivers connect on import
 
         post_migrate.connect(roles.role_groups_ensure_after_migrate, sender=self)
+        signals.content_version_receivers_connect()

@@ -1,6 +1,6 @@
 from typing import Any
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 from wagtail.signals import post_page_move
 
@@ -19,27 +19,45 @@ def user_role_groups(sender: type[User], instance: User, raw: bool, **kwargs: An
 # --- Content version (lms.core.serving): every change to published content replaces it --
 
 
-def _content_models() -> tuple[type, ...]:
-    """What rendered pages are made of: pages and where they are served, and the images
-    and documents their blocks link (a replaced file changes the page's HTML)."""
+def _content_models() -> list[type]:
+    """What rendered pages are made of: every page type and where pages are served, and
+    the images and documents their blocks link (a replaced file changes the page's HTML).
+    Connected model by model: a receiver for every model would switch off Django's fast
+    deletes everywhere (purges of raw logs would load every row)."""
     from wagtail.documents import get_document_model
     from wagtail.images import get_image_model
-    from wagtail.models import Locale, Page, PageViewRestriction, Site
+    from wagtail.models import Locale, PageViewRestriction, Site, get_page_models
 
-    return (Page, Site, Locale, PageViewRestriction, get_image_model(), get_document_model())
-
-
-@receiver(post_save, dispatch_uid="core.content_version_saved")
-@receiver(post_delete, dispatch_uid="core.content_version_deleted")
-def content_changed(sender: type, instance: Any, **kwargs: Any) -> None:
-    if isinstance(instance, _content_models()):
-        from .serving import content_version_bump
-
-        content_version_bump()
+    return [*get_page_models(), Site, Locale, PageViewRestriction] + [
+        get_image_model(),
+        get_document_model(),
+    ]
 
 
-@receiver(post_page_move, dispatch_uid="core.content_version_moved")
-def content_moved(sender: type, **kwargs: Any) -> None:
+def content_changed(**kwargs: Any) -> None:
     from .serving import content_version_bump
 
     content_version_bump()
+
+
+def content_version_receivers_connect() -> None:
+    """Called once the app registry is ready (``CoreConfig.ready``)."""
+    for model in _content_models():
+        for signal in (post_save, post_delete):
+            signal.connect(
+                content_changed, sender=model, dispatch_uid=f"core.content.{model._meta.label}"
+            )
+    post_page_move.connect(content_changed, dispatch_uid="core.content_version_moved")
+    # A data migration may change pages with QuerySet.update(): start afresh after any.
+    post_migrate.connect(content_migrated, dispatch_uid="core.content_version_migrated")
+
+
+def content_migrated(using: str = "default", **kwargs: Any) -> None:
+    from django.db import connections
+
+    from .models import ContentVersion
+    from .serving import content_version_bump
+
+    # Not when migrating back past the table's own migration.
+    if ContentVersion._meta.db_table in connections[using].introspection.table_names():
+        content_version_bump()
