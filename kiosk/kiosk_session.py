@@ -72,24 +72,37 @@ def session_expired_reason(request: HttpRequest) -> str | None:
         return "idle"
     if now - signed_in_at > settings.KIOSK_SESSION_MAX_SECONDS:
         return "cap"
-    if now - last > settings.KIOSK_IDLE_SECONDS + activity_granularity():
+    if now - last > settings.KIOSK_IDLE_SECONDS + idle_slack():
         return "idle"
     return None
+
+
+# The page reports touches to the server at most this often (kiosk.js: activity()).
+ACTIVITY_REPORT_SECONDS = 20
+
+
+def idle_slack() -> float:
+    """How far the server's idle clock may lag the person's last touch: a page load within
+    the granularity is not written, and the page reports touches only every so often. The
+    server allows that much beyond the idle timeout, so it never ends a session before the
+    page's own countdown (which counts every touch) does."""
+    return activity_granularity() + min(ACTIVITY_REPORT_SECONDS, settings.KIOSK_IDLE_SECONDS / 3)
 
 
 def activity_granularity() -> float:
     """How often, at most, a person's requests move the server's idle clock (seconds).
 
     Moving it on every request would write the session on every page; moving it at most
-    every few seconds saves those writes, and the server's idle limit allows the same
-    slack so it never ends a session before the page's own countdown does.
+    every few seconds saves those writes (the idle limit allows for it: ``idle_slack``).
     """
     return min(15.0, settings.KIOSK_IDLE_SECONDS / 20)
 
 
-def activity_touch(request: HttpRequest) -> None:
+def activity_touch(request: HttpRequest, *, force: bool = False) -> None:
+    """Move the idle clock (at most every ``activity_granularity()``; always with
+    ``force``, for the page's own activity reports and "I am still here")."""
     now = time.time()
-    if now - request.session.get(ACTIVITY_KEY, 0) >= activity_granularity():
+    if force or now - request.session.get(ACTIVITY_KEY, 0) >= activity_granularity():
         request.session[ACTIVITY_KEY] = now
 
 

@@ -135,10 +135,13 @@ def rebind(request: HttpRequest, device_id: str, token: str) -> HttpResponse:
 
 @require_POST
 def activity(request: HttpRequest) -> JsonResponse:
-    """The page reports real activity (a touch, a key, "still here"). The middleware
-    already counted it; the answer says how long the session has left."""
+    """The page reports real activity (a touch, a key, "still here"): the idle clock moves
+    now (not only every few seconds, as for page loads); the answer says how long the
+    session has left."""
     if request.kiosk is None or not request.user.is_authenticated:
         return JsonResponse({"signed_in": False, "seconds_left": 0}, status=401)
+    if not ks.is_background(request):
+        ks.activity_touch(request, force=True)  # a report of real touches: always kept
     return JsonResponse({"signed_in": True, "seconds_left": ks.seconds_left(request)})
 
 

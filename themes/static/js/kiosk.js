@@ -124,7 +124,8 @@
     return fetch(activityUrl, {
       method: "POST", headers: { "X-CSRFToken": csrfToken() }, credentials: "same-origin"
     }).then(function (response) {
-      if (response.status === 401) { finish("idle"); }
+      // Signed out on the server (401, or sent on to the sign-in page): end here too.
+      if (response.status === 401 || response.redirected) { finish("idle"); }
     }, function () { /* offline: the local timer still ends the session */ });
   }
 
@@ -132,6 +133,7 @@
     lastActivity = now();
     if (!dialog.hidden) { dialog.hidden = true; }
     // Keep the server's idle timer in step, at most once every 20 seconds.
+    // (kiosk_session.ACTIVITY_REPORT_SECONDS: the server's idle limit allows for it)
     if (now() - lastReported > Math.min(20, idleSeconds / 3)) { reportActivity(); }
   }
   ["pointerdown", "keydown", "scroll", "touchstart", "wheel"].forEach(function (name) {
