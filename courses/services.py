@@ -264,6 +264,7 @@ def lesson_time_record(
         client_id=report_id or uuid.uuid4(),
         seconds=seconds,
         now=timezone.now(),
+        limit=MAX_SECONDS_PER_REPORT,
     )
     if outcome.enrolment_id is None:
         raise NotEnrolled(_("Join the course to record your progress."))

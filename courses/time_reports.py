@@ -48,8 +48,14 @@ def _tables() -> dict[str, str]:
     }
 
 
-# The credit: what the report says, but no more than the seconds since the previous
-# report (the first report of a lesson is capped by the report's own limit only).
+# The credit: what the report says, but no more than the wall-clock time since the lesson's
+# time watermark, which then moves on by the credit (not to "now": reports flushed together
+# after a dropped connection are each credited, within the time that really passed) and
+# never lags "now" by more than one report's limit (no more unused time than that can be
+# claimed later). The first report of a lesson is capped by the report's own limit only.
+_PG_CREDIT = """LEAST(%(seconds)s, GREATEST(0, COALESCE(
+    FLOOR(EXTRACT(EPOCH FROM (EXCLUDED.time_reported_at - p.time_reported_at)))::integer,
+    %(seconds)s)))"""
 _POSTGRES = """
 WITH enrolment AS (
     SELECT id, status FROM {enrolment}
@@ -68,20 +74,15 @@ WITH enrolment AS (
         %(now)s
     FROM enrolment, report
     ON CONFLICT (learner_id, lesson_key) DO UPDATE SET
-        seconds_spent = p.seconds_spent + LEAST(
-            %(seconds)s,
-            GREATEST(0, COALESCE(
-                FLOOR(EXTRACT(EPOCH FROM (EXCLUDED.time_reported_at
-                                          - p.time_reported_at)))::integer,
-                %(seconds)s
-            ))
-        ),
-        time_reported_at = EXCLUDED.time_reported_at
+        seconds_spent = p.seconds_spent + CREDIT,
+        time_reported_at = CASE WHEN p.time_reported_at IS NULL THEN EXCLUDED.time_reported_at
+            ELSE GREATEST(p.time_reported_at + make_interval(secs => CREDIT),
+                          EXCLUDED.time_reported_at - make_interval(secs => %(limit)s)) END
     RETURNING p.seconds_spent
 )
 SELECT (SELECT id FROM enrolment), (SELECT status FROM enrolment),
        (SELECT count(*) FROM report), (SELECT seconds_spent FROM progress)
-"""
+""".replace("CREDIT", _PG_CREDIT)
 
 _OTHER_ENROLMENT = """
 SELECT id, status FROM {enrolment}
@@ -95,23 +96,24 @@ RETURNING 1
 """
 # SQLite keeps datetimes as ISO text; julianday() turns them into days (a double, good to
 # a fraction of a millisecond: the 1 ms added keeps 5.000 s from flooring to 4).
+_SQLITE_CREDIT = """MIN(%(seconds)s, MAX(0, COALESCE(
+    CAST((julianday(excluded.time_reported_at) - julianday(p.time_reported_at)) * 86400
+         + 0.001 AS INTEGER),
+    %(seconds)s)))"""
 _OTHER_PROGRESS = """
 INSERT INTO {progress} AS p
     (learner_id, enrolment_id, lesson_id, lesson_key, seconds_spent, time_reported_at,
      created_at)
-VALUES (%s, %s, %s, %s, %s, %s, %s)
+VALUES (%(learner)s, %(enrolment)s, %(lesson)s, %(lesson_key)s, %(seconds)s, %(now)s,
+        %(now)s)
 ON CONFLICT (learner_id, lesson_key) DO UPDATE SET
-    seconds_spent = p.seconds_spent + MIN(
-        %s,
-        MAX(0, COALESCE(
-            CAST((julianday(excluded.time_reported_at)
-                  - julianday(p.time_reported_at)) * 86400 + 0.001 AS INTEGER),
-            %s
-        ))
-    ),
-    time_reported_at = excluded.time_reported_at
+    seconds_spent = p.seconds_spent + CREDIT,
+    time_reported_at = CASE WHEN p.time_reported_at IS NULL THEN excluded.time_reported_at
+        ELSE strftime('%%Y-%%m-%%d %%H:%%M:%%f', MAX(
+            julianday(p.time_reported_at) + CREDIT / 86400.0,
+            julianday(excluded.time_reported_at) - %(limit)s / 86400.0)) END
 RETURNING seconds_spent
-"""
+""".replace("CREDIT", _SQLITE_CREDIT)
 
 
 def time_report_store(
@@ -123,10 +125,11 @@ def time_report_store(
     client_id: uuid.UUID,
     seconds: int,
     now: datetime,
+    limit: int,
 ) -> TimeReportOutcome:
-    """Store one report and add its credit to the summary row (see the module). Writes
-    no audit event (time reports are not decisions about anyone); idempotent per
-    ``client_id``."""
+    """Store one report and add its credit to the summary row (see the module); ``limit``
+    is the most one report may claim. Writes no audit event (time reports are not
+    decisions about anyone); idempotent per ``client_id``."""
     tables = _tables()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -141,6 +144,7 @@ def time_report_store(
                     "lesson": lesson_id,
                     "seconds": seconds,
                     "now": now,
+                    "limit": limit,
                 },
             )
             enrolment_id, status, stored, total = cursor.fetchone()
@@ -163,10 +167,15 @@ def time_report_store(
             return TimeReportOutcome(enrolment_id, status, False, None)
         cursor.execute(
             _OTHER_PROGRESS.format(**tables),
-            [
-                *(learner_id, enrolment_id, lesson_id, lesson_key.hex, seconds, when, when),
-                *(seconds, seconds),
-            ],
+            {
+                "learner": learner_id,
+                "enrolment": enrolment_id,
+                "lesson": lesson_id,
+                "lesson_key": lesson_key.hex,
+                "seconds": seconds,
+                "now": when,
+                "limit": limit,
+            },
         )
         (total,) = cursor.fetchone()
     return TimeReportOutcome(enrolment_id, status, True, total)

@@ -315,3 +315,30 @@ def test_old_time_reports_are_purged_and_the_time_they_credited_stays(prisoner, 
     assert _seconds(prisoner, lesson) >= 30  # the summary keeps what was credited
     call_command("purge_time_reports")  # again: nothing more goes
     assert LessonTimeReport.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_reports_flushed_together_after_an_outage_are_each_credited_within_the_clock(
+    prisoner, monkeypatch
+):
+    """A kiosk offline for 150 s sends its five queued 30 s reports at once: they are
+    credited (150 s had passed), no more than the clock ran, and a sixth at once gets 0."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from courses import services
+    from courses.services import lesson_time_record
+
+    clock = [timezone.now()]
+    monkeypatch.setattr(services.timezone, "now", lambda: clock[0])
+    course = factories.make_course(lessons=1)
+    enrolment_create(actor=prisoner, learner=prisoner, course=course)
+    lesson = lessons_of(course)[0]
+    lesson_time_record(actor=prisoner, lesson=lesson, seconds=30)
+    clock[0] += timedelta(seconds=150)
+    for _ in range(5):
+        lesson_time_record(actor=prisoner, lesson=lesson, seconds=30)
+    assert _seconds(prisoner, lesson) == 30 + 150
+    lesson_time_record(actor=prisoner, lesson=lesson, seconds=30)
+    assert _seconds(prisoner, lesson) == 30 + 150
