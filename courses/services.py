@@ -246,8 +246,9 @@ def lesson_time_record(
     the course if that meets a minimum-time rule.
 
     The browser reports deltas of real activity; the server credits no more than
-    ``MAX_SECONDS_PER_REPORT`` and no more than the wall-clock time since the previous
-    report, so a forged or replayed report cannot claim hours. Idempotent per
+    ``MAX_SECONDS_PER_REPORT`` and no more than the wall-clock time that passed (against
+    the lesson's time watermark, so reports queued offline and sent together still
+    count), so a forged or replayed report cannot claim hours. Idempotent per
     ``report_id`` (the page makes one per report): a report sent again changes nothing.
     Without an id, every call is a new report. See ``courses.time_reports``.
     """

@@ -40,11 +40,15 @@
       // Background: on a kiosk, only the person's own touches keep the session awake.
       headers: { "X-CSRFToken": token, "X-Qadam-Background": "1" },
     }).then(function (response) {
-      // Kept (204), or refused for good (4xx): either way it is not sent again.
+      // Kept (204), or refused for good (4xx): either way it is not sent again; the lesson
+      // gone (404) or no longer open to progress (409): stop reporting on this page.
       if (response.status >= 500) { throw new Error("server"); }
+      if (response.status === 404 || response.status === 409) { stopped = true; }
     });
   }
+  var stopped = false;
   function report() {
+    if (stopped) { unsent = []; return; }
     if (activeSeconds >= 1) {
       unsent.push({ id: newId(), seconds: String(activeSeconds) });
       activeSeconds = 0;
