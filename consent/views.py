@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from courses.audience import audience_allows
 from courses.models import CoursePage
+from courses.selectors import page_for_request
 from courses.services import CourseError
 from lms.core.models import User
 
@@ -22,8 +22,8 @@ from .forms import ConsentReadReasonForm
 
 
 def _course(request: HttpRequest, page_id: int) -> CoursePage:
-    course = get_object_or_404(CoursePage.objects.live(), pk=page_id)
-    if not audience_allows(request.user, course.audience) or not course.requires_consent:
+    course = page_for_request(model=CoursePage, request=request, page_id=page_id)
+    if course is None or not course.requires_consent:
         raise Http404
     return course
 

@@ -16,9 +16,9 @@ from django.db.models import Q, QuerySet
 from wagtail.models import Locale
 
 from lms.core.models import User
-from lms.core.serving import memoised
+from lms.core.serving import memoised, view_restrictions_pass
 
-from .audience import audiences_for
+from .audience import audience_allows, audiences_for
 from .models import (
     ActivityResult,
     CourseCompletion,
@@ -375,3 +375,19 @@ def learners_visible_to(viewer: User) -> list[User]:
         .select_related("facility", "unit")
         .order_by("facility__name", "last_name", "first_name")
     )
+
+
+def page_for_request(*, model: type[CoursePage] | type[LessonPage], request, page_id: int):
+    """The live course or lesson ``page_id`` if ``request.user`` may open it (its audience,
+    and the view restrictions the page itself would ask for), else None. The page comes from
+    what the process remembers (``lms.core.serving``): endpoints acting on a lesson (time
+    reports, H5P files and statements, progress, quizzes, consent) are asked often."""
+    page = memoised(
+        ("live_page", model._meta.label, page_id),
+        lambda: model.objects.live().filter(pk=page_id).first(),
+    )
+    if page is None or not audience_allows(request.user, page.audience):
+        return None
+    if not view_restrictions_pass(request, page):
+        return None
+    return page

@@ -15,14 +15,13 @@ from django.views.decorators.http import require_POST
 from lms.core.models import User
 
 from . import selectors, services
-from .audience import audience_allows
 from .forms import EnrolLearnerForm
 from .models import CoursePage, Enrolment, LessonPage
 
 
 def _visible_page(model: type[CoursePage] | type[LessonPage], request: HttpRequest, page_id: int):
-    page = get_object_or_404(model.objects.live(), pk=page_id)
-    if not audience_allows(request.user, page.audience):
+    page = selectors.page_for_request(model=model, request=request, page_id=page_id)
+    if page is None:
         raise Http404
     return page
 
@@ -165,7 +164,7 @@ def lesson_time(request: HttpRequest, page_id: int) -> HttpResponse:
     Answers 204 when the report is kept (or was already), 4xx with a reason otherwise."""
     if not request.user.is_authenticated:
         return JsonResponse({"error": "sign in"}, status=401)
-    lesson = _lesson_for_report(request, page_id)
+    lesson = _visible_page(LessonPage, request, page_id)
     try:
         seconds = int(request.POST.get("seconds", "0"))
         report_id = uuid.UUID(request.POST.get("id", ""))
@@ -178,18 +177,3 @@ def lesson_time(request: HttpRequest, page_id: int) -> HttpResponse:
     except services.CourseError as error:
         return JsonResponse({"error": str(error)}, status=409)
     return HttpResponse(status=204)
-
-
-def _lesson_for_report(request: HttpRequest, page_id: int) -> LessonPage:
-    """The live lesson, remembered per content version (time reports come every 30
-    seconds from every open lesson); 404 unless ``request.user``'s audience may see it."""
-    from lms.core.serving import memoised, view_restrictions_pass
-
-    lesson = memoised(
-        ("live_lesson", page_id), lambda: LessonPage.objects.live().filter(pk=page_id).first()
-    )
-    if lesson is None or not audience_allows(request.user, lesson.audience):
-        raise Http404
-    if not view_restrictions_pass(request, lesson):
-        raise Http404
-    return lesson

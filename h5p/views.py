@@ -28,9 +28,8 @@ from django.http import (
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from consent.rules import consent_needed
-from courses.audience import audience_allows
 from courses.models import LessonPage
-from lms.core.serving import memoised, view_restrictions_pass
+from courses.selectors import page_for_request
 
 from .models import h5p_root
 from .permissions import may_author
@@ -84,16 +83,9 @@ def lesson_block(request: HttpRequest, lesson_id: int, block_id: str) -> tuple[L
     (drafts included) has the lesson read afresh.
     """
     user = request.user
-    lesson = memoised(
-        ("live_lesson", lesson_id), lambda: LessonPage.objects.live().filter(pk=lesson_id).first()
-    )
-    learner_may = (
-        lesson is not None
-        and audience_allows(user, lesson.course.audience)
-        and view_restrictions_pass(request, lesson)
-    )
+    lesson = page_for_request(model=LessonPage, request=request, page_id=lesson_id)
     # Voluntary courses: nothing of the activity (files, statements, state) before consent.
-    if not learner_may or consent_needed(learner_id=user.pk, course=lesson.course):
+    if lesson is None or consent_needed(learner_id=user.pk, course=lesson.course):
         lesson = _lesson_for_author(user, lesson_id)
     for block in lesson.body:
         if block.id == block_id and block.block_type == "h5p" and block.value.get("content"):

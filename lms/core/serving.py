@@ -132,11 +132,6 @@ class VersionedMemo:
             self.set(token, key, value)
         return value
 
-    def clear(self) -> None:
-        with self._lock:
-            self._items = OrderedDict()
-            self._token = None
-
 
 # Routes, pages, course lessons and rendered lesson bodies (QADAM_MEMO_ENTRIES).
 memo = VersionedMemo(max_entries=settings.QADAM_MEMO_ENTRIES)
