@@ -350,7 +350,7 @@ H5P_LRS_TIMEOUT = int(os.environ.get("H5P_LRS_TIMEOUT", "10"))
 # --- Kiosks and consent (issue 5) -------------------------------------------------------
 # See docs/kiosk.md and docs/decisions/0020-kiosk-sign-in-and-sessions.md.
 
-INSTALLED_APPS += ["kiosk", "consent"]
+INSTALLED_APPS += ["kiosk", "consent", "demo"]
 MIDDLEWARE += ["kiosk.middleware.KioskMiddleware"]
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("kiosk.context_processors.kiosk")
 KIOSK_DEVICE_COOKIE = "qadam_kiosk"
