@@ -82,3 +82,31 @@ def test_seed_demo_is_refused_with_production_settings():
     )
     assert result.returncode != 0
     assert "refused with production settings" in result.stderr
+
+
+def test_only_the_base_settings_read_the_environment():
+    """README: every environment variable is read in lms/settings/base.py; the other
+    settings modules only choose values."""
+    for module in (ROOT / "lms" / "settings").glob("*.py"):
+        if module.name == "base.py":
+            continue
+        text = module.read_text()
+        for reader in ("os.environ", "getenv", "env_bool(", "env_list("):
+            assert reader not in text, f"{module.name} reads the environment ({reader})"
+
+
+def test_production_takes_its_https_settings_from_the_environment():
+    script = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_PRELOAD, s.DEBUG)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=production_env(SECURE_HSTS_SECONDS="600", SECURE_HSTS_PRELOAD="1", DEBUG="1"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "600", "True", "False"]
