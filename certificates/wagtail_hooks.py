@@ -52,7 +52,8 @@ def template_preview(request: HttpRequest, pk: int, language: str) -> HttpRespon
 
 @require_http_methods(["GET", "POST"])
 def bulk_issue(request: HttpRequest) -> HttpResponse:
-    from .services import CertificateError, bulk_issue_start
+    from .services.bulk_issuing import bulk_issue_start
+    from .services.errors import CertificateError
 
     _require_administrator(request)
     form = BulkIssueForm(request.POST or None)
