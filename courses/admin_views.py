@@ -85,7 +85,33 @@ def import_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+def may_see_translation_report(user: User) -> bool:
+    """Authors: whoever may edit courses in at least one programme area."""
+    return user.is_authenticated and (
+        user.is_superuser
+        or any(
+            area.permissions_for_user(user).can_edit()
+            for area in ProgrammeAreaPage.objects.all()
+        )
+    )
+
+
+def translations_report(request: HttpRequest) -> HttpResponse:
+    """Lesson translations lacking media or activities of their source
+    (``courses.translation_gaps``), with links to edit each."""
+    from .translation_gaps import translations_out_of_step
+
+    if not may_see_translation_report(request.user):
+        raise PermissionDenied
+    return TemplateResponse(
+        request,
+        "courses/admin/translations_report.html",
+        {"gaps": translations_out_of_step(), "page_title": _("Translations out of step")},
+    )
+
+
 urlpatterns = [
+    path("translations/", translations_report, name="translations"),
     path("<int:page_id>/export/", export, name="export"),
     path("import/", import_view, name="import"),
 ]

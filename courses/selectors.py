@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from wagtail.models import Locale
 
 from lms.core.models import User
@@ -47,6 +49,13 @@ class CourseOverview:
     completion: CourseCompletion | None = None
     can_enrol: bool = False
     missing_prerequisites: list[CoursePage] = field(default_factory=list)
+    to_do: list[str] = field(default_factory=list)
+    seconds_spent: int = 0
+
+    @property
+    def minutes_spent(self) -> int:
+        """Measured active time in the course's lessons, in whole minutes."""
+        return self.seconds_spent // 60
 
     @property
     def total(self) -> int:
@@ -131,21 +140,81 @@ def course_lesson_keys(course: CoursePage) -> set[uuid.UUID]:
     }
 
 
-def course_required_activities(course: CoursePage) -> set[tuple[uuid.UUID, str]]:
-    """(lesson key, activity key) of every activity block marked required, in every live
-    lesson of the course (all language versions share block ids)."""
+@dataclass(frozen=True)
+class RequiredActivity:
+    """A scored block a learner must pass: its lesson, its id and what to call it."""
+
+    lesson_key: uuid.UUID
+    activity_key: str
+    kind: str
+    title: str
+
+
+def required_activities_of(lesson: LessonPage) -> list[RequiredActivity]:
+    """The activity blocks of this one lesson version that are marked required."""
     from .blocks import ActivityBlock
 
+    return [
+        RequiredActivity(
+            lesson.translation_key,
+            block.id,
+            block.block_type,
+            str(block.value.get("title") or block.value.get("content") or ""),
+        )
+        for block in lesson.body
+        if isinstance(block.block, ActivityBlock) and block.value.get("required")
+    ]
+
+
+def course_required_activities(course: CoursePage) -> dict[uuid.UUID, list[set[str]]]:
+    """For each lesson of the course (by translation key), the ids of the required
+    activities of each of its live language versions.
+
+    A learner meets a lesson's requirement by passing every required activity of one of
+    its versions: the one in the language they use (decision record 0051). Versions made
+    with Wagtail's "Translate" share block ids, so a pass in one language counts in the
+    others."""
     courses = _translations({course.translation_key}) or [course]
     lesson_pks = [
         lesson.pk for lessons in _lessons_by_course_key(courses).values() for lesson in lessons
     ]
-    required = set()
-    for lesson in LessonPage.objects.filter(pk__in=lesson_pks).only("translation_key", "body"):
-        for block in lesson.body:
-            if isinstance(block.block, ActivityBlock) and block.value.get("required"):
-                required.add((lesson.translation_key, block.id))
-    return required
+    required: dict[uuid.UUID, list[set[str]]] = defaultdict(list)
+    lessons = LessonPage.objects.filter(pk__in=lesson_pks).only("translation_key", "body")
+    for lesson in lessons:
+        required[lesson.translation_key].append(
+            {item.activity_key for item in required_activities_of(lesson)}
+        )
+    return dict(required)
+
+
+def required_activities_met(
+    required: dict[uuid.UUID, list[set[str]]], passed: set[tuple[uuid.UUID, str]]
+) -> bool:
+    """Whether, in every lesson, one language version has all its required activities
+    passed (``course_required_activities``)."""
+    for lesson_key, versions in required.items():
+        done = {activity for key, activity in passed if key == lesson_key}
+        if not any(version <= done for version in versions):
+            return False
+    return True
+
+
+def passed_activities(learner_id: int, lesson_keys: set[uuid.UUID]) -> set[tuple[uuid.UUID, str]]:
+    """(lesson key, activity key) of every activity the learner has passed."""
+    if not lesson_keys:
+        return set()
+    return set(
+        ActivityResult.objects.filter(
+            learner_id=learner_id, passed_at__isnull=False, lesson_key__in=lesson_keys
+        ).values_list("lesson_key", "activity_key")
+    )
+
+
+def activity_to_do_text(activity: RequiredActivity, lesson_title: str) -> str:
+    """What the learner still has to do, in words: "Pass the quiz in Writing a letter"."""
+    if activity.kind == "quiz":
+        return _("Pass the quiz in “%(lesson)s”") % {"lesson": lesson_title}
+    return _("Pass the activity in “%(lesson)s”") % {"lesson": lesson_title}
 
 
 def _done_keys(user: User, keys: set[uuid.UUID]) -> set[uuid.UUID]:
@@ -177,6 +246,7 @@ def course_overview(*, user: User, course: CoursePage) -> CourseOverview:
         )
         if overview.enrolment is not None:
             overview.completion = getattr(overview.enrolment, "completion", None)
+            _fill_to_do(user, overview)
         # Prerequisites matter (and are shown) only to someone not on the course.
         if overview.enrolment is None or overview.enrolment.status not in (
             Enrolment.Status.ACTIVE,
@@ -196,6 +266,53 @@ def course_overview(*, user: User, course: CoursePage) -> CourseOverview:
     return overview
 
 
+def _fill_to_do(user: User, overview: CourseOverview) -> None:
+    """What is left for the learner, in words, and their measured active time. A lesson
+    marked done while a required activity in it is not passed (older records) is shown
+    as not done: the page tells the truth. Three queries, whatever the number of lessons."""
+    from django.db.models import Sum
+
+    keys = {entry.lesson.translation_key for entry in overview.lessons}
+    overview.seconds_spent = (
+        LessonProgress.objects.filter(learner=user, lesson_key__in=keys).aggregate(
+            total=Sum("seconds_spent")
+        )["total"]
+        or 0
+    )
+    if overview.completion is not None:
+        return
+    bodies = {
+        lesson.pk: lesson
+        for lesson in LessonPage.objects.filter(
+            pk__in=[entry.lesson.pk for entry in overview.lessons]
+        ).only("pk", "translation_key", "body")
+    }
+    passed = passed_activities(user.pk, keys)
+    for entry in overview.lessons:
+        lesson = bodies.get(entry.lesson.pk, entry.lesson)
+        outstanding = [
+            item
+            for item in required_activities_of(lesson)
+            if (item.lesson_key, item.activity_key) not in passed
+        ]
+        if outstanding:
+            entry.done = False
+            overview.to_do.append(activity_to_do_text(outstanding[0], entry.lesson.title))
+        elif not entry.done and overview.course.complete_when_all_lessons_done:
+            overview.to_do.append(_("Finish “%(lesson)s”") % {"lesson": entry.lesson.title})
+    minimum = overview.course.complete_after_minutes * 60
+    if minimum and overview.seconds_spent < minimum:
+        left = max(1, (minimum - overview.seconds_spent + 59) // 60)
+        overview.to_do.append(
+            ngettext(
+                "Spend %(minutes)s more minute working in the lessons",
+                "Spend %(minutes)s more minutes working in the lessons",
+                left,
+            )
+            % {"minutes": left}
+        )
+
+
 @dataclass
 class LessonOverview:
     course: CourseOverview
@@ -206,6 +323,7 @@ class LessonOverview:
     position: int
     activity_results: dict[str, ActivityResult] = field(default_factory=dict)
     quiz_attempts: dict[str, QuizAttempt] = field(default_factory=dict)
+    outstanding: list[RequiredActivity] = field(default_factory=list)
 
 
 def lesson_overview(*, user: User, lesson: LessonPage) -> LessonOverview:
@@ -225,7 +343,13 @@ def lesson_overview(*, user: User, lesson: LessonPage) -> LessonOverview:
             learner=user, lesson_key=lesson.translation_key
         ).order_by("created_at", "id"):
             attempts[attempt.activity_key] = attempt  # the latest wins
+    outstanding = [
+        item
+        for item in required_activities_of(lesson)
+        if not (item.activity_key in results and results[item.activity_key].passed)
+    ] if lesson.has_activities else []
     return LessonOverview(
+        outstanding=outstanding,
         activity_results=results,
         quiz_attempts=attempts,
         course=course,

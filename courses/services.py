@@ -28,7 +28,13 @@ from .models import (
     LessonProgress,
     QuizAttempt,
 )
-from .selectors import course_lesson_keys, course_required_activities
+from .selectors import (
+    course_lesson_keys,
+    course_required_activities,
+    passed_activities,
+    required_activities_met,
+    required_activities_of,
+)
 from .signals import course_completed
 from .time_reports import TimeReportOutcome, time_report_store
 
@@ -47,6 +53,10 @@ class NotAllowed(CourseError):
 
 class NotEnrolled(CourseError):
     pass
+
+
+class ActivityNotPassed(CourseError):
+    """A lesson cannot be done while a required quiz or activity in it is not passed."""
 
 
 def _only_by_the_person() -> str:
@@ -184,6 +194,9 @@ def lesson_complete(*, actor: User, lesson: LessonPage) -> LessonProgress:
     """Record that ``actor`` finished ``lesson``, and complete the course the moment its
     rule is met.
 
+    Refused (``ActivityNotPassed``) while a required quiz or activity of this lesson
+    version is not passed: "done" means the lesson's work is done.
+
     Idempotent and safe under concurrency: the learner's enrolment row is locked for the
     duration, so two requests for the same course run one after the other, and the unique
     (learner, lesson) row makes the second a no-op.
@@ -192,6 +205,19 @@ def lesson_complete(*, actor: User, lesson: LessonPage) -> LessonProgress:
     if not lesson.live or not audience_allows(actor, course.audience):
         raise NotAllowed(_("This lesson is not open to you."))
     _require_consent(actor, course)
+    required = required_activities_of(lesson)
+    if required:
+        passed = passed_activities(actor.pk, {lesson.translation_key})
+        outstanding = [
+            item for item in required if (item.lesson_key, item.activity_key) not in passed
+        ]
+        if outstanding:
+            first = outstanding[0]
+            if first.kind == "quiz":
+                message = _("Pass the quiz “%(title)s” first: this lesson needs it.")
+            else:
+                message = _("Pass the activity “%(title)s” first: this lesson needs it.")
+            raise ActivityNotPassed(message % {"title": first.title})
     with transaction.atomic():
         enrolment = _locked_enrolment(actor, course)
         progress, _created = LessonProgress.objects.get_or_create(
@@ -345,13 +371,8 @@ def course_rule_met(*, learner_id: int, course: CoursePage) -> bool:
         if not lesson_keys or lesson_keys - done:
             return False
     if course.complete_when_activities_passed:
-        required = course_required_activities(course)
-        passed = set(
-            ActivityResult.objects.filter(
-                learner_id=learner_id, passed_at__isnull=False, lesson_key__in=lesson_keys
-            ).values_list("lesson_key", "activity_key")
-        )
-        if required - passed:
+        passed = passed_activities(learner_id, lesson_keys)
+        if not required_activities_met(course_required_activities(course), passed):
             return False
     if course.complete_after_minutes:
         spent = sum(seconds for _key, _completed_at, seconds in progress)

@@ -89,3 +89,55 @@ def import_course_menu_item():
     return ImportMenuItem(
         _("Import a course"), reverse("courses_admin:import"), icon_name="upload", order=250
     )
+
+
+# --- Translations out of step: warned when publishing, listed in a report ---------------
+
+
+@hooks.register("after_publish_page")
+def warn_of_translation_gaps(request: HttpRequest, page: Page) -> None:
+    """After publishing a lesson, say which of its versions lack blocks of the source.
+    Learners are not blocked by a gap (decision record 0051): the author must close it."""
+    from django.contrib import messages
+    from django.utils.translation import gettext as _
+
+    from .models import LessonPage
+    from .translation_gaps import translation_gaps_for
+
+    if page.specific_class is not LessonPage:
+        return
+    for gap in translation_gaps_for(page.specific):
+        messages.warning(
+            request,
+            _(
+                "The %(language)s version of “%(title)s” lacks what the %(source)s version "
+                "has: %(missing)s. Learners in %(language)s can finish the lesson without it. "
+                "See Reports → Translations out of step."
+            )
+            % {
+                "language": gap.lesson.locale.get_display_name(),
+                "title": gap.lesson.title,
+                "source": gap.source.locale.get_display_name(),
+                "missing": gap.describe(),
+            },
+        )
+
+
+@hooks.register("register_reports_menu_item")
+def translations_report_menu_item():
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _
+    from wagtail.admin.menu import MenuItem
+
+    class TranslationsMenuItem(MenuItem):
+        def is_shown(self, request: HttpRequest) -> bool:
+            from .admin_views import may_see_translation_report
+
+            return may_see_translation_report(request.user)
+
+    return TranslationsMenuItem(
+        _("Translations out of step"),
+        reverse("courses_admin:translations"),
+        icon_name="site",
+        order=700,
+    )

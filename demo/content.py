@@ -64,7 +64,9 @@ COURSES: list[dict[str, object]] = [
         "programme_type": "vocational",
         "complete_when_activities_passed": True,
         "audience": "prisoners",
-        "estimated_hours": 6,
+        # Three lessons of 20 minutes (reading, the video, the audio, the quiz): one hour.
+        "estimated_hours": 1,
+        "earlier_estimated_hours": [6],  # seeded by earlier versions; seed_demo corrects it
         "provider_name": "Pavlodar Higher College of Technology",
         "title": {
             "en": "Computer basics for work",
@@ -79,6 +81,7 @@ COURSES: list[dict[str, object]] = [
         "lessons": [
             {
                 "slug": "the-keyboard-and-mouse",
+                "estimated_minutes": 20,
                 "title": {
                     "en": "The keyboard and the mouse",
                     "kk": "Пернетақта және тінтуір",
@@ -134,6 +137,7 @@ COURSES: list[dict[str, object]] = [
             },
             {
                 "slug": "files-and-folders",
+                "estimated_minutes": 20,
                 "title": {
                     "en": "Files and folders",
                     "kk": "Файлдар мен қалталар",
@@ -186,6 +190,7 @@ COURSES: list[dict[str, object]] = [
             },
             {
                 "slug": "writing-a-letter",
+                "estimated_minutes": 20,
                 "title": {"en": "Writing a letter", "kk": "Хат жазу", "ru": "Пишем письмо"},
                 "body": {
                     "en": [
@@ -556,12 +561,16 @@ def _quiz(title: str, q1: str, a1: tuple, q2: str, a2: tuple, q3: str, feedback:
     )
 
 
-VIDEO = {
-    "video": "keyboard-demo.webm",
-    "captions": "keyboard-demo.kk.vtt",
-    "captions_language": "kk",
-    "poster": "keyboard-poster.png",
-}
+def _video(code: str) -> dict[str, str]:
+    """The demo video with captions in the lesson's own language."""
+    return {
+        "video": "keyboard-demo.webm",
+        "captions": f"keyboard-demo.{code}.vtt",
+        "captions_language": code,
+        "poster": "keyboard-poster.png",
+    }
+
+
 KK_TRANSCRIPT = "<p>Файл сіздің жұмысыңызды сақтайды: хат, фотосурет, кесте. Қалта файлдарды жәшік сияқты бірге сақтайды.</p>"
 
 EXTRA_BLOCKS: dict[str, dict[str, list[tuple]]] = {
@@ -575,7 +584,7 @@ EXTRA_BLOCKS: dict[str, dict[str, list[tuple]]] = {
                     "caption": "The letter keys and the space bar",
                 },
             ),
-            ("video", {"title": "Watch: the keyboard", **VIDEO}),
+            ("video", {"title": "Watch: the keyboard", **_video("en")}),
             (
                 "glossary_term",
                 {
@@ -593,7 +602,7 @@ EXTRA_BLOCKS: dict[str, dict[str, list[tuple]]] = {
                     "caption": "Әріп пернелері және бос орын пернесі",
                 },
             ),
-            ("video", {"title": "Қараңыз: пернетақта", **VIDEO}),
+            ("video", {"title": "Қараңыз: пернетақта", **_video("kk")}),
             (
                 "glossary_term",
                 {
@@ -611,7 +620,7 @@ EXTRA_BLOCKS: dict[str, dict[str, list[tuple]]] = {
                     "caption": "Клавиши с буквами и пробел",
                 },
             ),
-            ("video", {"title": "Смотрите: клавиатура", **VIDEO}),
+            ("video", {"title": "Смотрите: клавиатура", **_video("ru")}),
             (
                 "glossary_term",
                 {

@@ -295,6 +295,7 @@ class Command(BaseCommand):
                     "provider_name": self.in_language(data["provider_name"], code),
                 },
             )
+        self.upgrade_hours(course, data)
         for lesson_data in data["lessons"]:
             lesson = LessonPage.objects.child_of(course).filter(slug=lesson_data["slug"]).first()
             if lesson is None:
@@ -306,24 +307,90 @@ class Command(BaseCommand):
                 )
                 course.add_child(instance=lesson)
                 self.publish(lesson)
+            else:
+                self.upgrade_lesson(lesson, lesson_data, "en", source=None)
             for code in ("kk", "ru"):
-                self.translate(
+                translated = self.translate(
                     lesson,
                     locales[code],
                     {
                         "title": lesson_data["title"][code],
-                        "body": self.stream(lesson_data["body"][code]),
+                        "body": self.as_body(self.lesson_body(lesson_data, code, source=lesson)),
+                        "estimated_minutes": lesson_data.get("estimated_minutes", 15),
                     },
                 )
+                self.upgrade_lesson(translated, lesson_data, code, source=lesson)
+
+    def upgrade_hours(self, course: CoursePage, data: dict[str, Any]) -> None:
+        """Correct nominal hours an earlier demo seeded wrongly, in every language, and
+        leave any other value (an author's) alone."""
+        earlier = data.get("earlier_estimated_hours", [])
+        for page in CoursePage.objects.filter(translation_key=course.translation_key):
+            if page.estimated_hours in earlier:
+                page.estimated_hours = data["estimated_hours"]
+                self.publish(page)
+
+    def upgrade_lesson(
+        self, lesson: LessonPage, lesson_data: dict[str, Any], code: str, source: Page | None
+    ) -> None:
+        """Bring a lesson seeded by an earlier demo up to date: translations without the
+        media and quiz of the English lesson, or a video with captions in another
+        language. Only the demo's own structure is compared, so a second run (or a
+        lesson already up to date) publishes nothing."""
+        wanted = self.lesson_body(lesson_data, code, source=source or lesson)
+        if self.signature(lesson.body) == self.signature_of_stream(wanted):
+            return
+        lesson.body = self.as_body(wanted)
+        lesson.estimated_minutes = lesson_data.get("estimated_minutes", lesson.estimated_minutes)
+        self.publish(lesson)
+
+    @staticmethod
+    def as_body(stream: list[tuple]) -> Any:
+        """A lesson body from (type, value[, id]) tuples, keeping the ids given."""
+        from wagtail.blocks import StreamValue
+
+        return StreamValue(LessonPage.body.field.stream_block, stream)
+
+    @staticmethod
+    def signature(body: Any) -> list[tuple[str, str]]:
+        """Block types in order, with each video's captions file: what the demo changes."""
+        return [
+            (
+                block.block_type,
+                block.value["captions"].title if block.block_type == "video" else "",
+            )
+            for block in body
+        ]
+
+    def signature_of_stream(self, stream: list[tuple]) -> list[tuple[str, str]]:
+        return [
+            (item[0], item[1]["captions"].title if item[0] == "video" else "") for item in stream
+        ]
 
     @staticmethod
     def in_language(value: str | dict[str, str], code: str) -> str:
         """A text given per language, or one name for every language (a college's)."""
         return value[code] if isinstance(value, dict) else value
 
-    def lesson_body(self, lesson_data: dict[str, Any], code: str) -> list[tuple[str, Any]]:
+    def lesson_body(
+        self, lesson_data: dict[str, Any], code: str, source: Page | None = None
+    ) -> list[tuple]:
+        """The lesson's blocks in ``code``: text, then media and activities. A translation
+        reuses the block ids of the English lesson (``source``), as Wagtail's "Translate"
+        does, so that a quiz passed in one language is the same activity in the others."""
         extra = EXTRA_BLOCKS.get(lesson_data["slug"], {}).get(code, [])
-        return self.stream([*lesson_data["body"][code], *extra])
+        stream = self.stream([*lesson_data["body"][code], *extra])
+        if source is None:
+            return stream
+        source_blocks = list(source.specific.body)
+        result: list[tuple] = []
+        for index, (kind, value) in enumerate(stream):
+            match = source_blocks[index] if index < len(source_blocks) else None
+            if match is not None and match.block_type == kind:
+                result.append((kind, value, match.id))
+            else:
+                result.append((kind, value))
+        return result
 
     def stream(self, blocks: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
         from wagtail.rich_text import RichText

@@ -1,0 +1,113 @@
+"""Translations out of step: lesson versions that lack blocks of their source lesson.
+
+Trainers translate by copying a lesson and editing the copy (decision record 0007), so a
+translation can drift: a quiz deleted, a video never added. Learners are not blocked by
+that (a required activity is required in the language the learner uses, decision record
+0051); the author is told instead, when publishing and in the admin report
+"Translations out of step".
+
+The source of a lesson is its version in the site's default language, else the oldest.
+A block counts as present when the translation has as many blocks of that type.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from .blocks import ActivityBlock
+from .models import LessonPage
+
+# Blocks a learner would miss: media and activities (text differs by language anyway).
+CHECKED_BLOCKS = ("image", "video", "audio", "document", "quiz", "h5p")
+
+
+@dataclass
+class TranslationGap:
+    lesson: LessonPage
+    source: LessonPage
+    missing_required: list[str] = field(default_factory=list)
+    missing_other: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        """What is missing, in words, for a warning or the report."""
+        names = {
+            "image": _("image"),
+            "video": _("video"),
+            "audio": _("audio"),
+            "document": _("document"),
+            "quiz": _("quiz"),
+            "h5p": _("H5P activity"),
+        }
+        parts = [_("%(block)s (required)") % {"block": names[kind]} for kind in self.missing_required]
+        parts += [names[kind] for kind in self.missing_other]
+        return ", ".join(parts)
+
+
+def _counts(lesson: LessonPage) -> tuple[Counter, Counter]:
+    """Checked blocks by type, and required activities by type."""
+    blocks: Counter = Counter()
+    required: Counter = Counter()
+    for block in lesson.body:
+        if block.block_type in CHECKED_BLOCKS:
+            blocks[block.block_type] += 1
+        if isinstance(block.block, ActivityBlock) and block.value.get("required"):
+            required[block.block_type] += 1
+    return blocks, required
+
+
+def _source(versions: list[LessonPage]) -> LessonPage:
+    default = settings.LANGUAGE_CODE.split("-")[0]
+    for version in versions:
+        if version.locale.language_code == default:
+            return version
+    return min(versions, key=lambda version: version.pk)
+
+
+def _gaps_in(versions: list[LessonPage]) -> list[TranslationGap]:
+    if len(versions) < 2:
+        return []
+    source = _source(versions)
+    source_blocks, source_required = _counts(source)
+    gaps = []
+    for version in versions:
+        if version.pk == source.pk:
+            continue
+        blocks, required = _counts(version)
+        missing_required = sorted(
+            kind for kind, count in source_required.items() if required[kind] < count
+        )
+        missing_other = sorted(
+            kind
+            for kind, count in source_blocks.items()
+            if blocks[kind] < count and kind not in missing_required
+        )
+        if missing_required or missing_other:
+            gaps.append(TranslationGap(version, source, missing_required, missing_other))
+    return gaps
+
+
+def translation_gaps_for(lesson: LessonPage) -> list[TranslationGap]:
+    """The gaps among the versions of ``lesson`` (it may be the source or a translation)."""
+    versions = list(
+        LessonPage.objects.filter(translation_key=lesson.translation_key)
+        .select_related("locale")
+        .order_by("pk")
+    )
+    return _gaps_in(versions)
+
+
+def translations_out_of_step() -> list[TranslationGap]:
+    """Every lesson translation that lacks blocks of its source, by course tree order.
+    One query for the lessons; bodies are read once each."""
+    grouped: dict[uuid.UUID, list[LessonPage]] = defaultdict(list)
+    for lesson in LessonPage.objects.select_related("locale").order_by("path"):
+        grouped[lesson.translation_key].append(lesson)
+    gaps: list[TranslationGap] = []
+    for versions in grouped.values():
+        gaps.extend(_gaps_in(versions))
+    return gaps
