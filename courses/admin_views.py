@@ -90,8 +90,7 @@ def may_see_translation_report(user: User) -> bool:
     return user.is_authenticated and (
         user.is_superuser
         or any(
-            area.permissions_for_user(user).can_edit()
-            for area in ProgrammeAreaPage.objects.all()
+            area.permissions_for_user(user).can_edit() for area in ProgrammeAreaPage.objects.all()
         )
     )
 

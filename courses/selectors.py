@@ -343,11 +343,15 @@ def lesson_overview(*, user: User, lesson: LessonPage) -> LessonOverview:
             learner=user, lesson_key=lesson.translation_key
         ).order_by("created_at", "id"):
             attempts[attempt.activity_key] = attempt  # the latest wins
-    outstanding = [
-        item
-        for item in required_activities_of(lesson)
-        if not (item.activity_key in results and results[item.activity_key].passed)
-    ] if lesson.has_activities else []
+    outstanding = (
+        [
+            item
+            for item in required_activities_of(lesson)
+            if not (item.activity_key in results and results[item.activity_key].passed)
+        ]
+        if lesson.has_activities
+        else []
+    )
     return LessonOverview(
         outstanding=outstanding,
         activity_results=results,

@@ -43,7 +43,9 @@ class TranslationGap:
             "quiz": _("quiz"),
             "h5p": _("H5P activity"),
         }
-        parts = [_("%(block)s (required)") % {"block": names[kind]} for kind in self.missing_required]
+        parts = [
+            _("%(block)s (required)") % {"block": names[kind]} for kind in self.missing_required
+        ]
         parts += [names[kind] for kind in self.missing_other]
         return ", ".join(parts)
 
