@@ -133,7 +133,7 @@ def test_a_required_activity_decides_completion_on_the_servers_pass_mark(prisone
     lesson = lessons_of(course)[0]
     # Which blocks are required is the quiz/H5P blocks' business (tested with them).
     monkeypatch.setattr(
-        services, "course_required_activities", lambda course: {(lesson.translation_key, "act-1")}
+        services, "course_required_activities", lambda course: {lesson.translation_key: [{"act-1"}]}
     )
     enrolment_create(actor=prisoner, learner=prisoner, course=course)
 

@@ -93,7 +93,7 @@ def submit(client, lesson, answers, key=None):
 def test_required_quizzes_are_found_in_the_course(quiz_lesson):
     course = quiz_lesson.course
     assert course_required_activities(course) == {
-        (quiz_lesson.translation_key, quiz_id(quiz_lesson))
+        quiz_lesson.translation_key: [{quiz_id(quiz_lesson)}]
     }
 
 
