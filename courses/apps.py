@@ -7,14 +7,4 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_save
-
-        from guidelines.models import GuidelineIndexPage
-
-        from . import review
-
-        post_save.connect(
-            review._guideline_index_saved,
-            sender=GuidelineIndexPage,
-            dispatch_uid="courses.review_guideline_index",
-        )
+        from . import review  # noqa: F401  (connects the programme areas' review rule)

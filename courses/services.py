@@ -14,7 +14,6 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consent.rules import consent_needed
 from lms.core.audit import audit_record
 from lms.core.models import User
 
@@ -28,6 +27,7 @@ from .models import (
     LessonProgress,
     QuizAttempt,
 )
+from .participation import consent_needed
 from .selectors import (
     course_is_voluntary,
     course_lesson_keys,

@@ -402,7 +402,9 @@ class ModulePage(RememberedPageMixin, Page):
 class LessonPage(RememberedPageMixin, Page):
     """A lesson: a stream of content blocks, marked done by the learner."""
 
-    body = StreamField(LessonBodyBlock(), blank=True, verbose_name=_("body"))
+    # The class, not an instance: the field builds the body when first used, once the apps
+    # above courses have added their activities (``lesson_activity_register``).
+    body = StreamField(LessonBodyBlock, blank=True, verbose_name=_("body"))
     estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=15)
 
     content_panels = [*Page.content_panels, FieldPanel("estimated_minutes"), FieldPanel("body")]
