@@ -28,10 +28,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from courses.audience import audience_allows
 from courses.models import CourseCompletion, CoursePage
 from lms.core.audit import audit_record
 from lms.core.models import Facility, User
+from lms.core.policy import audience_allows, may_manage_learner, may_manage_learners
 
 from . import credentials
 from .models import STATUS_LIST_SIZE, BulkIssue, Certificate, CertificateTemplate
@@ -281,9 +281,9 @@ def _learner_facility(learner: User) -> Facility | None:
 
 
 def _require_manager(actor: User, learner: User) -> None:
-    if not actor.can_manage_learners():
+    if not may_manage_learners(actor):
         raise CertificateError("Only education officers and administrators may do this.")
-    if not User.objects.visible_to(actor).filter(pk=learner.pk).exists():
+    if not may_manage_learner(actor, learner):
         raise CertificateError("This person is not in your facilities.")
 
 
@@ -305,7 +305,7 @@ def certificate_issue_manual(
         raise CertificateError("Say why the certificate is issued by hand.")
     if not audience_allows(learner, course.audience):
         raise CertificateError("This course is not meant for this person.")
-    if course.requires_consent:
+    if course.is_voluntary:
         # Taking part is the person's own choice and special-category data: no staff
         # member writes it down (and "already has one" would tell who took part).
         raise CertificateError(

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from wagtail.models import Locale
 
 from courses.models import CoursePage
-from courses.selectors import voluntary_course_keys
-from lms.core.models import AuditEvent, User
+from lms.core.models import AuditEvent
+from lms.core.policy import may_manage_learners, people_visible_to
 
 from . import selectors, services
 from .forms import ManualIssueForm, ReasonForm, ReissueForm, VerifyForm
@@ -159,7 +159,7 @@ def json_ld_context(request: HttpRequest, name: str) -> HttpResponse:
 
 
 def _require_manager(request: HttpRequest) -> None:
-    if not request.user.can_manage_learners():
+    if not may_manage_learners(request.user):
         raise PermissionDenied
 
 
@@ -247,15 +247,13 @@ def manage_certificate(request: HttpRequest, public_id: str) -> HttpResponse:
 def manage_issue(request: HttpRequest, public_id: str) -> HttpResponse:
     """An education officer issues a certificate by hand to a learner they manage."""
     _require_manager(request)
-    learner = get_object_or_404(
-        User.objects.visible_to(request.user).learners(), public_id=public_id
-    )
+    learner = get_object_or_404(people_visible_to(request.user).learners(), public_id=public_id)
     # Voluntary programmes are not offered: a certificate by hand would record, on a
     # staff screen, that the person took part (and refusing a second one would tell).
     courses = (
         CoursePage.objects.live()
         .filter(issues_certificate=True, locale=Locale.get_active())
-        .exclude(translation_key__in=voluntary_course_keys())
+        .not_voluntary()
         .order_by("title")
     )
     form = ManualIssueForm(request.POST or None, courses=courses)

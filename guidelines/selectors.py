@@ -9,6 +9,7 @@ from wagtail.models import Locale
 
 from courses.search import MAX_RESULTS, SearchHit
 from lms.core.models import Facility, User
+from lms.core.policy import people_visible_to
 
 from .models import GuidelineAcknowledgement, GuidelinePage
 
@@ -49,7 +50,7 @@ def acknowledgement_report(
     """Every staff member ``viewer`` may see, grouped by facility, with whether they
     acknowledged the current major version. Two queries, whatever the headcount."""
     staff = list(
-        User.objects.visible_to(viewer)
+        people_visible_to(viewer)
         .filter(role__in=STAFF_ROLES, is_active=True)
         .select_related("facility")
         .order_by("facility__name", "last_name", "first_name")
