@@ -7,4 +7,6 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self) -> None:
-        from . import review  # noqa: F401  (connects the programme areas' review rule)
+        # review connects the programme areas' review rule; selectors registers what each
+        # page shows (courses.models.pages.ReadsContext).
+        from . import review, selectors  # noqa: F401
