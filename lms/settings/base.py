@@ -376,7 +376,7 @@ KIOSK_FAILURE_RETENTION_DAYS = int(os.environ.get("KIOSK_FAILURE_RETENTION_DAYS"
 # --- Production footing (issue 7): beat, the certificate sweeper, media store ------------
 # See docs/deploy.md and docs/decisions/0040-production-footing.md.
 
-INSTALLED_APPS += ["django_celery_beat", "lms.ops"]  # noqa: F405 - beat schedules; backups
+INSTALLED_APPS += ["django_celery_beat", "lms.ops"]  # beat schedules; backups
 
 # Celery beat keeps its schedule in the database (django-celery-beat), so a restarted or
 # moved beat carries on; the entries below are written into it when beat starts.
