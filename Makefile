@@ -115,6 +115,7 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy $(MYPY_SCOPE)
+	$(BIN)/djlint themes/templates --lint
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) manage.py makemigrations --check --dry-run
 	@for po in locale/*/LC_MESSAGES/django.po; do \
 	  left=$$(msgattrib --untranslated --no-obsolete "$$po"; msgattrib --only-fuzzy --no-obsolete "$$po"); \
