@@ -19,6 +19,15 @@ class VerifyForm(forms.Form):
         return code
 
 
+class HolderNameForm(forms.Form):
+    name = forms.CharField(
+        label=_("Holder's name"),
+        max_length=300,
+        help_text=_("As the holder gave it to you; capitals and keyboard layout do not matter."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),

@@ -44,6 +44,14 @@ def new_verification_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
+SERIAL_LENGTH = 10  # 50 random bits: printed as Q-XXXXX-XXXXX
+
+
+def new_serial_code() -> str:
+    """The printed serial number: random, so it says nothing of how many were issued."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(SERIAL_LENGTH))
+
+
 def normalise_code(text: str) -> str:
     """What a person typed, as stored: upper case, no spaces or dashes, look-alikes
     mapped (O->0, I/L->1)."""
@@ -255,8 +263,17 @@ class Certificate(models.Model):
     )
     issue_reason = models.CharField(_("reason for issuing by hand"), max_length=300, blank=True)
     version = models.PositiveSmallIntegerField(default=1)
-    # The signed Open Badges 3.0 credential (VC-JWT) and its place in the status list.
+    # The signed Open Badges 3.0 credential in its two forms (VC-JWT; JSON-LD with an
+    # eddsa-rdfc-2022 proof), the key that signed them (whose status list holds this
+    # certificate's bit) and its place in that list.
     credential = models.TextField(blank=True)
+    credential_ld = models.TextField(blank=True)
+    issuer_key = models.ForeignKey(
+        "IssuerKey", on_delete=models.PROTECT, null=True, blank=True, related_name="certificates"
+    )
+    serial_code = models.CharField(
+        max_length=SERIAL_LENGTH, unique=True, default=new_serial_code, editable=False
+    )
     status_index = models.PositiveIntegerField(unique=True, null=True, blank=True)
     holder_salt = models.CharField(max_length=32, default=new_holder_salt, editable=False)
     # The holder's own choice for the public verify page; empty: the installation's
@@ -288,7 +305,8 @@ class Certificate(models.Model):
 
     @property
     def serial_number(self) -> str:
-        return f"Q-{self.serial:08d}"
+        code = self.serial_code
+        return f"Q-{code[:5]}-{code[5:]}"
 
     @property
     def display_code(self) -> str:
@@ -348,6 +366,18 @@ class IssuerKey(models.Model):
 
     def __str__(self) -> str:
         return self.did
+
+    @property
+    def fingerprint(self) -> str:
+        from .credentials import key_fingerprint
+
+        return key_fingerprint(bytes(self.public_key))
+
+    @property
+    def slug(self) -> str:
+        from .credentials import key_slug
+
+        return key_slug(bytes(self.public_key))
 
 
 class BulkIssue(models.Model):

@@ -25,6 +25,12 @@ urlpatterns = [
     path("verify/<str:code>/", views.verify, name="verify"),
     path("verify/<str:code>/credential/", views.verify_credential, name="verify_credential"),
     path("credentials/status/revocation/", views.status_list, name="status_list"),
+    path(
+        "credentials/status/<slug:key>/revocation/",
+        views.status_list_of_key,
+        name="status_list_key",
+    ),
+    path(".well-known/did.json", views.did_document, name="did_web"),
     path("credentials/contexts/<str:name>", views.json_ld_context, name="context"),
     path("manage/certificates/", views.manage_certificates, name="manage_list"),
     path("manage/certificates/renewals/", views.manage_renewals, name="manage_renewals"),
