@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from certificates import credentials
 from certificates.models import IssuerKey
-from certificates.services import certificate_revoke
+from certificates.services.officer_actions import certificate_revoke
 
 from .helpers import complete
 from .outside import all_verdicts, digital_bazaar, openbadgeslib_jwt, openbadgeslib_ldp
