@@ -37,6 +37,16 @@ class ReasonForm(forms.Form):
     )
 
 
+class RevokeForm(ReasonForm):
+    confirm = forms.BooleanField(
+        label=_(
+            "I understand: anyone who checks this certificate will see it is revoked, "
+            "and this cannot be undone."
+        ),
+        error_messages={"required": _("Tick the box to confirm that you want to revoke it.")},
+    )
+
+
 class ReissueForm(ReasonForm):
     holder_name = forms.CharField(label=_("Name as printed"), max_length=300, required=False)
     template = forms.ModelChoiceField(

@@ -9,8 +9,8 @@ certificate was earned in prison (the provider is the training provider).
 
 A certificate moves ``pending -> rendering -> issued`` (or ``failed``, retried); it is
 created in the same transaction as the completion it proves, one per completion, so a
-task that runs twice issues once. ``revoked`` is final; a reissue goes back to
-``pending`` with the same identity.
+task that runs twice issues once. ``revoked`` is final; a reissue is a new
+certificate (``reissue_of``) and revokes the one it replaces.
 """
 
 from __future__ import annotations
@@ -273,6 +273,11 @@ class Certificate(models.Model):
     )
     serial_code = models.CharField(
         max_length=SERIAL_LENGTH, unique=True, default=new_serial_code, editable=False
+    )
+    # A reissue is a new certificate (own code, serial, credential id, status index);
+    # the one it replaces is revoked and named here.
+    reissue_of = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reissued_as"
     )
     status_index = models.PositiveIntegerField(unique=True, null=True, blank=True)
     holder_salt = models.CharField(max_length=32, default=new_holder_salt, editable=False)

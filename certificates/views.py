@@ -19,7 +19,7 @@ from lms.core.models import AuditEvent
 from lms.core.policy import may_manage_learners, people_visible_to
 
 from . import credentials, selectors
-from .forms import HolderNameForm, ManualIssueForm, ReasonForm, ReissueForm, VerifyForm
+from .forms import HolderNameForm, ManualIssueForm, ReissueForm, RevokeForm, VerifyForm
 from .models import Certificate, IssuerKey, normalise_code
 from .ratelimit import verify_rate_limit
 from .services.errors import CertificateError
@@ -259,7 +259,7 @@ def manage_certificate(request: HttpRequest, public_id: str) -> HttpResponse:
         selectors.certificates_visible_to(request.user), public_id=public_id
     )
     action = request.POST.get("action")
-    revoke_form = ReasonForm(request.POST if action == "revoke" else None, prefix="revoke")
+    revoke_form = RevokeForm(request.POST if action == "revoke" else None, prefix="revoke")
     reissue_form = ReissueForm(request.POST if action == "reissue" else None, prefix="reissue")
     try:
         if action == "revoke" and revoke_form.is_valid():
@@ -271,15 +271,18 @@ def manage_certificate(request: HttpRequest, public_id: str) -> HttpResponse:
             messages.success(request, _("The certificate is revoked."))
             return redirect("certificates:manage_certificate", public_id=public_id)
         if action == "reissue" and reissue_form.is_valid():
-            certificate_reissue(
+            new = certificate_reissue(
                 actor=request.user,
                 certificate=certificate,
                 reason=reissue_form.cleaned_data["reason"],
                 holder_name=reissue_form.cleaned_data["holder_name"] or None,
                 template=reissue_form.cleaned_data["template"],
             )
-            messages.success(request, _("The certificate is being reissued."))
-            return redirect("certificates:manage_certificate", public_id=public_id)
+            messages.success(
+                request,
+                _("A new certificate is being prepared; the old one is revoked as replaced."),
+            )
+            return redirect("certificates:manage_certificate", public_id=new.public_id)
     except CertificateError as error:
         messages.error(request, str(error))
         return redirect("certificates:manage_certificate", public_id=public_id)
@@ -288,7 +291,8 @@ def manage_certificate(request: HttpRequest, public_id: str) -> HttpResponse:
         "certificate.issue": _("Issued"),
         "certificate.issue_manual": _("Issued by hand"),
         "certificate.revoke": _("Revoked"),
-        "certificate.reissue": _("Reissued"),
+        "certificate.reissue": _("Reissued (replaced by a new certificate)"),
+        "certificate.reissue_of": _("Issued to replace an earlier certificate"),
     }
     history = [
         (event, labels.get(event.action, event.action))

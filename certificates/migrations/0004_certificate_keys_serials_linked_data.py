@@ -59,6 +59,17 @@ class Migration(migrations.Migration):
             name="serial_code",
             field=models.CharField(max_length=10, null=True, editable=False),
         ),
+        migrations.AddField(
+            model_name="certificate",
+            name="reissue_of",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="reissued_as",
+                to="certificates.certificate",
+            ),
+        ),
         migrations.RunPython(fill, migrations.RunPython.noop),
         migrations.AlterField(
             model_name="certificate",
