@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from certificates import credentials
 from certificates.models import IssuerKey
-from certificates.services.officer_actions import certificate_revoke
+from certificates.services.officer_actions import certificate_reissue, certificate_revoke
 
 from .helpers import complete
 from .outside import all_verdicts, digital_bazaar, openbadgeslib_jwt, openbadgeslib_ldp
@@ -114,3 +114,20 @@ def test_a_wallet_verifies_the_presentation_of_a_persons_credentials(issued, cli
     assert verdict == "VALID"
     presentation["verifiableCredential"][0]["name"] = "Brain surgery"
     assert digital_bazaar(presentation, client, presentation=True) != "VALID"
+
+
+def test_after_a_reissue_the_old_credential_reads_revoked_and_the_new_one_valid(
+    issued, client, officer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        new = certificate_reissue(
+            actor=officer, certificate=issued, reason="Name misspelt", holder_name="Nurlan Abenuly"
+        )
+    issued.refresh_from_db()
+    new.refresh_from_db()
+    old_verdicts = all_verdicts(issued, client)
+    new_verdicts = all_verdicts(new, client)
+    record("reissued: the old credential", old_verdicts)
+    record("reissued: the new credential", new_verdicts)
+    assert all("revocation" in v or "revoked" in v for v in old_verdicts.values()), old_verdicts
+    assert new_verdicts == dict.fromkeys(new_verdicts, "VALID")
