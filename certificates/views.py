@@ -86,9 +86,10 @@ def certificate_download(request: HttpRequest, public_id: str) -> FileResponse:
 
 
 def _credential_response(certificate: Certificate, form: str) -> HttpResponse:
-    """The credential as VC-JWT (``form=jwt``) or as JSON-LD with its Data Integrity
-    proof (any other value: what wallets import)."""
-    if form == "jwt":
+    """The credential as JSON-LD with its Data Integrity proof (what wallets import), or
+    as VC-JWT with ``form=jwt``."""
+    # Certificates issued before the JSON-LD form existed have only the VC-JWT.
+    if form == "jwt" or not certificate.credential_ld:
         content, content_type, extension = certificate.credential, VC_JWT_TYPE, "jwt"
     else:
         content, content_type, extension = certificate.credential_ld, VC_LD_TYPE, "json"
