@@ -15,6 +15,7 @@ certificate (``reissue_of``) and revokes the one it replaces.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import uuid
 from datetime import date
@@ -58,6 +59,18 @@ def normalise_code(text: str) -> str:
     mapped (O->0, I/L->1)."""
     cleaned = "".join(ch for ch in text.upper() if ch.isalnum())
     return cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+
+
+def key_fingerprint(public: bytes) -> str:
+    """What a person compares: SHA-256 of a raw public key, first 16 bytes, in groups
+    (printed on the verify page and by ``credential_key list``)."""
+    digest = hashlib.sha256(public).hexdigest()[:32].upper()
+    return " ".join(digest[i : i + 4] for i in range(0, 32, 4))
+
+
+def key_slug(public: bytes) -> str:
+    """A key's short name in URLs (its status list)."""
+    return hashlib.sha256(public).hexdigest()[:16]
 
 
 def private_storage():
@@ -374,14 +387,10 @@ class IssuerKey(models.Model):
 
     @property
     def fingerprint(self) -> str:
-        from .credentials import key_fingerprint
-
         return key_fingerprint(bytes(self.public_key))
 
     @property
     def slug(self) -> str:
-        from .credentials import key_slug
-
         return key_slug(bytes(self.public_key))
 
 

@@ -13,6 +13,7 @@ credentials travel together as a Verifiable Presentation signed by the installat
 rule about who may see what: the services and views decide that.
 """
 
+from ..models import key_fingerprint, key_slug
 from .badge import CredentialFacts, identity_hash, iso, name_key, open_badge, parse_iso
 from .integrity import (
     BUNDLED_CONTEXTS,
@@ -37,8 +38,6 @@ from .keys import (
     issuer_key_active,
     issuer_key_create,
     issuer_key_row_active,
-    key_fingerprint,
-    key_slug,
     multikey,
     our_issuer_dids,
     private_key_read,

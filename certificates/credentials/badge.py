@@ -11,24 +11,19 @@ import hashlib
 import unicodedata
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext
 
 from .integrity import CREDENTIALS_V2, OB_V3
+from .timestamps import iso, parse_iso
+
+__all__ = ["CredentialFacts", "identity_hash", "iso", "name_key", "open_badge", "parse_iso"]
 
 # A stable namespace for the opaque subject ids (uuid5 of the credential id and salt).
 SUBJECT_NAMESPACE = uuid.UUID("6f0c5a8e-2b1d-4c7e-9a53-0d3e1f4b7a21")
-
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def parse_iso(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def identity_hash(name: str, salt: str) -> str:

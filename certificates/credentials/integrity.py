@@ -21,6 +21,7 @@ from cryptography.exceptions import InvalidSignature
 from pyld import jsonld
 
 from .keys import CredentialError, Signer, b58decode, b58encode, public_key_object
+from .timestamps import iso
 
 CONTEXT_DIR = Path(__file__).resolve().parent.parent / "contexts"
 CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
@@ -63,12 +64,6 @@ def _hash_data(unsecured: dict[str, Any], proof_config: dict[str, Any]) -> bytes
     return config + hashlib.sha256(canonical_nquads(unsecured).encode()).digest()
 
 
-def _iso(moment: datetime) -> str:
-    from .badge import iso
-
-    return iso(moment)
-
-
 def proof_add(
     document: dict[str, Any],
     signer: Signer,
@@ -83,7 +78,7 @@ def proof_add(
     proof: dict[str, Any] = {
         "type": "DataIntegrityProof",
         "cryptosuite": CRYPTOSUITE,
-        "created": _iso(created),
+        "created": iso(created),
         "verificationMethod": signer.kid,
         "proofPurpose": purpose,
     }

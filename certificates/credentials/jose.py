@@ -9,8 +9,8 @@ from typing import Any
 
 import jwt
 
-from .badge import parse_iso
 from .keys import CredentialError, Signer, public_key_object
+from .timestamps import parse_iso
 
 JWT_TYPE = "JWT"
 REGISTERED_CLAIMS = ("iss", "jti", "nbf", "sub", "exp")

@@ -22,6 +22,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from ..models import key_slug
+
 ED25519_MULTICODEC = b"\xed\x01"
 BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 
@@ -71,18 +73,6 @@ def public_from_did_key(did: str) -> bytes:
 
 def verification_method(did: str) -> str:
     return f"{did}#{did[len('did:key:') :]}"
-
-
-def key_fingerprint(public: bytes) -> str:
-    """What a person compares: SHA-256 of the raw public key, first 16 bytes, in groups
-    (printed on the verify page and in ``credential_key list``)."""
-    digest = hashlib.sha256(public).hexdigest()[:32].upper()
-    return " ".join(digest[i : i + 4] for i in range(0, 32, 4))
-
-
-def key_slug(public: bytes) -> str:
-    """The key's short name in URLs (its status list)."""
-    return hashlib.sha256(public).hexdigest()[:16]
 
 
 # --- did:web --------------------------------------------------------------------------------

@@ -20,10 +20,10 @@ from typing import Any
 
 from django.conf import settings
 
-from .badge import iso
 from .integrity import CREDENTIALS_V2, proof_add
 from .jose import jwt_sign
 from .keys import CredentialError, Signer
+from .timestamps import iso
 
 
 def bitstring_encode(indexes: set[int], size: int) -> str:

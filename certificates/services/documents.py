@@ -52,7 +52,10 @@ def certificate_data(certificate: Certificate) -> CertificateData:
 
 def certificate_credential(certificate: Certificate) -> tuple[IssuerKey, str, str]:
     """The signed OB 3.0 credential of ``certificate`` in its two forms, with the active
-    key: (that key, VC-JWT, JSON-LD with an eddsa-rdfc-2022 proof)."""
+    key: (that key, VC-JWT, JSON-LD with an eddsa-rdfc-2022 proof). The certificate has
+    its place on the status list already (the credential points at it)."""
+    if certificate.status_index is None:
+        raise ValueError("A certificate gets its status list index before its credential.")
     return credentials.certificate_sign(certificate)
 
 

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from courses.models import CoursePage
+from courses.models import CourseCompletion, CoursePage
 from courses.services import enrolment_complete_by_hand
 from lms.core.audit import audit_record
 from lms.core.models import Facility, User
@@ -29,9 +29,9 @@ def _learner_facility(learner: User) -> Facility | None:
 
 def _require_manager(actor: User, learner: User) -> None:
     if not may_manage_learners(actor):
-        raise CertificateError("Only education officers and administrators may do this.")
+        raise CertificateError(gettext("Only education officers and administrators may do this."))
     if not may_manage_learner(actor, learner):
-        raise CertificateError("This person is not in your facilities.")
+        raise CertificateError(gettext("This person is not in your facilities."))
 
 
 def certificate_issue_manual(
@@ -49,9 +49,9 @@ def certificate_issue_manual(
     _require_manager(actor, learner)
     reason = reason.strip()
     if not reason:
-        raise CertificateError("Say why the certificate is issued by hand.")
+        raise CertificateError(gettext("Say why the certificate is issued by hand."))
     if not audience_allows(learner, course.audience):
-        raise CertificateError("This course is not meant for this person.")
+        raise CertificateError(gettext("This course is not meant for this person."))
     if course.is_voluntary:
         # Taking part is the person's own choice and special-category data: no staff
         # member writes it down (and "already has one" would tell who took part).
@@ -65,10 +65,12 @@ def certificate_issue_manual(
     ).exclude(status=Certificate.Status.REVOKED)
     with transaction.atomic():
         if already.exists():
-            raise CertificateError("This person already has a certificate for this course.")
+            raise CertificateError(
+                gettext("This person already has a certificate for this course.")
+            )
         # The person's enrolment shows the course as completed, as a completion by the
         # system would (no second certificate: the completion is this one's).
-        completion = enrolment_complete_by_hand(
+        completion: CourseCompletion | None = enrolment_complete_by_hand(
             actor=actor, learner=learner, course=course, completed_on=completed_on
         )
         if Certificate.objects.filter(completion=completion).exists():
@@ -85,7 +87,7 @@ def certificate_issue_manual(
                 )
         except IntegrityError as error:  # another officer issued it a moment ago
             raise CertificateError(
-                "This person already has a certificate for this course."
+                gettext("This person already has a certificate for this course.")
             ) from error
         audit_record(
             actor=actor,
@@ -118,11 +120,11 @@ def certificate_revoke(*, actor: User, certificate: Certificate, reason: str) ->
     _require_manager(actor, certificate.learner)
     reason = reason.strip()
     if not reason:
-        raise CertificateError("Say why the certificate is revoked.")
+        raise CertificateError(gettext("Say why the certificate is revoked."))
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if certificate.status == Certificate.Status.REVOKED:
-            raise CertificateError("This certificate is already revoked.")
+            raise CertificateError(gettext("This certificate is already revoked."))
         before = {"status": certificate.status}
         certificate.status = Certificate.Status.REVOKED
         certificate.revoked_at = timezone.now()
@@ -154,11 +156,11 @@ def certificate_reissue(
     _require_manager(actor, certificate.learner)
     reason = reason.strip()
     if not reason:
-        raise CertificateError("Say why the certificate is reissued.")
+        raise CertificateError(gettext("Say why the certificate is reissued."))
     with transaction.atomic():
         old = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if old.status != Certificate.Status.ISSUED:
-            raise CertificateError("Only an issued certificate can be reissued.")
+            raise CertificateError(gettext("Only an issued certificate can be reissued."))
         completion_id = old.completion_id
         old.status = Certificate.Status.REVOKED
         old.revoked_at = timezone.now()
