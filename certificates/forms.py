@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import CODE_LENGTH, normalise_code
@@ -69,6 +70,8 @@ class ManualIssueForm(ReasonForm):
     def __init__(self, *args, courses=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["course"].queryset = courses
+        # The browser's date picker stops at today; the service refuses later dates too.
+        self.fields["completed_on"].widget.attrs["max"] = timezone.localdate().isoformat()
         self.order_fields(["course", "completed_on", "reason"])
 
 
