@@ -72,16 +72,26 @@ def certificate_sign(certificate) -> tuple[Any, str, str]:
 
 def status_list_documents(key=None) -> tuple[str, str]:
     """(VC-JWT, JSON-LD) of the revocation status list of ``key``, signed by it and
-    built now. Without a key: the list of credentials issued before there was one per
-    key (every revoked one with no key recorded), signed by the active key."""
-    from ..models import STATUS_LIST_SIZE, Certificate
+    built now.
+
+    Without a key: the single list that credentials issued before there was one list per
+    key name (they have no JSON-LD form). It holds their revocations, whichever key
+    signed them, and is signed by the key that signed the oldest of them (so the issuer
+    matches for an installation that never rotated before), else by the active key."""
+    from ..models import STATUS_LIST_SIZE, Certificate, IssuerKey
 
     revoked = Certificate.objects.filter(
         status=Certificate.Status.REVOKED, status_index__isnull=False
     )
     if key is None:
-        revoked = revoked.filter(issuer_key__isnull=True)
-        key = issuer_key_row_active()
+        legacy = Certificate.objects.exclude(credential="").filter(credential_ld="")
+        revoked = revoked.exclude(credential="").filter(credential_ld="")
+        oldest = legacy.filter(issuer_key__isnull=False).order_by("issued_at", "pk").first()
+        key = (
+            IssuerKey.objects.get(pk=oldest.issuer_key_id)
+            if oldest is not None
+            else issuer_key_row_active()
+        )
         url = status_list_url(None)
     else:
         revoked = revoked.filter(issuer_key=key)

@@ -257,3 +257,21 @@ def test_the_holder_downloads_the_credential_and_so_does_anyone_with_the_code(cl
     )
     assert response.content.decode() == issued.credential
     assert Certificate.objects.count() == 1
+
+
+def test_credentials_issued_before_lists_per_key_keep_their_revocations_in_the_old_list(
+    client, issued, officer
+):
+    # As issued before this change: VC-JWT only, naming /credentials/status/revocation/.
+    signer = credentials.signer_for(issued.issuer_key.did)
+    legacy = credentials.jwt_sign(
+        credentials.open_badge(credentials.certificate_facts(issued, None), signer.did), signer
+    )
+    Certificate.objects.filter(pk=issued.pk).update(credential=legacy, credential_ld="")
+    call_command("credential_key", "rotate")
+    certificate_revoke(actor=officer, certificate=issued, reason="Fraud")
+    response = client.get(reverse("certificates:status_list"))
+    result = credentials.credential_check(legacy, status_list_token=response.content.decode())
+    assert result.problems == ["revoked (the status list has its bit set)"]
+    # Signed by the key that signed those credentials, not by the new one.
+    assert payload(response.content.decode())["iss"] == issued.issuer_key.did
