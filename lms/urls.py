@@ -51,6 +51,7 @@ urlpatterns = [
                     path("learn/certificates/", include(certificates_urls.learner_urls)),
                     path("verify/", include(certificates_urls.public_urls)),
                     path("credentials/", include(certificates_urls.credential_urls)),
+                    path(".well-known/", include(certificates_urls.well_known_urls)),
                     path("manage/", include(certificates_urls.management_urls)),
                 ],
                 "certificates",

@@ -292,6 +292,9 @@ CERTIFICATE_RENDER_TIMEOUT = int(os.environ.get("CERTIFICATE_RENDER_TIMEOUT", "6
 # See docs/decisions/0030-0032. Private issuer keys live in files here (mode 0600), never
 # in the database; `manage.py credential_key generate|rotate` manages them.
 CREDENTIAL_KEY_DIR = Path(os.environ.get("CREDENTIAL_KEY_DIR", VAR_DIR / "keys"))
+# Seconds a served revocation status list stays valid (validUntil): a saved copy older
+# than this is refused by verifiers, which fetch the list again.
+CREDENTIAL_STATUS_LIST_TTL = int(os.environ.get("CREDENTIAL_STATUS_LIST_TTL", "3600"))
 # The verify page prints the holder's full name ("full") or initials ("initials").
 CERTIFICATE_VERIFY_NAME = os.environ.get("CERTIFICATE_VERIFY_NAME", "full")
 # Verification lookups per client IP per minute, counted in the cache named here.
