@@ -79,7 +79,7 @@ def counts():
 def test_a_course_travels_with_translations_media_and_skills(trainer, rich_course):
     data = course_export(actor=trainer, course=rich_course)
     target = factories.programme_area("life_skills")
-    imported = course_import(actor=trainer, data=data, area=target)
+    imported = course_import(actor=trainer, archive=io.BytesIO(data), area=target)
 
     assert imported.title == "Tiling" and not imported.live
     assert imported.get_parent().specific == target
@@ -154,7 +154,7 @@ def test_a_broken_or_foreign_archive_is_refused_and_changes_nothing(
     area = factories.programme_area("life_skills")
     before = counts()
     with pytest.raises(ArchiveError, match=message):
-        course_import(actor=trainer, data=data, area=area)
+        course_import(actor=trainer, archive=io.BytesIO(data), area=area)
     assert counts() == before
 
 
@@ -166,7 +166,7 @@ def test_an_archive_missing_a_media_file_is_refused(trainer, rich_course):
     area = factories.programme_area("life_skills")
     before = counts()
     with pytest.raises(ArchiveError, match="missing"):
-        course_import(actor=trainer, data=rewrite(data, **{missing: None}), area=area)
+        course_import(actor=trainer, archive=io.BytesIO(rewrite(data, **{missing: None})), area=area)
     assert counts() == before
 
 
@@ -203,7 +203,7 @@ def test_a_failure_after_media_were_stored_leaves_no_files_behind(trainer, rich_
     files_before = {p for p in media_root.rglob("*") if p.is_file()}
     before = counts()
     with pytest.raises(ArchiveError, match="page tree in the archive is broken"):
-        course_import(actor=trainer, data=broken, area=area)
+        course_import(actor=trainer, archive=io.BytesIO(broken), area=area)
     assert counts() == before
     assert {p for p in media_root.rglob("*") if p.is_file()} == files_before
 
