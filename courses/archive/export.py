@@ -54,8 +54,6 @@ TREE_FIELDS = {
 }
 
 
-
-
 def _course_pages(course: CoursePage) -> list[Page]:
     """Every language version of the course, each followed by its descendants."""
     pages: list[Page] = []
@@ -134,5 +132,3 @@ def course_export(*, actor: User, course: CoursePage) -> bytes:
     with transaction.atomic():
         audit_record(actor=actor, action="course.export", obj=course, after={"pages": len(entries)})
     return buffer.getvalue()
-
-

@@ -118,7 +118,9 @@ def _remap(block: blocks.Block, value: Any, mapping: dict[str, dict[Any, int]]) 
         return mapping["document"].get(value) if value is not None else None
     if isinstance(block, blocks.StreamBlock) and isinstance(value, list):
         for child in value:
-            child_block = block.child_blocks.get(child.get("type")) if isinstance(child, dict) else None
+            child_block = (
+                block.child_blocks.get(child.get("type")) if isinstance(child, dict) else None
+            )
             if child_block is not None:
                 child["value"] = _remap(child_block, child.get("value"), mapping)
         return value
@@ -160,7 +162,9 @@ def _free_slug(parent: Page, slug: str) -> str:
 def _form_value(field: models.Field, form_field: Any, value: Any) -> Any:
     """An archived field value as the editor's form would post it."""
     if isinstance(field, RichTextField):
-        return editor_contentstate(value if isinstance(value, str) else "", widget=form_field.widget)
+        return editor_contentstate(
+            value if isinstance(value, str) else "", widget=form_field.widget
+        )
     if isinstance(field, models.BooleanField):
         return "on" if value is True else ""
     if value is None:
@@ -181,9 +185,7 @@ def _form_errors(form: Any, where: str) -> list[str]:
         label = str(field.label) if field is not None and field.label else ""
         for error in errors:
             for message in error.messages:
-                sentences.append(
-                    f"{where}, {label}: {message}" if label else f"{where}: {message}"
-                )
+                sentences.append(f"{where}, {label}: {message}" if label else f"{where}: {message}")
     for formset in getattr(form, "formsets", {}).values():
         for message in formset.non_form_errors():
             sentences.append(f"{where}: {message}")
@@ -204,13 +206,17 @@ def _build_page(
     where = _where(str(fields.get("title", "")), str(entry.get("locale")))
     form_class = model.get_edit_handler().get_form_class()
     blank = model()
-    model_fields = {field.name: field for field in model._meta.get_fields() if hasattr(field, "attname")}
+    model_fields = {
+        field.name: field for field in model._meta.get_fields() if hasattr(field, "attname")
+    }
     stream_fields = [f for f in model_fields.values() if isinstance(f, StreamField)]
     probe = form_class(instance=blank, parent_page=parent, for_user=actor)
     editor_fields = [
         name
         for name in probe.fields
-        if name not in NOT_FROM_ARCHIVE and name in model_fields and name not in {f.name for f in stream_fields}
+        if name not in NOT_FROM_ARCHIVE
+        and name in model_fields
+        and name not in {f.name for f in stream_fields}
     ]
     data: dict[str, Any] = {}
     try:
@@ -219,7 +225,7 @@ def _build_page(
             data[name] = _form_value(model_fields[name], probe.fields[name], value)
     except ContentRefused as error:
         raise ArchiveError([f"{where}: {reason}" for reason in error.reasons]) from error
-    for prefix, formset in probe.formsets.items():
+    for formset in probe.formsets.values():
         data.update(
             {
                 f"{formset.prefix}-TOTAL_FORMS": "0",
@@ -239,11 +245,15 @@ def _build_page(
         raw = fields.get(field.name, [])
         try:
             raw = json.loads(raw) if isinstance(raw, str) else raw
-            value = stream_from_outside(field.stream_block, _remap(field.stream_block, raw, mapping))
+            value = stream_from_outside(
+                field.stream_block, _remap(field.stream_block, raw, mapping)
+            )
         except ValueError as error:
             raise ArchiveError(f"{where}: {_('A page body is not a list of blocks.')}") from error
         except ContentRefused as error:
-            raise ArchiveError([f"{where}, {field.verbose_name}: {r}" for r in error.reasons]) from error
+            raise ArchiveError(
+                [f"{where}, {field.verbose_name}: {r}" for r in error.reasons]
+            ) from error
         setattr(page, field.name, value)
     return page
 
@@ -252,7 +262,9 @@ def _skills(entry: dict[str, Any]) -> list[str]:
     names = entry.get("skills") or []
     if not isinstance(names, list):
         return []
-    return [name.strip()[:100] for name in names[:MAX_SKILLS] if isinstance(name, str) and name.strip()]
+    return [
+        name.strip()[:100] for name in names[:MAX_SKILLS] if isinstance(name, str) and name.strip()
+    ]
 
 
 def _import_pages(

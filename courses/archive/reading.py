@@ -103,9 +103,7 @@ def unpack(source: Path | IO[bytes], staging: Path) -> Unpacked:
         seen: set[str] = set()
         for info in infos:
             if info.filename in seen:
-                problems.append(
-                    _("The archive holds “%(name)s” twice.") % {"name": info.filename}
-                )
+                problems.append(_("The archive holds “%(name)s” twice.") % {"name": info.filename})
             seen.add(info.filename)
         if problems:
             raise ArchiveError(problems)
@@ -118,7 +116,13 @@ def unpack(source: Path | IO[bytes], staging: Path) -> Unpacked:
             target = staging / f"{index}{PurePosixPath(info.filename).suffix.lower()[:16]}"
             try:
                 total += _copy(archive, info, target, total)
-            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as error:
+            except (
+                zipfile.BadZipFile,
+                zlib.error,
+                EOFError,
+                OSError,
+                NotImplementedError,
+            ) as error:
                 raise ArchiveError(
                     _("The archive is damaged: %(name)s") % {"name": info.filename}
                 ) from error
