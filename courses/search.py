@@ -11,8 +11,8 @@ from django.shortcuts import render
 from wagtail.models import Locale, Page
 
 from lms.core.models import User
+from lms.core.policy import audiences_for
 
-from .audience import audiences_for
 from .models import CoursePage, LessonPage
 
 MAX_RESULTS = 30

@@ -12,13 +12,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from wagtail.models import Locale
 
 from lms.core.models import User
+from lms.core.policy import audience_allows, audiences_for, learners_managed_by
 from lms.core.serving import memoised, view_restrictions_pass
 
-from .audience import audience_allows, audiences_for
 from .models import (
     ActivityResult,
     CourseCompletion,
@@ -26,7 +26,6 @@ from .models import (
     Enrolment,
     LessonPage,
     LessonProgress,
-    ProgrammeType,
     QuizAttempt,
 )
 
@@ -286,32 +285,12 @@ class EnrolmentSummary:
         return round(100 * self.done / self.total) if self.total else 0
 
 
-def voluntary_course_keys() -> QuerySet[CoursePage]:
-    """Translation keys of the courses that ask for consent (every faith-based programme),
-    as a subquery: a page in any language or state that asks for it marks the course.
-
-    Taking part in one reveals religious belief (or a disengagement programme): staff read
-    it only through the audited ``consent.selectors.consent_history_for_staff``; every
-    staff screen of enrolments, progress and certificates leaves these courses out."""
-    return CoursePage.objects.filter(
-        Q(requires_consent=True) | Q(programme_type=ProgrammeType.FAITH_BASED)
-    ).values("translation_key")
-
-
-def course_is_voluntary(course: CoursePage) -> bool:
-    """Whether ``course`` is a voluntary programme (``voluntary_course_keys``): only the
-    person themself may choose to join it, and only they may change their enrolment."""
-    if course.requires_consent or course.programme_type == ProgrammeType.FAITH_BASED:
-        return True
-    return voluntary_course_keys().filter(translation_key=course.translation_key).exists()
-
-
 def courses_staff_may_assign(learner: User) -> list[CoursePage]:
     """The courses an education officer may enrol ``learner`` on: those open to the
     learner, less every voluntary programme (only the person chooses those). The same list
     whatever the person takes part in: a voluntary programme among a course's prerequisites
     does not count unless the course is voluntary itself (``effective_prerequisites``)."""
-    excluded = set(voluntary_course_keys().values_list("translation_key", flat=True))
+    excluded = set(CoursePage.objects.voluntary_keys().values_list("translation_key", flat=True))
     return [
         course for course in courses_visible_to(learner) if course.translation_key not in excluded
     ]
@@ -322,11 +301,11 @@ def enrolment_summaries(*, viewer: User, learner: User) -> list[EnrolmentSummary
     number of queries, however many enrolments and lessons.
 
     Anyone but the learner gets no enrolment in a voluntary programme
-    (``voluntary_course_keys``), nor one whose course no longer exists at all (nothing is
-    left to tell whether it was one)."""
+    (``CoursePage.objects.voluntary_keys``), nor one whose course no longer exists at all
+    (nothing is left to tell whether it was one)."""
     enrolments = Enrolment.objects.visible_to(viewer).filter(learner=learner)
     if viewer.pk != learner.pk:
-        enrolments = enrolments.exclude(course_key__in=voluntary_course_keys()).filter(
+        enrolments = enrolments.exclude(course_key__in=CoursePage.objects.voluntary_keys()).filter(
             course_key__in=CoursePage.objects.values("translation_key")
         )
     enrolments = list(enrolments.order_by("-status_changed_at"))
@@ -366,10 +345,9 @@ def enrolment_summaries(*, viewer: User, learner: User) -> list[EnrolmentSummary
 
 
 def learners_visible_to(viewer: User) -> list[User]:
-    """The learners ``viewer`` manages (education officers: their facilities)."""
+    """The learners ``viewer`` manages (``lms.core.policy.learners_managed_by``)."""
     return list(
-        User.objects.visible_to(viewer)
-        .learners()
+        learners_managed_by(viewer)
         .filter(is_active=True)
         .exclude(pk=viewer.pk)
         .select_related("facility", "unit")

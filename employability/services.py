@@ -10,13 +10,13 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from certificates.services import status_list_url, verify_url
+from certificates.services.documents import status_list_url, verify_url
 from lms.core.audit import audit_record
 from lms.core.models import User
 
 from .models import Goal, Placement, RecordPreference
 from .rendering import CvData, CvEntry, CvPlacement, render_cv_pdf
-from .selectors import EmployabilityRecord, employability_record, people_visible_to
+from .selectors import EmployabilityRecord, employability_record, prisoners_managed_by
 
 
 class RecordError(Exception):
@@ -24,12 +24,12 @@ class RecordError(Exception):
 
 
 def _require_officer_for(actor: User, person: User) -> None:
-    if not people_visible_to(actor).filter(pk=person.pk).exists():
+    if not prisoners_managed_by(actor).filter(pk=person.pk).exists():
         raise RecordError("You may not maintain this person's record.")
 
 
 def record_preference_set(*, actor: User, person: User, include_faith_based: bool) -> None:
-    """The person (only they) chooses whether faith-based programmes appear in their
+    """The person (only they) chooses whether voluntary programmes appear in their
     record, exports and CV. Audited; the audit keeps the choice, not the programmes."""
     if actor.pk != person.pk:
         raise RecordError("Only the person can make this choice.")
@@ -174,7 +174,7 @@ def record_export(*, actor: User, person: User, kind: str, language: str) -> tup
             after={
                 "certificates": len(record.certificates),
                 "placements": len(record.placements),
-                "include_faith_based": record.include_faith_based,
+                "include_voluntary": record.include_voluntary,
             },
             facility=person.facility,
         )

@@ -8,6 +8,7 @@ from datetime import datetime
 from wagtail.models import Locale
 
 from lms.core.models import Facility, User
+from lms.core.policy import people_visible_to
 
 from .models import GuidelineAcknowledgement, GuidelinePage
 
@@ -48,7 +49,7 @@ def acknowledgement_report(
     """Every staff member ``viewer`` may see, grouped by facility, with whether they
     acknowledged the current major version. Two queries, whatever the headcount."""
     staff = list(
-        User.objects.visible_to(viewer)
+        people_visible_to(viewer)
         .filter(role__in=STAFF_ROLES, is_active=True)
         .select_related("facility")
         .order_by("facility__name", "last_name", "first_name")

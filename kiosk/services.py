@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 
 from lms.core.audit import audit_record
 from lms.core.models import Facility, Unit, User
+from lms.core.policy import may_manage_learner
 
 from .models import (
     Device,
@@ -239,9 +240,7 @@ def pin_problem(pin: str) -> str | None:
 def kiosk_pin_set(*, actor: User, learner: User, pin: str, must_change: bool = True) -> None:
     """An education officer (or administrator) sets or resets a prisoner's kiosk PIN.
     Only for prisoners they manage. Audited (never the PIN itself)."""
-    if not actor.can_manage_learners() or not (
-        User.objects.visible_to(actor).filter(pk=learner.pk).exists()
-    ):
+    if not may_manage_learner(actor, learner):
         raise NotAllowed(_("You may not set this person's PIN."))
     if not learner.is_prisoner:
         raise NotAllowed(_("Only prisoners sign in on kiosks."))

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lms.core.models import User
+from lms.core.policy import may_manage_learners, people_visible_to
 
 from . import kiosk_session as ks
 from . import services
@@ -179,10 +180,10 @@ def pin_change(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def manage_pin(request: HttpRequest, public_id: str) -> HttpResponse:
     """An education officer sets or resets a prisoner's kiosk PIN (staff web)."""
-    if not request.user.can_manage_learners():
+    if not may_manage_learners(request.user):
         raise PermissionDenied
     learner = get_object_or_404(
-        User.objects.visible_to(request.user).filter(role=User.Role.PRISONER_LEARNER),
+        people_visible_to(request.user).filter(role=User.Role.PRISONER_LEARNER),
         public_id=public_id,
     )
     form = PinSetForm(request.POST or None)

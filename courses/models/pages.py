@@ -1,7 +1,7 @@
 """The course catalogue as Wagtail pages: catalogue, course, lesson.
 
 Pages hold teaching content and course settings only; no personal data. Who may see a
-page is decided by its audience (``courses.audience``), enforced when a page is served
+page is decided by its audience (``lms.core.policy``), enforced when a page is served
 (``courses.wagtail_hooks``) and in every listing (``courses.selectors``).
 """
 
@@ -20,21 +20,14 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from lms.core.policy import Audience, ProgrammeType, is_voluntary, voluntary_q
 from lms.core.serving import RememberedPageMixin
 
-from ..audience import Audience
 from ..blocks import LessonBodyBlock
-
-
-class ProgrammeType(models.TextChoices):
-    VOCATIONAL = "vocational", _("Vocational training")
-    GENERAL_EDUCATION = "general_education", _("General education")
-    LIFE_SKILLS = "life_skills", _("Life skills")
-    FAITH_BASED = "faith_based", _("Faith-based programme")
-    STAFF_TRAINING = "staff_training", _("Staff professional training")
 
 
 class CatalogueIndexPage(RememberedPageMixin, Page):
@@ -133,9 +126,33 @@ class CoursePageForm(WagtailAdminPageForm):
         return cleaned_data
 
 
+class CoursePageQuerySet(PageQuerySet):
+    def voluntary_keys(self) -> PageQuerySet:
+        """Translation keys of the voluntary programmes among these pages, as a subquery for
+        records keyed by course (enrolments, certificates, results). A page in any language
+        or state that is voluntary by the policy (``lms.core.policy.is_voluntary``) marks the
+        course: taking part reveals religious belief or a disengagement programme, so staff
+        screens leave these out and read them only through an audited special-category read.
+        """
+        return self.filter(voluntary_q()).values("translation_key")
+
+    def voluntary(self) -> CoursePageQuerySet:
+        """The courses that are voluntary programmes in any of their languages."""
+        return self.filter(translation_key__in=CoursePage.objects.voluntary_keys())
+
+    def not_voluntary(self) -> CoursePageQuerySet:
+        """The courses that are not voluntary programmes in any of their languages."""
+        return self.exclude(translation_key__in=CoursePage.objects.voluntary_keys())
+
+
+CoursePageManager = PageManager.from_queryset(CoursePageQuerySet)
+
+
 class CoursePage(RememberedPageMixin, Page):
     """A course: its settings and, as descendants, its lessons in order (directly or
     grouped in modules). Its programme type is its programme area's."""
+
+    objects = CoursePageManager()
 
     summary = models.TextField(_("summary"), max_length=600, blank=True)
     description = RichTextField(
@@ -259,7 +276,7 @@ class CoursePage(RememberedPageMixin, Page):
             )
         # Refusing a voluntary programme is never a negative mark: it cannot keep anyone out
         # of an ordinary course (decision record 0021). A voluntary course may build on one.
-        if not self._voluntary_as_edited():
+        if not self.is_voluntary:
             offending = self.voluntary_among(list(self.prerequisites.all()))
             if offending:
                 raise ValidationError(
@@ -274,29 +291,29 @@ class CoursePage(RememberedPageMixin, Page):
                     }
                 )
 
-    def _voluntary_as_edited(self) -> bool:
-        """Whether this course, with the values being saved, is a voluntary programme (or
-        another language of it already is one)."""
-        if self.requires_consent or self.programme_type == ProgrammeType.FAITH_BASED:
+    @property
+    def is_voluntary(self) -> bool:
+        """Whether this course, with the values it holds now (also while being edited), is a
+        voluntary programme (``lms.core.policy.is_voluntary``), or another language of it
+        already is one (``CoursePage.objects.voluntary_keys``)."""
+        if is_voluntary(programme_type=self.programme_type, requires_consent=self.requires_consent):
             return True
+        if not self.translation_key:
+            return False
         return (
-            CoursePage.objects.filter(translation_key=self.translation_key)
+            CoursePage.objects.voluntary_keys()
+            .filter(translation_key=self.translation_key)
             .exclude(pk=self.pk)
-            .filter(
-                models.Q(requires_consent=True) | models.Q(programme_type=ProgrammeType.FAITH_BASED)
-            )
             .exists()
         )
 
     @staticmethod
     def voluntary_among(courses: list[CoursePage]) -> list[CoursePage]:
         """Those of ``courses`` that are voluntary programmes (in any language)."""
-        from ..selectors import voluntary_course_keys
-
         if not courses:
             return []
         keys = set(
-            voluntary_course_keys()
+            CoursePage.objects.voluntary_keys()
             .filter(translation_key__in=[course.translation_key for course in courses])
             .values_list("translation_key", flat=True)
         )
@@ -306,8 +323,9 @@ class CoursePage(RememberedPageMixin, Page):
         area = self.programme_area()
         if area is not None:
             self.programme_type = area.programme_type
-        # Freedom of religion: a faith-based programme is always voluntary.
-        if self.programme_type == ProgrammeType.FAITH_BASED:
+        # Freedom of religion: a faith-based programme is always voluntary, and a voluntary
+        # programme always asks for consent.
+        if is_voluntary(programme_type=self.programme_type):
             self.requires_consent = True
         # Only the person may join a voluntary programme (staff never enrol anyone on one,
         # decision record 0021), so it is always open to joining by oneself.
@@ -320,10 +338,8 @@ class CoursePage(RememberedPageMixin, Page):
         that is voluntary itself: ``clean`` refuses it for any other, and where older data
         still has one, it is ignored rather than keeping out whoever did not take part
         (decision record 0021)."""
-        from ..selectors import course_is_voluntary
-
         required = list(self.prerequisites.all())
-        if not required or course_is_voluntary(self):
+        if not required or self.is_voluntary:
             return required
         ignored = {course.pk for course in self.voluntary_among(required)}
         return [course for course in required if course.pk not in ignored]

@@ -57,19 +57,7 @@ class Unit(models.Model):
 
 
 class UserQuerySet(models.QuerySet["User"]):
-    def visible_to(self, user: User) -> UserQuerySet:
-        """People ``user`` may see: everyone for administrators, the people of their own
-        facilities for education officers, and otherwise only themself. Monitors see
-        figures, never people, so they get nobody."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_administrator:
-            return self.all()
-        if user.role == User.Role.EDUCATION_OFFICER:
-            return self.filter(facility__in=user.managed_facilities.all())
-        if user.role == User.Role.MONITOR:
-            return self.none()
-        return self.filter(pk=user.pk)
+    """Who may see whom is the policy core's (``lms.core.policy.people_visible_to``)."""
 
     def learners(self) -> UserQuerySet:
         return self.filter(role__in=User.LEARNER_ROLES)
@@ -167,9 +155,6 @@ class User(AbstractUser):
     @property
     def is_education_officer(self) -> bool:
         return self.role == self.Role.EDUCATION_OFFICER
-
-    def can_manage_learners(self) -> bool:
-        return self.is_active and (self.is_administrator or self.is_education_officer)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # The role is the single source of admin rights: only administrators are superusers.
