@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "h5p.middleware.H5PPlayerPolicyMiddleware",  # one hash, only on pages with a player
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lms.core.middleware.LocaleMiddleware",
+    "lms.core.bad_input.RefuseNulMiddleware",  # after the locale: the 400 is translated
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
