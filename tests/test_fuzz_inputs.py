@@ -53,8 +53,6 @@ ODD = [
     "%E2%80%AEevil",
     "A" * 5000,
     "..%2F..%2Fetc%2Fpasswd",
-    "%3Cscript%3E",
-    "",
 ]
 COMMON_FIELDS = [
     "q",
@@ -88,7 +86,6 @@ JSON_BODIES = [
     json.dumps({"statement": {"result": {"score": {"raw": -(10**30), "max": 10**400}}}}),
     '{"a": "\\u0000", "b": "\\u202e\\u001b"}',
     "[" * 500 + "]" * 500,
-    '"just a string"',
     "not json at all \xff",
 ]
 ROLES = ("anonymous", "prisoner", "officer", "administrator")
@@ -221,7 +218,10 @@ def fuzz(client: Client, world: dict, urls: list[str]) -> list[str]:
 
             sign_in()
             first = client.get(url)
-            page = first.content.decode("utf-8", "replace") if first.status_code == 200 else ""
+            html = first.status_code == 200 and first.get("Content-Type", "").startswith(
+                "text/html"
+            )
+            page = first.content.decode("utf-8", "replace") if html else ""
             fields = sorted(set(COMMON_FIELDS) | set(form_fields(page)))
             for value in [NUL, *ODD]:
                 query = urlencoded(fields, value).decode()
@@ -292,3 +292,10 @@ def test_a_goal_id_that_is_not_a_uuid_is_a_400(client, world):
     response = client.post(url, {"action": "goal_achieved", "goal": "not-a-uuid"})
     assert response.status_code == 400
     assert "does not exist" in response.content.decode()
+
+
+def test_a_number_past_the_64_bit_range_is_a_400_not_an_overflow(client, world):
+    client.force_login(world["users"]["administrator"])
+    response = client.post("/admin/courses/import/", {"area": "9" * 30})
+    assert response.status_code == 400
+    assert "too large" in response.content.decode()

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -39,28 +40,45 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     return HttpResponseBadRequest(body)
 
 
-def _has_nul(values: Any) -> bool:
-    return any(
-        "\x00" in key or any("\x00" in value for value in values.getlist(key)) for key in values
-    )
+INTEGER = re.compile(r"\s*[+-]?\d{19,}\s*")
+LARGEST = 2**63 - 1
+
+
+def _odd(value: str) -> str | None:
+    """Why ``value`` is refused, or None."""
+    if "\x00" in value:
+        return _("The request holds a character no text may contain (NUL).")
+    if INTEGER.fullmatch(value) and (len(value.strip()) > 40 or abs(int(value)) > LARGEST):
+        return _("A number in the request is too large.")
+    return None
+
+
+def _refusal(values: Any) -> str | None:
+    for key in values:
+        for value in [key, *values.getlist(key)]:
+            reason = _odd(value)
+            if reason:
+                return reason
+    return None
 
 
 class RefuseNulMiddleware:
+    """Refuses NUL characters and out-of-range whole numbers (module docstring)."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        refused = "\x00" in request.path or _has_nul(request.GET)
-        if not refused and request.method == "POST":
+        reason = _odd(request.path) or _refusal(request.GET)
+        if reason is None and request.method == "POST":
             if request.content_type == "application/json":
-                refused = b"\x00" in request.body or b"\\u0000" in request.body
+                if b"\x00" in request.body or b"\\u0000" in request.body:
+                    reason = _("The request holds a character no text may contain (NUL).")
             elif request.content_type in (
                 "application/x-www-form-urlencoded",
                 "multipart/form-data",
             ):
-                refused = _has_nul(request.POST)
-        if refused:
-            return bad_request(
-                request, BadInput(_("The request holds a character no text may contain (NUL)."))
-            )
+                reason = _refusal(request.POST)
+        if reason:
+            return bad_request(request, BadInput(reason))
         return self.get_response(request)

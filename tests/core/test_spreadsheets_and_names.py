@@ -46,7 +46,10 @@ def test_csv_and_xlsx_writers_escape_every_cell():
     assert csv_text.splitlines()[1].startswith("\"'=HYPERLINK(")
     sheet = load_workbook(io.BytesIO(xlsx_bytes(title="R", header=["=head"], rows=rows))).active
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert values == [["'=head"], ['\'=HYPERLINK("http://evil.example/","x")', 5, "'-1+2"]]
+    assert values == [
+        ["'=head", None, None],
+        ['\'=HYPERLINK("http://evil.example/","x")', 5, "'-1+2"],
+    ]
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
 
 
