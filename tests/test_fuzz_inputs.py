@@ -263,9 +263,6 @@ def test_no_endpoint_answers_500_to_odd_input(world):
     assert failures == [], "\n".join(failures)
 
 
-@pytest.mark.xfail(
-    strict=False, reason="H5P endpoints (xAPI NaN and others) belong to the H5P work"
-)
 def test_no_h5p_endpoint_answers_500_to_odd_input(world):
     client = Client(raise_request_exception=False)
     urls = [
