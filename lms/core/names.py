@@ -5,8 +5,8 @@ and on every screen that shows the name; the isolates, embeddings and marks do t
 in milder ways. Kazakh, Russian and English names never need them (Arabic-script names
 render right to left without them), so ``User`` strips them from every name field when it
 is cleaned or saved, whatever path the value came by (forms, admin, imports, the shell).
-``existing_names_check`` reports rows stored before that (``manage.py check --database
-default``); migration ``core.0003_names_without_bidi_controls`` cleaned those of the time.
+``lms.core.checks.existing_names_check`` reports rows stored before that
+(``manage.py check --database default``); migration ``core.0003_names_without_bidi_controls`` cleaned those of the time.
 """
 
 from __future__ import annotations
@@ -37,25 +37,3 @@ def names_with_bidi_controls_q() -> Any:
     for field in NAME_FIELDS:
         query |= Q(**{f"{field}__regex": BIDI_CONTROLS.pattern})
     return query
-
-
-def existing_names_check(app_configs: Any = None, databases: Any = None, **kwargs: Any) -> list:
-    """A system check (database tag): people whose stored names still hold
-    bidirectional controls."""
-    from django.core.checks import Warning
-
-    if not databases:
-        return []
-    from .models import User
-
-    count = User.objects.filter(names_with_bidi_controls_q()).count()
-    if not count:
-        return []
-    return [
-        Warning(
-            f"{count} people have bidirectional control characters in their names.",
-            hint="Saving each person strips them (User.save); or run the data migration "
-            "core.0003_names_without_bidi_controls again.",
-            id="qadam.W001",
-        )
-    ]

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
+from lms.core.checks import existing_names_check
 from lms.core.models import User
-from lms.core.names import existing_names_check
 from lms.core.spreadsheets import csv_response, safe_cell, xlsx_bytes
 from tests import factories
 
