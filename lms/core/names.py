@@ -6,7 +6,8 @@ in milder ways. Kazakh, Russian and English names never need them (Arabic-script
 render right to left without them), so ``User`` strips them from every name field when it
 is cleaned or saved, whatever path the value came by (forms, admin, imports, the shell).
 ``lms.core.checks.existing_names_check`` reports rows stored before that
-(``manage.py check --database default``); migration ``core.0003_names_without_bidi_controls`` cleaned those of the time.
+(``manage.py check --database default``); migration
+``core.0003_names_without_bidi_controls`` cleaned those of the time.
 """
 
 from __future__ import annotations
