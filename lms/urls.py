@@ -112,3 +112,5 @@ urlpatterns += i18n_patterns(
     *[pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"],
     re_path(wagtail_urls.serve_pattern, serving.serve, name="wagtail_serve"),
 )
+
+handler400 = "lms.core.bad_input.bad_request"

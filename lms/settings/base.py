@@ -100,6 +100,7 @@ MIDDLEWARE = [
     # The session, then the language of the request (which may come from the session)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lms.core.middleware.LocaleMiddleware",
+    "lms.core.bad_input.RefuseNulMiddleware",  # after the locale: the 400 is translated
     # Django's request basics: trailing slashes, CSRF, the signed-in user, messages, framing
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -235,6 +236,15 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = int(os.environ.get("WAGTAILDOCS_MAX_UPLOAD_MB", "5
 WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf", "text/plain", "text/vtt"]
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Course archives (courses.archive): limits on what one archive may unpack to.
+COURSE_ARCHIVE_MAX_ENTRIES = int(os.environ.get("COURSE_ARCHIVE_MAX_ENTRIES", "2000"))
+COURSE_ARCHIVE_MAX_TOTAL_BYTES = int(
+    os.environ.get("COURSE_ARCHIVE_MAX_TOTAL_BYTES", str(2 * 1024**3))
+)
+COURSE_ARCHIVE_MAX_RATIO = int(os.environ.get("COURSE_ARCHIVE_MAX_RATIO", "100"))
+COURSE_ARCHIVE_MAX_JSON_BYTES = int(
+    os.environ.get("COURSE_ARCHIVE_MAX_JSON_BYTES", str(50 * 1024 * 1024))
+)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILEMBEDS_FINDERS: list[dict] = []  # no oEmbed: the server never calls out
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no outbound network from the server
