@@ -249,7 +249,7 @@ def _build_page(
                 field.stream_block, _remap(field.stream_block, raw, mapping)
             )
         except ValueError as error:
-            raise ArchiveError(f"{where}: {_('A page body is not a list of blocks.')}") from error
+            raise ArchiveError([f"{where}: {_('A page body is not a list of blocks.')}"]) from error
         except ContentRefused as error:
             raise ArchiveError(
                 [f"{where}, {field.verbose_name}: {r}" for r in error.reasons]
