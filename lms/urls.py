@@ -1,5 +1,3 @@
-from importlib import import_module
-
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -13,16 +11,12 @@ from certificates import urls as certificates_urls
 from consent import urls as consent_urls
 from courses import urls as courses_urls
 from courses.media_views import AudienceImageServeView, document_serve, media_file
+from employability import urls as employability_urls
 from guidelines import urls as guidelines_urls
 from kiosk import urls as kiosk_urls
 from lms.core import serving
 from lms.core.health import healthz
 from lms.core.urls import account_urls
-
-# The employability record's URL sets are looked up by dotted path rather than imported:
-# the import contract "nothing imports the employability record" covers lms/ too, and
-# this URL root is the one place that has to name them.
-employability_urls = import_module("employability.urls")
 
 # Every app's URL sets, each under its own prefix: learner pages under learn/, officers'
 # pages under manage/, public ones under their own names. A namespace is one include, so
