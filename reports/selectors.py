@@ -30,7 +30,7 @@ def enrolment_figures(
     voluntary programmes left out (they are never joined to other indicators), with
     primary and secondary suppression over the facility column. One query (two when the
     facilities are not given), however many enrolments there are."""
-    rows = (
+    rows = list(
         Enrolment.objects.filter(created_at__gte=start, created_at__lt=end)
         .exclude(course_key__in=CoursePage.objects.voluntary_keys())
         .values("learner__facility")
@@ -39,10 +39,11 @@ def enrolment_figures(
             completions=Count("id", filter=Q(status=Enrolment.Status.COMPLETED)),
         )
     )
-    by_facility = {r["learner__facility"]: r for r in rows}
+    enrolled_by: dict[int, int] = {r["learner__facility"]: r["enrolments"] for r in rows}
+    completed_by: dict[int, int] = {r["learner__facility"]: r["completions"] for r in rows}
     chosen = list(facilities) if facilities is not None else list(Facility.objects.order_by("name"))
-    enrolled = [by_facility.get(f.pk, {}).get("enrolments", 0) for f in chosen]
-    completed = [by_facility.get(f.pk, {}).get("completions", 0) for f in chosen]
+    enrolled = [enrolled_by.get(f.pk, 0) for f in chosen]
+    completed = [completed_by.get(f.pk, 0) for f in chosen]
     enrol_cells = suppress_row(enrolled)
     done_cells = suppress_row(completed)
     figures = [
@@ -50,7 +51,9 @@ def enrolment_figures(
             facility=f.name,
             enrolments=enrol_cells[i],
             completions=done_cells[i],
-            completion_rate=rate(completed[i], enrolled[i]) if not done_cells[i].suppressed else None,
+            completion_rate=rate(completed[i], enrolled[i])
+            if not done_cells[i].suppressed
+            else None,
         )
         for i, f in enumerate(chosen)
     ]

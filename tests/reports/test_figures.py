@@ -34,7 +34,11 @@ def _enrol(course, facility, n, completed=0):
 
 
 def test_figures_per_facility_match_a_hand_count_and_hide_small_cells():
-    big, small, other = FacilityFactory(name="A"), FacilityFactory(name="B"), FacilityFactory(name="C")
+    big, small, other = (
+        FacilityFactory(name="A"),
+        FacilityFactory(name="B"),
+        FacilityFactory(name="C"),
+    )
     course = make_course(lessons=1)
     _enrol(course, big, 8, completed=6)
     _enrol(course, small, 2, completed=1)
