@@ -62,3 +62,10 @@ def test_voluntary_programmes_are_left_out(django_assert_num_queries):
             start=now - timedelta(days=1), end=now + timedelta(days=1), facilities=[facility]
         )
     assert total.value == 0
+
+
+def test_the_total_minus_the_published_cells_never_gives_back_one_hidden_cell():
+    for counts in ([10, 3, 7, 0], [4, 9, 12], [1, 2, 30], [6, 6, 1]):
+        cells = suppress_row(counts)
+        hidden = [c for c, cell in zip(counts, cells, strict=True) if cell.suppressed]
+        assert len(hidden) != 1, counts
