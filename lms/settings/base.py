@@ -418,3 +418,27 @@ AWS_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY", "")
 AWS_DEFAULT_ACL = None
 AWS_QUERYSTRING_AUTH = True  # signed, expiring links; buckets stay private
 AWS_S3_FILE_OVERWRITE = False
+
+# --- Mandatory training: requirements, deadlines, reminders (training/) ------------------
+# See docs/decisions/0050-mandatory-training.md. The nightly evaluation re-reads every rule
+# for everyone (chunks of TRAINING_EVALUATION_CHUNK people); reminders go out as digests.
+from celery.schedules import crontab  # noqa: E402
+
+INSTALLED_APPS += ["training"]  # noqa: F405
+TRAINING_EVALUATION_CHUNK = int(os.environ.get("TRAINING_EVALUATION_CHUNK", "500"))
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "training-nightly": {
+            "task": "training.tasks.evaluate_all_task",
+            "schedule": crontab(hour=2, minute=0),
+        },
+        "training-reminders": {
+            "task": "training.tasks.reminders_send_task",
+            "schedule": crontab(hour=7, minute=0),
+        },
+        "training-officer-digest": {
+            "task": "training.tasks.officer_digests_send_task",
+            "schedule": crontab(hour=7, minute=30, day_of_week=1),
+        },
+    }
+)
