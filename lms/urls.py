@@ -45,6 +45,7 @@ urlpatterns = [
     path("learn/consent/", include("consent.urls")),
     path("manage/consent/", include(consent_manage_patterns)),
     path("", include("employability.urls")),
+    path("", include("training.urls")),  # mandatory training: /learn/training/, /manage/training/
 ]
 
 # Media is never served as plain files: images through the audience-checked image view,

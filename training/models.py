@@ -10,7 +10,7 @@ Personal data held here:
   are (one row per cycle, kept after the person leaves the requirement's audience).
 - ``TrainingRequest``: a person's request for an extension or an exemption, its reason,
   and the officer's decision and reason.
-- ``Reminder``: which reminder was sent to whom, when (so that each is sent once).
+- ``Reminder``: which in-app reminder is owed to whom, and when it was read.
 """
 
 from __future__ import annotations
@@ -423,10 +423,9 @@ class TrainingRequest(models.Model):
 
 
 class Reminder(models.Model):
-    """One reminder owed to one person about one cycle of one requirement: ``kind`` is the
-    event (due soon, overdue, window open). The unique constraint makes each event remind
-    once; ``sent_at`` is stamped when its e-mail (or digest) has gone, so a worker killed
-    mid-send leaves it unsent and the next run sends it, never a second time after."""
+    """One in-app reminder owed to one person about one cycle of one requirement: ``kind``
+    is the event (assigned, due soon, overdue, window open). The unique constraint makes
+    each event remind once, however often and however concurrently the engine runs."""
 
     class Kind(models.TextChoices):
         ASSIGNED = "assigned", _("New training to complete")
@@ -440,8 +439,6 @@ class Reminder(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    sending_token = models.UUIDField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -462,25 +459,3 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-class OfficerDigest(models.Model):
-    """One weekly digest of who is overdue, sent to one officer or administrator for one
-    week: the unique constraint makes a second run in the same week send nothing. Holds
-    no personal data beyond whom it went to."""
-
-    id = models.BigAutoField(primary_key=True)
-    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    week_of = models.DateField()
-    sent_at = models.DateTimeField(default=timezone.now)
-    overdue = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("officers' training digest")
-        verbose_name_plural = _("officers' training digests")
-        constraints = [
-            models.UniqueConstraint(fields=["recipient", "week_of"], name="officer_digest_weekly")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.recipient} / {self.week_of}"

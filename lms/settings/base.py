@@ -421,7 +421,7 @@ AWS_S3_FILE_OVERWRITE = False
 
 # --- Mandatory training: requirements, deadlines, reminders (training/) ------------------
 # See docs/decisions/0050-mandatory-training.md. The nightly evaluation re-reads every rule
-# for everyone (chunks of TRAINING_EVALUATION_CHUNK people); reminders go out as digests.
+# for everyone (chunks of TRAINING_EVALUATION_CHUNK people) and records the in-app reminders.
 from celery.schedules import crontab  # noqa: E402
 
 INSTALLED_APPS += ["training"]  # noqa: F405
@@ -432,13 +432,6 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "training.tasks.evaluate_all_task",
             "schedule": crontab(hour=2, minute=0),
         },
-        "training-reminders": {
-            "task": "training.tasks.reminders_send_task",
-            "schedule": crontab(hour=7, minute=0),
-        },
-        "training-officer-digest": {
-            "task": "training.tasks.officer_digests_send_task",
-            "schedule": crontab(hour=7, minute=30, day_of_week=1),
-        },
     }
 )
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("training.context_processors.training")  # noqa: F405

@@ -1,0 +1,145 @@
+"""Writes for mandatory training: extension and exemption requests and their decisions,
+reminder frequency and read notifications. Each runs in one transaction with the acting
+user and writes its audit row there; re-evaluation follows on commit."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lms.core.audit import audit_record
+from lms.core.models import User
+from lms.core.policy import may_manage_learner
+
+from .models import Assignment, Reminder, StaffRecord, TrainingRequest
+
+
+class TrainingError(Exception):
+    """A request that cannot be made or decided; the message is for the person."""
+
+
+def _reevaluate(person_id: int) -> None:
+    from .tasks import evaluate_person_task
+
+    transaction.on_commit(lambda: evaluate_person_task.delay(person_id))
+
+
+def training_request_create(
+    *,
+    actor: User,
+    assignment: Assignment,
+    kind: str,
+    reason: str,
+    until: datetime.date | None = None,
+) -> TrainingRequest:
+    """``actor`` asks for an extension (to ``until``) or an exemption (until ``until``, or
+    for good) of their own current cycle. One pending request of each kind at a time."""
+    reason = (reason or "").strip()
+    if assignment.person_id != actor.pk or not assignment.is_current:
+        raise TrainingError(_("You can ask only about your own current training."))
+    if kind not in TrainingRequest.Kind.values:
+        raise TrainingError(_("Choose an extension or an exemption."))
+    if not reason:
+        raise TrainingError(_("Say why you ask."))
+    if kind == TrainingRequest.Kind.EXTENSION and (
+        until is None or until <= assignment.effective_due_on
+    ):
+        raise TrainingError(_("An extension needs a date after the current deadline."))
+    try:
+        with transaction.atomic():
+            request = TrainingRequest.objects.create(
+                assignment=assignment,
+                kind=kind,
+                until=until,
+                reason=reason[:500],
+                requested_by=actor,
+            )
+            audit_record(
+                actor=actor,
+                action=f"training.{kind}_requested",
+                obj=request,
+                after={"until": until.isoformat() if until else None, "reason": reason[:200]},
+                facility=actor.facility,
+            )
+    except IntegrityError:
+        raise TrainingError(_("You already asked; wait for the decision.")) from None
+    return request
+
+
+def training_request_decide(
+    *, actor: User, request: TrainingRequest, grant: bool, reason: str
+) -> TrainingRequest:
+    """``actor`` grants or refuses a pending request of someone they manage
+    (``may_manage_learner``), with a reason. Granting an extension moves the deadline to
+    its date; granting an exemption exempts the cycle (reason, approver, end date). Decided
+    once (``TrainingRequest.TRANSITIONS``)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise TrainingError(_("Give the reason for the decision."))
+    with transaction.atomic():
+        request = TrainingRequest.objects.select_for_update().get(pk=request.pk)
+        assignment = (
+            Assignment.objects.select_for_update()
+            .select_related("person")
+            .get(pk=request.assignment_id)
+        )
+        if not may_manage_learner(actor, assignment.person):
+            raise TrainingError(_("Not a person you manage."))
+        status = TrainingRequest.Status.GRANTED if grant else TrainingRequest.Status.REFUSED
+        if status not in TrainingRequest.TRANSITIONS[request.status]:
+            raise TrainingError(_("This request has already been decided."))
+        request.status, request.decided_by = status, actor
+        request.decided_at, request.decision_reason = timezone.now(), reason[:500]
+        request.save()
+        before = {
+            "extended_to": str(assignment.extended_to or ""),
+            "is_exempt": assignment.is_exempt,
+        }
+        if grant and request.kind == TrainingRequest.Kind.EXTENSION:
+            assignment.extended_to = request.until
+        elif grant:
+            assignment.is_exempt = True
+            assignment.exempt_until = request.until
+            assignment.exempt_reason = reason[:300]
+            assignment.exempt_by = actor
+        assignment.save()
+        audit_record(
+            actor=actor,
+            action=f"training.{request.kind}_{status}",
+            obj=request,
+            before=before,
+            after={"reason": reason[:200], "until": str(request.until or "")},
+            facility=assignment.person.facility,
+        )
+        _reevaluate(assignment.person_id)
+    return request
+
+
+def digest_frequency_set(*, actor: User, frequency: str) -> StaffRecord:
+    """``actor`` chooses how often reminder e-mails come (daily, weekly, never)."""
+    choices = {value for value, _label in StaffRecord._meta.get_field("digest_frequency").choices}
+    if frequency not in choices or actor.is_prisoner:
+        raise TrainingError(_("Choose how often."))
+    with transaction.atomic():
+        record, _created = StaffRecord.objects.get_or_create(person=actor)
+        before = record.digest_frequency
+        record.digest_frequency = frequency
+        record.save(update_fields=["digest_frequency"])
+        audit_record(
+            actor=actor,
+            action="training.digest_frequency_set",
+            obj=record,
+            before={"frequency": before},
+            after={"frequency": frequency},
+        )
+    return record
+
+
+def notifications_mark_read(*, actor: User) -> int:
+    """Mark ``actor``'s in-app training notifications read. Idempotent."""
+    return Reminder.objects.filter(person=actor, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
