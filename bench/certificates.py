@@ -50,7 +50,8 @@ def run(count: int) -> dict:
 
     from certificates.models import Certificate
     from certificates.rendering import ASSET_BASE_URL, AssetFetcher, _renderer, certificate_html
-    from certificates.services import certificate_data, certificate_issue
+    from certificates.services.documents import certificate_data
+    from certificates.services.issuing import certificate_issue
     from courses.services import enrolment_create, lesson_complete
     from lms.celery import app as celery_app
     from tests import factories

@@ -548,7 +548,8 @@ def certificate_benchmarks(facility) -> dict:
 
     from certificates.models import Certificate
     from certificates.rendering import _renderer, certificate_html
-    from certificates.services import certificate_data, certificate_issue
+    from certificates.services.documents import certificate_data
+    from certificates.services.issuing import certificate_issue
     from lms.celery import app
 
     results: dict = {}

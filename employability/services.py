@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from certificates.services import status_list_url, verify_url
+from certificates.services.documents import status_list_url, verify_url
 from lms.core.audit import audit_record
 from lms.core.models import User
 
