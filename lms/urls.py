@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
@@ -11,11 +10,11 @@ from wagtail.documents import urls as wagtaildocs_urls
 from consent.urls import manage_patterns as consent_manage_patterns
 from courses.media_views import AudienceImageServeView, document_serve, media_file
 from courses.urls import learning_patterns, manage_patterns
-from kiosk.forms import StaffAuthenticationForm
 from kiosk.urls import kiosk_patterns
 from kiosk.urls import manage_patterns as kiosk_manage_patterns
 from lms.core import serving
 from lms.core.health import healthz
+from lms.core.urls import account_urls
 
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
@@ -26,14 +25,7 @@ urlpatterns = [
     # shadows the same pattern in wagtaildocs_urls (whose other views stay as they are).
     re_path(r"^documents/(\d+)/(.*)$", document_serve, name="wagtaildocs_serve"),
     path("documents/", include(wagtaildocs_urls)),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            redirect_authenticated_user=True, authentication_form=StaffAuthenticationForm
-        ),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include(account_urls)),
     path("learn/", include(learning_patterns)),
     path("manage/", include(manage_patterns)),
     path("", include("certificates.urls")),

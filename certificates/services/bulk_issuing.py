@@ -9,6 +9,7 @@ from celery import current_app
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from courses.models import CourseCompletion, CoursePage
 from lms.core.audit import audit_record
@@ -30,9 +31,9 @@ def bulk_issue_start(
     """Queue a run that issues every missing certificate of a course and/or facility
     (completions without a certificate, and failed certificates). Administrators only."""
     if not actor.is_administrator:
-        raise CertificateError("Only administrators may issue certificates in bulk.")
+        raise CertificateError(gettext("Only administrators may issue certificates in bulk."))
     if course is None and facility is None:
-        raise CertificateError("Choose a course or a facility.")
+        raise CertificateError(gettext("Choose a course or a facility."))
     with transaction.atomic():
         bulk = BulkIssue.objects.create(
             course_key=course.translation_key if course else None,
@@ -75,7 +76,7 @@ def bulk_issue_run(*, public_id: str) -> BulkIssue:
         course = CoursePage.objects.filter(pk=completion.course_id).first()
         try:
             if course is None or not course.issues_certificate:
-                raise CertificateError("The course does not issue certificates.")
+                raise CertificateError(gettext("The course does not issue certificates."))
             with transaction.atomic():
                 certificate = certificate_prepare(completion=completion, course=course)
             certificate_issue(serial=certificate.serial)

@@ -20,6 +20,7 @@ from celery import current_app
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from courses.models import CourseCompletion, CoursePage
 from lms.core.audit import audit_record
@@ -104,7 +105,8 @@ def _status_index_assign(certificate: Certificate) -> None:
             certificate.status_index = index
             return
     raise CertificateError(
-        f"No free place found in the revocation status list ({STATUS_LIST_SIZE} entries)."
+        gettext("No free place found in the revocation status list (%(size)s entries).")
+        % {"size": STATUS_LIST_SIZE}
     )
 
 

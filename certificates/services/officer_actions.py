@@ -27,9 +27,9 @@ def _learner_facility(learner: User) -> Facility | None:
 
 def _require_manager(actor: User, learner: User) -> None:
     if not may_manage_learners(actor):
-        raise CertificateError("Only education officers and administrators may do this.")
+        raise CertificateError(gettext("Only education officers and administrators may do this."))
     if not may_manage_learner(actor, learner):
-        raise CertificateError("This person is not in your facilities.")
+        raise CertificateError(gettext("This person is not in your facilities."))
 
 
 def certificate_issue_manual(
@@ -47,9 +47,9 @@ def certificate_issue_manual(
     _require_manager(actor, learner)
     reason = reason.strip()
     if not reason:
-        raise CertificateError("Say why the certificate is issued by hand.")
+        raise CertificateError(gettext("Say why the certificate is issued by hand."))
     if not audience_allows(learner, course.audience):
-        raise CertificateError("This course is not meant for this person.")
+        raise CertificateError(gettext("This course is not meant for this person."))
     if course.is_voluntary:
         # Taking part is the person's own choice and special-category data: no staff
         # member writes it down (and "already has one" would tell who took part).
@@ -61,7 +61,9 @@ def certificate_issue_manual(
     ).exclude(status=Certificate.Status.REVOKED)
     with transaction.atomic():
         if already.exists():
-            raise CertificateError("This person already has a certificate for this course.")
+            raise CertificateError(
+                gettext("This person already has a certificate for this course.")
+            )
         try:
             with transaction.atomic():
                 certificate = Certificate.objects.create(
@@ -73,7 +75,7 @@ def certificate_issue_manual(
                 )
         except IntegrityError as error:  # another officer issued it a moment ago
             raise CertificateError(
-                "This person already has a certificate for this course."
+                gettext("This person already has a certificate for this course.")
             ) from error
         audit_record(
             actor=actor,
@@ -93,11 +95,11 @@ def certificate_revoke(*, actor: User, certificate: Certificate, reason: str) ->
     _require_manager(actor, certificate.learner)
     reason = reason.strip()
     if not reason:
-        raise CertificateError("Say why the certificate is revoked.")
+        raise CertificateError(gettext("Say why the certificate is revoked."))
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if certificate.status == Certificate.Status.REVOKED:
-            raise CertificateError("This certificate is already revoked.")
+            raise CertificateError(gettext("This certificate is already revoked."))
         before = {"status": certificate.status}
         certificate.status = Certificate.Status.REVOKED
         certificate.revoked_at = timezone.now()
@@ -128,11 +130,11 @@ def certificate_reissue(
     _require_manager(actor, certificate.learner)
     reason = reason.strip()
     if not reason:
-        raise CertificateError("Say why the certificate is reissued.")
+        raise CertificateError(gettext("Say why the certificate is reissued."))
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if certificate.status != Certificate.Status.ISSUED:
-            raise CertificateError("Only an issued certificate can be reissued.")
+            raise CertificateError(gettext("Only an issued certificate can be reissued."))
         before = {
             "holder_name": certificate.holder_name,
             "template": certificate.template_id,

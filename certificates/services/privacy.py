@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from lms.core.audit import audit_record
 from lms.core.models import User
@@ -15,9 +16,9 @@ def certificate_privacy_set(*, actor: User, certificate: Certificate, verify_nam
     """The holder (only they) chooses whether the public check page shows their full
     name or initials. Audited."""
     if actor.pk != certificate.learner_id:
-        raise CertificateError("Only the holder can make this choice.")
+        raise CertificateError(gettext("Only the holder can make this choice."))
     if verify_name not in ("full", "initials"):
-        raise CertificateError("Choose full name or initials.")
+        raise CertificateError(gettext("Choose full name or initials."))
     with transaction.atomic():
         before = certificate.verify_name
         Certificate.objects.filter(pk=certificate.pk).update(verify_name=verify_name)
