@@ -10,7 +10,8 @@ Personal data held here:
   are (one row per cycle, kept after the person leaves the requirement's audience).
 - ``TrainingRequest``: a person's request for an extension or an exemption, its reason,
   and the officer's decision and reason.
-- ``Reminder``: which in-app reminder is owed to whom, and when it was read.
+- ``Reminder``: which reminder is owed to whom, when it was read and e-mailed.
+- ``OfficerDigest``: which officer was sent the weekly digest of who is overdue.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ class StaffRecord(models.Model):
         verbose_name=_("position"),
     )
     started_on = models.DateField(_("start date"), null=True, blank=True)
+    digest_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     digest_frequency = models.CharField(
         _("reminder e-mails"),
         max_length=8,
@@ -423,9 +425,13 @@ class TrainingRequest(models.Model):
 
 
 class Reminder(models.Model):
-    """One in-app reminder owed to one person about one cycle of one requirement: ``kind``
-    is the event (assigned, due soon, overdue, window open). The unique constraint makes
-    each event remind once, however often and however concurrently the engine runs."""
+    """One reminder owed to one person about one cycle of one requirement: ``kind`` is the
+    event (assigned, due soon, overdue, window open). The unique constraint makes each
+    event remind once, however often and however concurrently the engine runs. It shows
+    in the app until read; for staff it also goes into an e-mail digest: ``email_claim``
+    is set (and committed) before the digest is handed to the mail server and
+    ``emailed_at`` after, so a reminder is e-mailed at most once even when a worker dies
+    mid-send (``training.notifications``)."""
 
     class Kind(models.TextChoices):
         ASSIGNED = "assigned", _("New training to complete")
@@ -435,10 +441,12 @@ class Reminder(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="reminders")
-    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="training_reminders")
     kind = models.CharField(max_length=16, choices=Kind.choices)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    email_claim = models.UUIDField(null=True, blank=True, db_index=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -459,3 +467,27 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+class OfficerDigest(models.Model):
+    """One weekly digest of who is overdue, for one officer or administrator and one week
+    (``week_of``: its Monday). The row is written (and committed) before the e-mail goes,
+    so a second run that week, or a run after a worker died mid-send, sends nothing.
+    Holds no personal data beyond whom it went to."""
+
+    id = models.BigAutoField(primary_key=True)
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    week_of = models.DateField()
+    overdue = models.PositiveIntegerField(default=0)
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("officers' training digest")
+        verbose_name_plural = _("officers' training digests")
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "week_of"], name="officer_digest_weekly")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} / {self.week_of}"

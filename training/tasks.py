@@ -36,3 +36,21 @@ def evaluate_all_task() -> int:
     from .engine import evaluate
 
     return evaluate(chunk=settings.TRAINING_EVALUATION_CHUNK).people
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def reminders_send_task() -> int:
+    """Daily (beat): e-mail the reminder digests that are due. Each reminder is e-mailed
+    at most once (``training.notifications``). Returns how many e-mails went."""
+    from .notifications import reminder_digests_send
+
+    return reminder_digests_send()
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def officer_digests_send_task() -> int:
+    """Weekly (beat): each officer's and administrator's digest of who is overdue, once
+    per week."""
+    from .notifications import officer_digests_send
+
+    return officer_digests_send()

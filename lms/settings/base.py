@@ -421,7 +421,8 @@ AWS_S3_FILE_OVERWRITE = False
 
 # --- Mandatory training: requirements, deadlines, reminders (training/) ------------------
 # See docs/decisions/0050-mandatory-training.md. The nightly evaluation re-reads every rule
-# for everyone (chunks of TRAINING_EVALUATION_CHUNK people) and records the in-app reminders.
+# for everyone (chunks of TRAINING_EVALUATION_CHUNK people) and records the reminders owed;
+# digests go out each morning through Django's e-mail (the EMAIL_* settings below).
 from celery.schedules import crontab  # noqa: E402
 
 INSTALLED_APPS += ["training"]  # noqa: F405
@@ -432,6 +433,24 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "training.tasks.evaluate_all_task",
             "schedule": crontab(hour=2, minute=0),
         },
+        "training-reminders": {
+            "task": "training.tasks.reminders_send_task",
+            "schedule": crontab(hour=7, minute=0),
+        },
+        "training-officer-digest": {
+            "task": "training.tasks.officer_digests_send_task",
+            "schedule": crontab(hour=7, minute=30, day_of_week=1),
+        },
     }
 )
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("training.context_processors.training")  # noqa: F405
+
+# Outgoing e-mail (training reminders and digests): SMTP in production.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "qadam@localhost")

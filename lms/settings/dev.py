@@ -1,8 +1,12 @@
 """Local development: ``make run``. Embedded defaults, debug on."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import SECRET_KEY, env_bool
 
 DEBUG = env_bool("DEBUG", True)
 # A fixed key is fine for a developer's machine; production refuses to start without one.
 SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-qadam-do-not-use-in-production-0123456789"
+# E-mail (training reminders) is printed by the runserver/worker, never sent, unless set.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
