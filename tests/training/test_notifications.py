@@ -106,10 +106,11 @@ def test_officers_get_their_facilitys_overdue_once_a_week(facility_a, facility_b
     late = factories.UserFactory(facility=facility_a, last_name="Late")
     far = factories.UserFactory(facility=facility_b, last_name="Faraway")
     course_requirement(staff_course, all_staff=True, due_days=0)
-    officer = factories.OfficerFactory(facility=facility_a, email="officer@example.org")
+    factories.OfficerFactory(facility=facility_a, email="officer@example.org")
     evaluate(now=timezone.now() - datetime.timedelta(days=3))
     evaluate()
     assert officer_digests_send() == 1
+    assert mail.outbox[0].to == ["officer@example.org"]
     body = mail.outbox[0].body
     assert late.last_name in body and far.last_name not in body
     assert officer_digests_send() == 0
