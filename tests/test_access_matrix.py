@@ -60,7 +60,7 @@ def world(facility_a, facility_b, django_capture_on_commit_callbacks):
         title="Paths", programme_type="faith_based", audience="prisoners", lessons=1
     )
     from training.engine import evaluate
-    from training.models import Assignment, Requirement, TrainingRequest
+    from training.models import Assignment, PeopleImport, Requirement, TrainingRequest
 
     requirement = Requirement.objects.create(
         name="Search procedures", kind="course", course=staff_course, all_staff=True
@@ -69,6 +69,9 @@ def world(facility_a, facility_b, django_capture_on_commit_callbacks):
     own = Assignment.objects.get(person=users["staff_learner"])
     training_request = TrainingRequest.objects.create(
         assignment=own, kind="exemption", reason="Trained elsewhere", requested_by=own.person
+    )
+    people_import = PeopleImport.objects.create(
+        uploaded_by=users["administrator"], filename="hr.csv", content=b"staff_number\n"
     )
     return {
         "users": users,
@@ -124,6 +127,10 @@ def world(facility_a, facility_b, django_capture_on_commit_callbacks):
             "training_people_b": reverse("training:people", args=["b", requirement.pk]),
             "training_requests": reverse("training:requests"),
             "training_decide": reverse("training:decide", args=[training_request.pk]),
+            "training_import": reverse("training:import"),
+            "training_import_preview": reverse(
+                "training:import_preview", args=[people_import.pk]
+            ),
         },
     }
 
@@ -341,6 +348,16 @@ EXPECTED: dict[str, dict[str, object]] = {
         "anonymous": LOGIN,
         "officer": "302 {training_requests}",
         "administrator": "302 {training_requests}",
+    },
+    "training_import": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "administrator": OK,
+    },
+    "training_import_preview": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "administrator": OK,
     },
 }
 

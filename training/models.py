@@ -11,12 +11,14 @@ Personal data held here:
 - ``TrainingRequest``: a person's request for an extension or an exemption, its reason,
   and the officer's decision and reason.
 - ``Reminder``: which reminder is owed to whom, when it was read and e-mailed.
+- ``PeopleImport``: an uploaded people list, kept only until it is applied.
 - ``OfficerDigest``: which officer was sent the weekly digest of who is overdue.
 """
 
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -491,3 +493,25 @@ class OfficerDigest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient} / {self.week_of}"
+
+
+class PeopleImport(models.Model):
+    """An uploaded HR list or prison register, kept between its preview and its
+    application (``training.importing``), then emptied: ``content`` holds personal data
+    (names, numbers, e-mail, places) only until it is applied or discarded."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    filename = models.CharField(max_length=200)
+    content = models.BinaryField(editable=False)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("people import")
+        verbose_name_plural = _("people imports")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.uploaded_at:%Y-%m-%d %H:%M})"

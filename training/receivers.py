@@ -4,6 +4,9 @@ version. Each enqueues a thin task when the transaction commits (never inside it
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+from collections.abc import Iterator
 from typing import Any
 
 from django.db import transaction
@@ -18,10 +21,22 @@ from lms.core.models import User
 from .models import Pause, Requirement, StaffRecord
 
 _IGNORED_USER_FIELDS = {"last_login", "password"}
+_quiet: contextvars.ContextVar[bool] = contextvars.ContextVar("training_quiet", default=False)
+
+
+@contextlib.contextmanager
+def quiet() -> Iterator[None]:
+    """No per-person re-evaluation inside: for bulk changes (an import) that re-evaluate
+    everyone once at the end."""
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
 
 
 def _person_later(person_id: int | None) -> None:
-    if person_id is None:
+    if person_id is None or _quiet.get():
         return
     from .tasks import evaluate_person_task
 

@@ -10,6 +10,8 @@ urlpatterns = [
     path("learn/training/reminders/", views.reminders_set, name="reminders"),
     path("manage/training/", views.compliance_index, name="compliance_index"),
     path("manage/training/requests/", views.requests_list, name="requests"),
+    path("manage/training/import/", views.import_upload, name="import"),
+    path("manage/training/import/<uuid:import_id>/", views.import_preview, name="import_preview"),
     path("manage/training/requests/<int:request_id>/", views.request_decide, name="decide"),
     path("manage/training/<slug:facility_code>/", views.compliance, name="compliance"),
     path(

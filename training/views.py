@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from lms.core.policy import may_manage_learners
 
-from . import charts, exports, selectors, services
-from .models import Assignment, Requirement, StaffRecord, TrainingRequest
+from . import charts, exports, importing, selectors, services
+from .models import Assignment, PeopleImport, Requirement, StaffRecord, TrainingRequest
 
 
 def _staff_only(request: HttpRequest) -> None:
@@ -245,3 +245,63 @@ def request_decide(request: HttpRequest, request_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Decision recorded."))
     return redirect("training:requests")
+
+
+def _require_administrator(request: HttpRequest) -> None:
+    if not (request.user.is_active and request.user.is_administrator):
+        raise PermissionDenied
+
+
+@login_required
+def import_upload(request: HttpRequest) -> HttpResponse:
+    """Administrators upload an HR list or prison register; nothing changes before the
+    preview is confirmed."""
+    _require_administrator(request)
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("Choose a file."))
+        elif upload.size > importing.MAX_BYTES:
+            messages.error(request, _("The file is larger than 10 MB."))
+        else:
+            item = PeopleImport.objects.create(
+                uploaded_by=request.user, filename=upload.name[:200], content=upload.read()
+            )
+            return redirect("training:import_preview", import_id=item.pk)
+    return render(request, "training/import_upload.html", {"columns": importing.COLUMNS})
+
+
+@login_required
+def import_preview(request: HttpRequest, import_id) -> HttpResponse:  # noqa: ANN001
+    _require_administrator(request)
+    item = get_object_or_404(
+        PeopleImport, pk=import_id, uploaded_by=request.user, applied_at__isnull=True
+    )
+    data = bytes(item.content)
+    try:
+        if request.method == "POST":
+            result = importing.people_import_apply(
+                actor=request.user, data=data, filename=item.filename
+            )
+            if result.ok:
+                item.applied_at = timezone.now()
+                item.content = b""
+                item.summary = {
+                    "created": result.count("create"),
+                    "updated": result.count("update"),
+                    "unchanged": result.count("unchanged"),
+                }
+                item.save()
+                messages.success(
+                    request,
+                    _("Imported: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.")
+                    % item.summary,
+                )
+                return redirect("training:import")
+        else:
+            result = importing.plan(importing.read_rows(data, item.filename))
+    except importing.ImportError_ as error:
+        messages.error(request, str(error))
+        item.delete()
+        return redirect("training:import")
+    return render(request, "training/import_preview.html", {"item": item, "plan": result})
