@@ -441,7 +441,7 @@ def quiz_attempt_submit(
     return attempt
 
 
-# --- Consent (issue 5) --------------------------------------------------------------------
+# --- Consent --------------------------------------------------------------------------------
 
 
 def _require_consent(learner: User, course: CoursePage) -> None:
