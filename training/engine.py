@@ -35,6 +35,8 @@ from . import rules
 from .models import Assignment, Pause, Reminder, Requirement, add_months
 
 CHUNK = 500
+#: Rows per UPDATE / INSERT statement: a chunk's writes take ceil(rows / WRITE_BATCH).
+WRITE_BATCH = 2000
 
 UPDATED_FIELDS = [
     "facility",
@@ -243,6 +245,7 @@ def _evaluate_chunk(
         personal[person_id].append(rules.Span(start, end))
 
     to_update: list[Assignment] = []
+    queued: set[int] = set()
     to_create: list[Assignment] = []
     stamp = today.now
     for person in batch:
@@ -264,6 +267,7 @@ def _evaluate_chunk(
                 if row is not None:
                     row.ended_on, row.state, row.evaluated_at = day, Assignment.State.ENDED, stamp
                     to_update.append(row)
+                    queued.add(row.pk)
                     outcome.ended += 1
                 continue
             cycle_no = last_cycles.get(key, 0)
@@ -279,16 +283,18 @@ def _evaluate_chunk(
                 row.ended_on = day
                 if row.pk:
                     to_update.append(row)
+                    queued.add(row.pk)
                     outcome.ended += 1
                 row = successor
                 to_create.append(row)
-            if row.pk and row not in to_update and row._changed:  # type: ignore[attr-defined]
+            if row.pk and row._changed and row.pk not in queued:  # type: ignore[attr-defined]
                 to_update.append(row)
+                queued.add(row.pk)
     with transaction.atomic():
         if to_update:
-            Assignment.objects.bulk_update(to_update, UPDATED_FIELDS, batch_size=len(to_update))
+            Assignment.objects.bulk_update(to_update, UPDATED_FIELDS, batch_size=WRITE_BATCH)
         if to_create:
-            Assignment.objects.bulk_create(to_create, ignore_conflicts=True)
+            Assignment.objects.bulk_create(to_create, ignore_conflicts=True, batch_size=WRITE_BATCH)
         outcome.reminders = _owe_reminders(ids, requirement_ids)
     outcome.updated += len(to_update)
     outcome.created += len(to_create)
@@ -452,7 +458,7 @@ def _owe_reminders(person_ids: list[int], requirement_ids: list[int]) -> int:
             kinds.append(Reminder.Kind.OVERDUE)
         owed += [Reminder(assignment_id=pk, person_id=person_id, kind=kind) for kind in kinds]
     if owed:
-        Reminder.objects.bulk_create(owed, ignore_conflicts=True)
+        Reminder.objects.bulk_create(owed, ignore_conflicts=True, batch_size=WRITE_BATCH)
     return len(owed)
 
 

@@ -26,7 +26,7 @@ _quiet: contextvars.ContextVar[bool] = contextvars.ContextVar("training_quiet", 
 
 @contextlib.contextmanager
 def quiet() -> Iterator[None]:
-    """No per-person re-evaluation inside: for bulk changes (an import) that re-evaluate
+    """No re-evaluation on events inside: for bulk changes (an import) that re-evaluate
     everyone once at the end."""
     token = _quiet.set(True)
     try:
@@ -83,6 +83,8 @@ def acknowledged(
 def requirement_saved(sender: Any, instance: Requirement, **kwargs: Any) -> None:
     from .tasks import evaluate_requirement_task
 
+    if _quiet.get():
+        return
     pk = instance.pk
     # On commit: the admin saves the lists (positions, facilities...) after the row.
     transaction.on_commit(lambda: evaluate_requirement_task.delay(pk))

@@ -64,8 +64,9 @@ class Notice:
 
 
 def home_notice(person: User) -> Notice | None:
-    """The home page's notice for ``person``, or None when nothing is open. One query."""
-    if not person.is_authenticated or person.is_prisoner:
+    """The home page's notice for ``person``, or None when nothing is open. One query.
+    Prisoners see it on the kiosk (the only place they sign in), never by e-mail."""
+    if not person.is_authenticated:
         return None
     rows = list(my_assignments(person).filter(state__in=OPEN_STATES)[:50])
     if not rows:

@@ -170,3 +170,20 @@ def test_an_exemption_granted_counts_as_compliant(
 def test_prisoners_have_no_my_training_page_on_the_web(client, prisoner):
     client.force_login(prisoner)
     assert client.get(reverse("training:mine")).status_code == 404
+
+
+def test_a_prisoner_sees_their_required_course_on_the_home_page(
+    client, facility_a, prisoner_course
+):
+    from training.models import Requirement
+
+    prisoner = factories.PrisonerFactory(facility=facility_a)
+    Requirement.objects.create(
+        name="Induction", kind="course", course=prisoner_course, roles=["prisoner_learner"]
+    )
+    evaluate()
+    client.force_login(prisoner)
+    home = client.get(reverse("learning:home")).content.decode()
+    assert "You have 1 required training item to complete." in home
+    assert prisoner_course.url in home
+    assert reverse("training:mine") not in home.split("<main")[-1]
