@@ -70,6 +70,11 @@ def world(facility_a, facility_b, django_capture_on_commit_callbacks):
     training_request = TrainingRequest.objects.create(
         assignment=own, kind="exemption", reason="Trained elsewhere", requested_by=own.person
     )
+    from training.models import Pause
+
+    lockdown = Pause.objects.create(
+        kind="lockdown", facility=facility_a, starts_on="2026-01-01", reason="Search"
+    )
     people_import = PeopleImport.objects.create(
         uploaded_by=users["administrator"], filename="hr.csv", content=b"staff_number\n"
     )
@@ -127,6 +132,8 @@ def world(facility_a, facility_b, django_capture_on_commit_callbacks):
             "training_people_b": reverse("training:people", args=["b", requirement.pk]),
             "training_requests": reverse("training:requests"),
             "training_decide": reverse("training:decide", args=[training_request.pk]),
+            "training_pauses": reverse("training:pauses"),
+            "training_pause_end": reverse("training:pause_end", args=[lockdown.pk]),
             "training_import": reverse("training:import"),
             "training_import_preview": reverse(
                 "training:import_preview", args=[people_import.pk]
@@ -145,6 +152,7 @@ POSTS: dict[str, dict[str, str]] = {
     "training_ask": {"kind": "exemption", "reason": ""},  # refused: no reason, nothing saved
     "training_reminders": {"frequency": "daily"},
     "training_decide": {"decision": "grant", "reason": ""},  # refused: no reason
+    "training_pause_end": {},
 }
 
 
@@ -348,6 +356,18 @@ EXPECTED: dict[str, dict[str, object]] = {
         "anonymous": LOGIN,
         "officer": "302 {training_requests}",
         "administrator": "302 {training_requests}",
+    },
+    "training_pauses": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "officer": OK,
+        "administrator": OK,
+    },
+    "training_pause_end": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "officer": "302 {training_pauses}",
+        "administrator": "302 {training_pauses}",
     },
     "training_import": {
         **{role: FORBIDDEN for role in ROLES},

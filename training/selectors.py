@@ -14,7 +14,7 @@ from django.utils import timezone
 from lms.core.models import Facility, User
 from lms.core.policy import managed_facilities, may_manage_learners, people_q
 
-from .models import Assignment, Reminder, Requirement, TrainingRequest
+from .models import Assignment, Pause, Reminder, Requirement, TrainingRequest
 
 State = Assignment.State
 OPEN_STATES = [State.NOT_STARTED, State.IN_PROGRESS, State.DUE_SOON, State.OVERDUE, State.EXPIRED]
@@ -185,4 +185,23 @@ def pending_requests(actor: User) -> QuerySet[TrainingRequest]:
         )
         .exclude(assignment__person=actor)
         .select_related("assignment__person", "assignment__requirement", "requested_by")
+    )
+
+
+def pauses_managed_by(actor: User) -> QuerySet[Pause]:
+    """Pauses ``actor`` may see and end: lockdowns of the facilities they manage, and
+    pauses of the people they manage (none for anyone else). Current and future ones,
+    and those that ended in the last 30 days."""
+    if not may_manage_learners(actor):
+        return Pause.objects.none()
+    since = timezone.localdate() - datetime.timedelta(days=30)
+    return (
+        Pause.objects.filter(
+            Q(person__isnull=True, facility__in=managed_facilities(actor))
+            | Q(people_q(actor, via="person__"), person__isnull=False)
+        )
+        .exclude(person=actor)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=since))
+        .select_related("person", "facility", "unit")
+        .order_by("-starts_on")
     )

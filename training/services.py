@@ -14,7 +14,7 @@ from lms.core.audit import audit_record
 from lms.core.models import User
 from lms.core.policy import may_manage_learner
 
-from .models import Assignment, Reminder, StaffRecord, TrainingRequest
+from .models import Assignment, Pause, Reminder, StaffRecord, TrainingRequest
 
 
 class TrainingError(Exception):
@@ -143,3 +143,95 @@ def notifications_mark_read(*, actor: User) -> int:
     return Reminder.objects.filter(person=actor, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+def pause_declare(
+    *,
+    actor: User,
+    kind: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None = None,
+    reason: str = "",
+    person: User | None = None,
+    facility_code: str = "",
+    unit_name: str = "",
+) -> Pause:
+    """``actor`` declares time that does not count: a lockdown of a facility (or one of
+    its units) they manage, or a pause for one person they manage (leave for staff;
+    segregation, a transfer in progress or a medical absence for prisoners). Audited;
+    the people it covers are re-evaluated on commit (receivers)."""
+    from lms.core.models import Unit
+    from lms.core.policy import managed_facilities
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise TrainingError(_("Say why."))
+    if ends_on is not None and ends_on < starts_on:
+        raise TrainingError(_("The end is before the start."))
+    pause = Pause(
+        kind=kind, starts_on=starts_on, ends_on=ends_on, reason=reason[:300], recorded_by=actor
+    )
+    if kind == Pause.Kind.LOCKDOWN:
+        facility = managed_facilities(actor).filter(code=facility_code).first()
+        if facility is None:
+            raise TrainingError(_("Not a facility you manage."))
+        pause.facility = facility
+        if unit_name:
+            pause.unit = Unit.objects.filter(facility=facility, name__iexact=unit_name).first()
+            if pause.unit is None:
+                raise TrainingError(_("No such unit in this facility."))
+        where = facility
+    elif kind in Pause.PERSONAL_KINDS:
+        if person is None or not may_manage_learner(actor, person):
+            raise TrainingError(_("Not a person you manage."))
+        if (kind == Pause.Kind.LEAVE) == person.is_prisoner:
+            raise TrainingError(
+                _("Leave is for staff; segregation, transfer and medical absence for prisoners.")
+            )
+        pause.person = person
+        where = person.facility
+    else:
+        raise TrainingError(_("Choose what kind of pause."))
+    with transaction.atomic():
+        pause.save()
+        audit_record(
+            actor=actor,
+            action=f"training.pause_{kind}_declared",
+            obj=pause,
+            after={
+                "person": person.pk if person else None,
+                "from": starts_on.isoformat(),
+                "until": ends_on.isoformat() if ends_on else None,
+                "reason": reason[:200],
+            },
+            facility=where,
+        )
+    return pause
+
+
+def pause_end(*, actor: User, pause: Pause, ends_on: datetime.date) -> Pause:
+    """``actor`` ends a pause they may manage on ``ends_on`` (not before it started)."""
+    from lms.core.policy import managed_facilities
+
+    allowed = (
+        managed_facilities(actor).filter(pk=pause.facility_id).exists()
+        if pause.person_id is None
+        else may_manage_learner(actor, pause.person)
+    )
+    if not allowed:
+        raise TrainingError(_("Not a pause you manage."))
+    if ends_on < pause.starts_on:
+        raise TrainingError(_("The end is before the start."))
+    with transaction.atomic():
+        before = {"until": pause.ends_on.isoformat() if pause.ends_on else None}
+        pause.ends_on = ends_on
+        pause.save(update_fields=["ends_on"])
+        audit_record(
+            actor=actor,
+            action="training.pause_ended",
+            obj=pause,
+            before=before,
+            after={"until": ends_on.isoformat()},
+            facility=pause.facility or pause.person.facility,
+        )
+    return pause

@@ -17,9 +17,10 @@ management_urls = [
     path("", views.compliance_index, name="compliance_index"),
     path("requests/", views.requests_list, name="requests"),
     path("requests/<int:request_id>/", views.request_decide, name="decide"),
+    path("pauses/", views.pauses, name="pauses"),
+    path("pauses/<int:pause_id>/end/", views.pause_end, name="pause_end"),
     path("import/", views.import_upload, name="import"),
     path("import/<uuid:import_id>/", views.import_preview, name="import_preview"),
     path("<slug:facility_code>/", views.compliance, name="compliance"),
     path("<slug:facility_code>/<int:requirement_id>/", views.compliance_people, name="people"),
 ]
-

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from lms.core.policy import may_manage_learners
 
 from . import charts, exports, importing, selectors, services
-from .models import Assignment, PeopleImport, Requirement, StaffRecord, TrainingRequest
+from .models import Assignment, Pause, PeopleImport, Requirement, StaffRecord, TrainingRequest
 
 
 def _staff_only(request: HttpRequest) -> None:
@@ -305,3 +305,76 @@ def import_preview(request: HttpRequest, import_id) -> HttpResponse:  # noqa: AN
         item.delete()
         return redirect("training:import")
     return render(request, "training/import_preview.html", {"item": item, "plan": result})
+
+
+def _date(value: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@login_required
+def pauses(request: HttpRequest) -> HttpResponse:
+    """Officers declare lockdowns of their facilities and pauses of people they manage;
+    nothing counts towards deadlines while they last."""
+    if not may_manage_learners(request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        from lms.core.policy import learners_managed_by
+
+        starts_on = _date(request.POST.get("starts_on", ""))
+        ends_on = _date(request.POST.get("ends_on", ""))
+        number = request.POST.get("person", "").strip()
+        person = (
+            learners_managed_by(request.user).filter(username__iexact=number).first()
+            if number
+            else None
+        )
+        if starts_on is None or (request.POST.get("ends_on") and ends_on is None):
+            messages.error(request, _("Give the dates as YYYY-MM-DD."))
+        else:
+            try:
+                services.pause_declare(
+                    actor=request.user,
+                    kind=request.POST.get("kind", ""),
+                    starts_on=starts_on,
+                    ends_on=ends_on,
+                    reason=request.POST.get("reason", ""),
+                    person=person,
+                    facility_code=request.POST.get("facility", ""),
+                    unit_name=request.POST.get("unit", "").strip(),
+                )
+            except services.TrainingError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("Recorded. Deadlines move by the paused days."))
+                return redirect("training:pauses")
+    from lms.core.policy import managed_facilities
+
+    return render(
+        request,
+        "training/pauses.html",
+        {
+            "pauses": selectors.pauses_managed_by(request.user)[:200],
+            "kinds": Pause.Kind.choices,
+            "facilities": managed_facilities(request.user),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def pause_end(request: HttpRequest, pause_id: int) -> HttpResponse:
+    if not may_manage_learners(request.user):
+        raise PermissionDenied
+    pause = get_object_or_404(selectors.pauses_managed_by(request.user), pk=pause_id)
+    ends_on = _date(request.POST.get("ends_on", "")) or timezone.localdate()
+    try:
+        services.pause_end(actor=request.user, pause=pause, ends_on=ends_on)
+    except services.TrainingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Ended."))
+    return redirect("training:pauses")
