@@ -107,9 +107,15 @@ run: seed
 	$(BIN)/honcho --procfile Procfile.dev start
 
 ## --- Checking ------------------------------------------------------------------------------
+# Type-checked: the modules that hold the rules and the writes (pyproject.toml [tool.mypy]).
+MYPY_SCOPE = $(sort $(wildcard */services.py */services/*.py */selectors.py */selectors/*.py \
+  */tasks.py */rendering.py lms/core/policy.py lms/core/append_only.py))
+
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy $(MYPY_SCOPE)
+	$(BIN)/djlint themes/templates --lint
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) manage.py makemigrations --check --dry-run
 	@for po in locale/*/LC_MESSAGES/django.po; do \
 	  left=$$(msgattrib --untranslated --no-obsolete "$$po"; msgattrib --only-fuzzy --no-obsolete "$$po"); \

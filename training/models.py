@@ -47,6 +47,9 @@ class Position(models.Model):
         return self.name
 
 
+DIGEST_FREQUENCIES = ("daily", "weekly", "never")
+
+
 class StaffRecord(models.Model):
     """A staff member's HR record: staff number, position and start date. A model of its
     own (not fields on ``User``) so that the ground floor knows nothing of training and
@@ -75,7 +78,7 @@ class StaffRecord(models.Model):
             ("daily", _("Daily digest")),
             ("weekly", _("Weekly digest")),
             ("never", _("No e-mail")),
-        ],
+        ],  # DIGEST_FREQUENCIES
         default="weekly",
     )
 

@@ -147,8 +147,16 @@ def compliance_figures(
         figures.append(
             RequirementFigures(
                 requirement=requirement,
+                total=row["total"],
                 compliant=row["completed"] + row["exempt"],
-                **{k: v for k, v in row.items() if k != "requirement_id"},
+                completed=row["completed"],
+                exempt=row["exempt"],
+                due_30=row["due_30"],
+                overdue=row["overdue"],
+                expired=row["expired"],
+                paused=row["paused"],
+                not_started=row["not_started"],
+                in_progress=row["in_progress"],
             )
         )
     return figures

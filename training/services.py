@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms.core.audit import audit_record
-from lms.core.models import User
+from lms.core.models import Facility, User
 from lms.core.policy import may_manage_learner
 
-from .models import Assignment, Pause, Reminder, StaffRecord, TrainingRequest
+from .models import DIGEST_FREQUENCIES, Assignment, Pause, Reminder, StaffRecord, TrainingRequest
 
 
 class TrainingError(Exception):
@@ -120,8 +120,7 @@ def training_request_decide(
 
 def digest_frequency_set(*, actor: User, frequency: str) -> StaffRecord:
     """``actor`` chooses how often reminder e-mails come (daily, weekly, never)."""
-    choices = {value for value, _label in StaffRecord._meta.get_field("digest_frequency").choices}
-    if frequency not in choices or actor.is_prisoner:
+    if frequency not in DIGEST_FREQUENCIES or actor.is_prisoner:
         raise TrainingError(_("Choose how often."))
     with transaction.atomic():
         record, _created = StaffRecord.objects.get_or_create(person=actor)
@@ -168,6 +167,7 @@ def pause_declare(
         raise TrainingError(_("Say why."))
     if ends_on is not None and ends_on < starts_on:
         raise TrainingError(_("The end is before the start."))
+    where: Facility | None
     pause = Pause(
         kind=kind, starts_on=starts_on, ends_on=ends_on, reason=reason[:300], recorded_by=actor
     )
@@ -213,11 +213,11 @@ def pause_end(*, actor: User, pause: Pause, ends_on: datetime.date) -> Pause:
     """``actor`` ends a pause they may manage on ``ends_on`` (not before it started)."""
     from lms.core.policy import managed_facilities
 
-    allowed = (
-        managed_facilities(actor).filter(pk=pause.facility_id).exists()
-        if pause.person_id is None
-        else may_manage_learner(actor, pause.person)
-    )
+    person = pause.person
+    if person is None:
+        allowed = managed_facilities(actor).filter(pk=pause.facility_id or 0).exists()
+    else:
+        allowed = may_manage_learner(actor, person)
     if not allowed:
         raise TrainingError(_("Not a pause you manage."))
     if ends_on < pause.starts_on:
@@ -232,6 +232,6 @@ def pause_end(*, actor: User, pause: Pause, ends_on: datetime.date) -> Pause:
             obj=pause,
             before=before,
             after={"until": ends_on.isoformat()},
-            facility=pause.facility or pause.person.facility,
+            facility=pause.facility or (person.facility if person else None),
         )
     return pause

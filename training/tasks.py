@@ -6,10 +6,8 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
-RETRY = {"autoretry_for": (Exception,), "retry_backoff": 5, "max_retries": 5}
 
-
-@shared_task(ignore_result=True, **RETRY)
+@shared_task(ignore_result=True, autoretry_for=(Exception,), retry_backoff=5, max_retries=5)
 def evaluate_person_task(person_id: int) -> None:
     """Evaluate every requirement in force for one person. Idempotent."""
     from lms.core.models import User
@@ -19,7 +17,7 @@ def evaluate_person_task(person_id: int) -> None:
     evaluate(people=User.objects.filter(pk=person_id))
 
 
-@shared_task(ignore_result=True, **RETRY)
+@shared_task(ignore_result=True, autoretry_for=(Exception,), retry_backoff=5, max_retries=5)
 def evaluate_requirement_task(requirement_id: int) -> None:
     """Evaluate one requirement for everyone (ends its cycles if taken out of force)."""
     from .engine import evaluate_requirement

@@ -4,16 +4,19 @@ requests. Scoping comes from ``training.selectors`` (built on the policy core)."
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lms.core.models import Facility
 from lms.core.policy import may_manage_learners
 
 from . import charts, exports, importing, selectors, services
@@ -91,7 +94,7 @@ def reminders_set(request: HttpRequest) -> HttpResponse:
     return redirect("training:mine")
 
 
-def _require_figures(request: HttpRequest):  # noqa: ANN202 - a Facility queryset
+def _require_figures(request: HttpRequest) -> QuerySet[Facility]:
     facilities = selectors.compliance_facilities(request.user)
     if not may_manage_learners(request.user) and not facilities.exists():
         raise PermissionDenied
@@ -272,7 +275,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def import_preview(request: HttpRequest, import_id) -> HttpResponse:  # noqa: ANN001
+def import_preview(request: HttpRequest, import_id: uuid.UUID) -> HttpResponse:
     _require_administrator(request)
     item = get_object_or_404(
         PeopleImport, pk=import_id, uploaded_by=request.user, applied_at__isnull=True

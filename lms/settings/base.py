@@ -459,7 +459,7 @@ AWS_S3_FILE_OVERWRITE = False
 # digests go out each morning through Django's e-mail (the EMAIL_* settings below).
 from celery.schedules import crontab  # noqa: E402
 
-INSTALLED_APPS += ["training"]  # noqa: F405
+INSTALLED_APPS += ["training"]
 TRAINING_EVALUATION_CHUNK = int(os.environ.get("TRAINING_EVALUATION_CHUNK", "500"))
 CELERY_BEAT_SCHEDULE.update(
     {
@@ -477,7 +477,7 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
-TEMPLATES[0]["OPTIONS"]["context_processors"].append("training.context_processors.training")  # noqa: F405
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("training.context_processors.training")
 
 # Outgoing e-mail (training reminders and digests): SMTP in production.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

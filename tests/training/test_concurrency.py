@@ -50,7 +50,7 @@ def test_two_evaluations_at_once_create_each_cycle_once(facility_a, staff_course
     def run() -> None:
         try:
             evaluate(chunk=7)
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:
             errors.append(error)
         finally:
             connection.close()
