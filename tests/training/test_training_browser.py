@@ -62,4 +62,11 @@ def test_my_training_and_the_compliance_page_read_in_kazakh(live_server, facilit
             "Күш қолдану (жыл сайын): 33% орындалды"
         )
         page.screenshot(path=str(SHOTS / "training-compliance-kk.png"), full_page=True)
+        page.click("table a >> nth=0")  # drill down to the people behind the figures
+        text = page.inner_text("main")
+        assert "Садықова" in text and "Басталмаған" in text
+        page.screenshot(path=str(SHOTS / "training-people-kk.png"), full_page=True)
+        page.goto(live_server.url + reverse("training:pauses"))
+        assert "Есептелмейтін уақыт" in page.inner_text("main")
+        page.screenshot(path=str(SHOTS / "training-pauses-kk.png"), full_page=True)
         assert errors == []
