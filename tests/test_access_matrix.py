@@ -95,6 +95,17 @@ def world(facility_a, facility_b, django_capture_on_commit_callbacks):
             "django_admin": reverse("admin:index"),
             "verify_form": reverse("certificates:verify_form"),
             "verify": reverse("certificates:verify", args=[certificate.verification_code]),
+            # Signed credentials and what outside verifiers fetch (issue 13)
+            "verify_credential": reverse(
+                "certificates:verify_credential", args=[certificate.verification_code]
+            ),
+            "credential_download": reverse("certificates:credential", args=[certificate.public_id]),
+            "status_list": reverse("certificates:status_list"),
+            "status_list_key": reverse(
+                "certificates:status_list_key", args=[certificate.issuer_key.slug]
+            ),
+            "did_web": reverse("certificates:did_web"),
+            "context": reverse("certificates:context", args=["ob-v3p0-context-3.0.3.json"]),
             "healthz": reverse("healthz"),
             "guideline": guideline.get_url(),
             "guideline_reports": reverse("guidelines:report_index"),
@@ -196,6 +207,16 @@ EXPECTED: dict[str, dict[str, object]] = {
     "django_admin": {**{role: ADMIN_LOGIN for role in ROLES}, "administrator": OK},
     "verify_form": {role: OK for role in ROLES},
     "verify": {role: OK for role in ROLES},
+    "verify_credential": {role: OK for role in ROLES},
+    "credential_download": {
+        **{role: MISSING for role in ROLES},
+        "anonymous": LOGIN,
+        "prisoner": OK,
+    },
+    "status_list": {role: OK for role in ROLES},
+    "status_list_key": {role: OK for role in ROLES},
+    "did_web": {role: OK for role in ROLES},
+    "context": {role: OK for role in ROLES},
     "healthz": {role: OK for role in ROLES},
     "guideline": {**EVERYONE_SIGNED_IN, "anonymous": LOGIN, "prisoner": MISSING},
     "guideline_reports": {

@@ -158,9 +158,14 @@ def certificate_issue(*, serial: int) -> Certificate:
         certificate.issued_at = certificate.issued_at or timezone.now()
         certificate.last_error = ""
         _status_index_assign(certificate)
-        certificate.credential = certificate_credential(certificate)
+        certificate.issuer_key, certificate.credential, certificate.credential_ld = (
+            certificate_credential(certificate)
+        )
         certificate.save(
-            update_fields=["pdf", "status", "issued_at", "last_error", "status_index", "credential"]
+            update_fields=[
+                *("pdf", "status", "issued_at", "last_error", "status_index"),
+                *("credential", "credential_ld", "issuer_key"),
+            ]
         )
         if old_pdf and old_pdf != certificate.pdf.name:
             storage = certificate.pdf.storage

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .append_only import AppendOnlyModel
+from .names import strip_name_fields
 
 
 class Facility(models.Model):
@@ -181,7 +182,12 @@ class User(AbstractUser):
     def is_education_officer(self) -> bool:
         return self.role == self.Role.EDUCATION_OFFICER
 
+    def clean(self) -> None:
+        super().clean()
+        strip_name_fields(self)  # lms.core.names: no right-to-left overrides in names
+
     def save(self, *args: Any, **kwargs: Any) -> None:
+        strip_name_fields(self)
         # The role is the single source of admin rights: only administrators are superusers.
         self.is_superuser = self.is_staff = self.role == self.Role.ADMINISTRATOR
         if self.is_prisoner:

@@ -100,6 +100,7 @@ MIDDLEWARE = [
     # The session, then the language of the request (which may come from the session)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lms.core.middleware.LocaleMiddleware",
+    "lms.core.bad_input.RefuseNulMiddleware",  # after the locale: the 400 is translated
     # Django's request basics: trailing slashes, CSRF, the signed-in user, messages, framing
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -235,6 +236,15 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = int(os.environ.get("WAGTAILDOCS_MAX_UPLOAD_MB", "5
 WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf", "text/plain", "text/vtt"]
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Course archives (courses.archive): limits on what one archive may unpack to.
+COURSE_ARCHIVE_MAX_ENTRIES = int(os.environ.get("COURSE_ARCHIVE_MAX_ENTRIES", "2000"))
+COURSE_ARCHIVE_MAX_TOTAL_BYTES = int(
+    os.environ.get("COURSE_ARCHIVE_MAX_TOTAL_BYTES", str(2 * 1024**3))
+)
+COURSE_ARCHIVE_MAX_RATIO = int(os.environ.get("COURSE_ARCHIVE_MAX_RATIO", "100"))
+COURSE_ARCHIVE_MAX_JSON_BYTES = int(
+    os.environ.get("COURSE_ARCHIVE_MAX_JSON_BYTES", str(50 * 1024 * 1024))
+)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILEMBEDS_FINDERS: list[dict] = []  # no oEmbed: the server never calls out
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no outbound network from the server
@@ -292,6 +302,9 @@ CERTIFICATE_RENDER_TIMEOUT = int(os.environ.get("CERTIFICATE_RENDER_TIMEOUT", "6
 # See docs/decisions/0030-0032. Private issuer keys live in files here (mode 0600), never
 # in the database; `manage.py credential_key generate|rotate` manages them.
 CREDENTIAL_KEY_DIR = Path(os.environ.get("CREDENTIAL_KEY_DIR", VAR_DIR / "keys"))
+# Seconds a served revocation status list stays valid (validUntil): a saved copy older
+# than this is refused by verifiers, which fetch the list again.
+CREDENTIAL_STATUS_LIST_TTL = int(os.environ.get("CREDENTIAL_STATUS_LIST_TTL", "3600"))
 # The verify page prints the holder's full name ("full") or initials ("initials").
 CERTIFICATE_VERIFY_NAME = os.environ.get("CERTIFICATE_VERIFY_NAME", "full")
 # Verification lookups per client IP per minute, counted in the cache named here.

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('core', '0003_facility_time_zone'),
+        ('core', '0004_facility_time_zone'),
         ('courses', '0009_voluntary_courses_self_enrolment'),
         ('guidelines', '0002_acknowledgements_and_documents'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_content_version'),
+        ('core', '0003_names_without_bidi_controls'),
     ]
 
     operations = [
