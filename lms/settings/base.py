@@ -493,7 +493,8 @@ CELERY_BEAT_SCHEDULE.update(
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("training.context_processors.training")
 
 # Outgoing e-mail (training reminders and digests): SMTP in production.
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_BACKEND_FROM_ENV = os.environ.get("EMAIL_BACKEND", "")
+EMAIL_BACKEND = EMAIL_BACKEND_FROM_ENV or "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")

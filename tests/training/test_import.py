@@ -32,8 +32,11 @@ def csv_file(*lines: str) -> bytes:
 
 
 def apply(data: bytes, name: str = "hr.csv"):
+    from django.utils import translation
+
     admin = factories.UserFactory(role=User.Role.ADMINISTRATOR, facility=None)
-    return importing.people_import_apply(actor=admin, data=data, filename=name)
+    with translation.override("en"):  # the reasons are read in English below
+        return importing.people_import_apply(actor=admin, data=data, filename=name)
 
 
 def test_a_clean_file_creates_people_and_a_second_import_changes_nothing(places):
