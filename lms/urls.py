@@ -17,6 +17,7 @@ from kiosk import urls as kiosk_urls
 from lms.core import serving
 from lms.core.health import healthz
 from lms.core.urls import account_urls
+from training import urls as training_urls
 
 # Every app's URL sets, each under its own prefix: learner pages under learn/, officers'
 # pages under manage/, public ones under their own names. A namespace is one include, so
@@ -83,6 +84,19 @@ urlpatterns = [
                     path("manage/record/", include(employability_urls.management_urls)),
                 ],
                 "employability",
+            )
+        ),
+    ),
+    # Mandatory training: a staff member's own; compliance, requests and the people import
+    path(
+        "",
+        include(
+            (
+                [
+                    path("learn/training/", include(training_urls.learner_urls)),
+                    path("manage/training/", include(training_urls.management_urls)),
+                ],
+                "training",
             )
         ),
     ),

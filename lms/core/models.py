@@ -29,6 +29,12 @@ class Facility(models.Model):
     name = models.CharField(_("name"), max_length=200)
     region = models.CharField(_("region"), max_length=100, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        help_text=_("For example Asia/Almaty. Empty: the installation's time zone."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -37,6 +43,23 @@ class Facility(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        from zoneinfo import available_timezones
+
+        from django.core.exceptions import ValidationError
+
+        if self.time_zone and self.time_zone not in available_timezones():
+            raise ValidationError({"time_zone": _("Not a time zone name.")})
+
+    @property
+    def tzinfo(self):
+        """The facility's time zone: dates at this facility (due dates, "today") use it."""
+        from zoneinfo import ZoneInfo
+
+        from django.conf import settings
+
+        return ZoneInfo(self.time_zone or settings.TIME_ZONE)
 
 
 class Unit(models.Model):

@@ -465,3 +465,40 @@ AWS_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY", "")
 AWS_DEFAULT_ACL = None
 AWS_QUERYSTRING_AUTH = True  # signed, expiring links; buckets stay private
 AWS_S3_FILE_OVERWRITE = False
+
+# --- Mandatory training: requirements, deadlines, reminders (training/) ------------------
+# See docs/decisions/0050-mandatory-training.md. The nightly evaluation re-reads every rule
+# for everyone (chunks of TRAINING_EVALUATION_CHUNK people) and records the reminders owed;
+# digests go out each morning through Django's e-mail (the EMAIL_* settings below).
+from celery.schedules import crontab  # noqa: E402
+
+INSTALLED_APPS += ["training"]
+TRAINING_EVALUATION_CHUNK = int(os.environ.get("TRAINING_EVALUATION_CHUNK", "500"))
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "training-nightly": {
+            "task": "training.tasks.evaluate_all_task",
+            "schedule": crontab(hour=2, minute=0),
+        },
+        "training-reminders": {
+            "task": "training.tasks.reminders_send_task",
+            "schedule": crontab(hour=7, minute=0),
+        },
+        "training-officer-digest": {
+            "task": "training.tasks.officer_digests_send_task",
+            "schedule": crontab(hour=7, minute=30, day_of_week=1),
+        },
+    }
+)
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("training.context_processors.training")
+
+# Outgoing e-mail (training reminders and digests): SMTP in production.
+EMAIL_BACKEND_FROM_ENV = os.environ.get("EMAIL_BACKEND", "")
+EMAIL_BACKEND = EMAIL_BACKEND_FROM_ENV or "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "qadam@localhost")
