@@ -211,6 +211,18 @@ def test_interactive_video_on_youtube_is_flagged_at_import(administrator):
     assert any("https://www.youtube.com/watch?v=abc" in r for r in reasons)
 
 
+def test_course_presentation_with_an_outside_video_is_flagged_at_import(administrator):
+    video = {
+        "library": "H5P.Video 1.5",
+        "params": {"sources": [{"path": "//videos.example.org/lesson.mp4", "mime": "video/mp4"}]},
+    }
+    slides = {"presentation": {"slides": [{"elements": [{"action": video}]}]}}
+    files = builders.tiny_files()
+    files["content/content.json"] = json.dumps({**builders.content_json(), **slides}).encode()
+    reasons = refused(administrator, builders.build(files))
+    assert any("//videos.example.org/lesson.mp4" in r for r in reasons)
+
+
 def test_a_zip_of_zeros_with_honest_headers_is_refused_by_its_ratio(administrator, h5p_root):
     reasons = refused(administrator, builders.bomb_package(8 * 1024 * 1024, lie=False))
     assert any("content/bomb.txt" in r and "compressed more than 100 times" in r for r in reasons)
