@@ -164,7 +164,7 @@ class ContentFilter:
         return text
 
     def _number(self, value: Any, field: dict[str, Any]) -> float | int:
-        number = value if isinstance(value, int | float) and not isinstance(value, bool) else 0
+        number = _numeric(value)
         low, high = field.get("min"), field.get("max")
         if isinstance(low, int | float) and number < low:
             number = low
@@ -178,7 +178,10 @@ class ContentFilter:
         return number
 
     def _boolean(self, value: Any, field: dict[str, Any]) -> bool:
-        return value if isinstance(value, bool) else False
+        if isinstance(value, bool):
+            return value
+        self.changed += 1
+        return value in (1, "1", "true")
 
     def _select(self, value: Any, field: dict[str, Any]) -> Any:
         options = [o.get("value") for o in field.get("options") or [] if isinstance(o, dict)]
@@ -299,6 +302,21 @@ class ContentFilter:
         }
         handler = handlers.get(str(kind))
         return handler(value, field) if handler else None
+
+
+def _numeric(value: Any) -> int | float:
+    """A number as PHP's ``is_numeric`` reads one (numeric strings too), else 0."""
+    if isinstance(value, bool):
+        return 0
+    if isinstance(value, int | float):
+        return value
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return 0
+        return int(number) if number.is_integer() and "." not in value else number
+    return 0
 
 
 def _int(value: Any) -> int:

@@ -303,3 +303,15 @@ def test_flash_and_editor_libraries_are_left_out_with_a_note(administrator, h5p_
     notes = " ".join(content.import_notes)
     assert "player.swf" in notes and "H5PEditor.Thing-1.0" in notes and "__MACOSX" in notes
     assert not list(h5p_root.rglob("*.swf"))
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("ru", "нельзя добавлять в содержимое"), ("kk", "мазмұнда .js түріндегі файлдарға")],
+)
+def test_refusals_are_in_the_uploaders_language_and_name_the_file(language, words, administrator):
+    from django.utils import translation
+
+    with translation.override(language):
+        reasons = refused(administrator, builders.with_extra("content/run.js", b"alert(1)"))
+    assert any("content/run.js" in r and words in r for r in reasons), reasons
