@@ -30,6 +30,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 
 from courses.models import CourseCompletion, ProgrammeType
+from lms.core.policy import people_q
 
 # Bitstring Status List: at least 131,072 entries (16 KB) so that one index says little
 # about how many certificates exist; indexes are drawn at random.
@@ -185,9 +186,8 @@ class TemplateSignatory(Orderable):
 
 class CertificateQuerySet(models.QuerySet["Certificate"]):
     def visible_to(self, user) -> CertificateQuerySet:
-        from lms.core.models import User
-
-        return self.filter(learner__in=User.objects.visible_to(user))
+        """Certificates of the people ``user`` may see (``lms.core.policy.people_q``)."""
+        return self.filter(people_q(user, via="learner__"))
 
     def issued(self) -> CertificateQuerySet:
         return self.filter(status__in=[Certificate.Status.ISSUED, Certificate.Status.REVOKED])

@@ -15,13 +15,21 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from wagtail.models import Locale
 
 from courses.models import CoursePage
-from courses.selectors import voluntary_course_keys
-from lms.core.models import AuditEvent, User
+from lms.core.models import AuditEvent
+from lms.core.policy import may_manage_learners, people_visible_to
 
-from . import selectors, services
+from . import selectors
 from .forms import ManualIssueForm, ReasonForm, ReissueForm, VerifyForm
 from .models import Certificate, normalise_code
 from .ratelimit import verify_rate_limit
+from .services.documents import status_list_token
+from .services.errors import CertificateError
+from .services.officer_actions import (
+    certificate_issue_manual,
+    certificate_reissue,
+    certificate_revoke,
+)
+from .services.privacy import certificate_privacy_set
 
 VC_JWT_TYPE = "application/vc+jwt"
 
@@ -48,9 +56,7 @@ def certificate_privacy(request: HttpRequest, public_id: str) -> HttpResponse:
     )
     choice = request.POST.get("verify_name", "")
     if choice in ("full", "initials"):
-        services.certificate_privacy_set(
-            actor=request.user, certificate=certificate, verify_name=choice
-        )
+        certificate_privacy_set(actor=request.user, certificate=certificate, verify_name=choice)
         messages.success(request, _("Your choice is saved."))
     return redirect("certificates:mine")
 
@@ -140,7 +146,7 @@ def verify_credential(request: HttpRequest, code: str) -> HttpResponse:
 def status_list(request: HttpRequest) -> HttpResponse:
     """The signed revocation status list (Bitstring Status List as VC-JWT). Built from
     the database on each request: a revocation shows at once."""
-    response = HttpResponse(services.status_list_token(), content_type=VC_JWT_TYPE)
+    response = HttpResponse(status_list_token(), content_type=VC_JWT_TYPE)
     response["Cache-Control"] = "no-cache, max-age=0"
     return response
 
@@ -159,7 +165,7 @@ def json_ld_context(request: HttpRequest, name: str) -> HttpResponse:
 
 
 def _require_manager(request: HttpRequest) -> None:
-    if not request.user.can_manage_learners():
+    if not may_manage_learners(request.user):
         raise PermissionDenied
 
 
@@ -197,7 +203,7 @@ def manage_certificate(request: HttpRequest, public_id: str) -> HttpResponse:
     reissue_form = ReissueForm(request.POST if action == "reissue" else None, prefix="reissue")
     try:
         if action == "revoke" and revoke_form.is_valid():
-            services.certificate_revoke(
+            certificate_revoke(
                 actor=request.user,
                 certificate=certificate,
                 reason=revoke_form.cleaned_data["reason"],
@@ -205,7 +211,7 @@ def manage_certificate(request: HttpRequest, public_id: str) -> HttpResponse:
             messages.success(request, _("The certificate is revoked."))
             return redirect("certificates:manage_certificate", public_id=public_id)
         if action == "reissue" and reissue_form.is_valid():
-            services.certificate_reissue(
+            certificate_reissue(
                 actor=request.user,
                 certificate=certificate,
                 reason=reissue_form.cleaned_data["reason"],
@@ -214,7 +220,7 @@ def manage_certificate(request: HttpRequest, public_id: str) -> HttpResponse:
             )
             messages.success(request, _("The certificate is being reissued."))
             return redirect("certificates:manage_certificate", public_id=public_id)
-    except services.CertificateError as error:
+    except CertificateError as error:
         messages.error(request, str(error))
         return redirect("certificates:manage_certificate", public_id=public_id)
     labels = {
@@ -247,28 +253,26 @@ def manage_certificate(request: HttpRequest, public_id: str) -> HttpResponse:
 def manage_issue(request: HttpRequest, public_id: str) -> HttpResponse:
     """An education officer issues a certificate by hand to a learner they manage."""
     _require_manager(request)
-    learner = get_object_or_404(
-        User.objects.visible_to(request.user).learners(), public_id=public_id
-    )
+    learner = get_object_or_404(people_visible_to(request.user).learners(), public_id=public_id)
     # Voluntary programmes are not offered: a certificate by hand would record, on a
     # staff screen, that the person took part (and refusing a second one would tell).
     courses = (
         CoursePage.objects.live()
         .filter(issues_certificate=True, locale=Locale.get_active())
-        .exclude(translation_key__in=voluntary_course_keys())
+        .not_voluntary()
         .order_by("title")
     )
     form = ManualIssueForm(request.POST or None, courses=courses)
     if request.method == "POST" and form.is_valid():
         try:
-            certificate = services.certificate_issue_manual(
+            certificate = certificate_issue_manual(
                 actor=request.user,
                 learner=learner,
                 course=form.cleaned_data["course"],
                 reason=form.cleaned_data["reason"],
                 completed_on=form.cleaned_data["completed_on"],
             )
-        except services.CertificateError as error:
+        except CertificateError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("The certificate is being prepared."))

@@ -13,8 +13,7 @@ from django.db import models
 from wagtail.models import Page, ReferenceIndex
 
 from lms.core.models import User
-
-from .audience import audience_allows
+from lms.core.policy import audience_allows
 
 
 def is_author(user: User) -> bool:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lms.core.models import User
+from lms.core.policy import may_manage_learners, people_visible_to
 
 from . import selectors, services
 from .forms import EnrolLearnerForm
@@ -77,14 +78,14 @@ def lesson_done(request: HttpRequest, page_id: int) -> HttpResponse:
 
 
 def _managed_learner(request: HttpRequest, public_id: str) -> User:
-    if not request.user.can_manage_learners():
+    if not may_manage_learners(request.user):
         raise PermissionDenied
-    return get_object_or_404(User.objects.visible_to(request.user).learners(), public_id=public_id)
+    return get_object_or_404(people_visible_to(request.user).learners(), public_id=public_id)
 
 
 @login_required
 def manage_learners(request: HttpRequest) -> HttpResponse:
-    if not request.user.can_manage_learners():
+    if not may_manage_learners(request.user):
         raise PermissionDenied
     return render(
         request,

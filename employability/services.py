@@ -9,14 +9,15 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from certificates.services import status_list_url, verify_url
+from certificates.services.documents import status_list_url, verify_url
 from lms.core.audit import audit_record
 from lms.core.models import User
 
 from .models import Goal, Placement, RecordPreference
 from .rendering import CvData, CvEntry, CvPlacement, render_cv_pdf
-from .selectors import EmployabilityRecord, employability_record, people_visible_to
+from .selectors import EmployabilityRecord, employability_record, prisoners_managed_by
 
 
 class RecordError(Exception):
@@ -24,15 +25,15 @@ class RecordError(Exception):
 
 
 def _require_officer_for(actor: User, person: User) -> None:
-    if not people_visible_to(actor).filter(pk=person.pk).exists():
-        raise RecordError("You may not maintain this person's record.")
+    if not prisoners_managed_by(actor).filter(pk=person.pk).exists():
+        raise RecordError(gettext("You may not maintain this person's record."))
 
 
 def record_preference_set(*, actor: User, person: User, include_faith_based: bool) -> None:
-    """The person (only they) chooses whether faith-based programmes appear in their
+    """The person (only they) chooses whether voluntary programmes appear in their
     record, exports and CV. Audited; the audit keeps the choice, not the programmes."""
     if actor.pk != person.pk:
-        raise RecordError("Only the person can make this choice.")
+        raise RecordError(gettext("Only the person can make this choice."))
     with transaction.atomic():
         preference, _ = RecordPreference.objects.select_for_update().get_or_create(person=person)
         before = preference.include_faith_based
@@ -62,7 +63,7 @@ def placement_create(
     """An officer records prison work or a vocational placement for a person."""
     _require_officer_for(actor, person)
     if ended_on is not None and ended_on < started_on:
-        raise RecordError("The end date is before the start date.")
+        raise RecordError(gettext("The end date is before the start date."))
     with transaction.atomic():
         placement = Placement.objects.create(
             person=person,
@@ -165,7 +166,7 @@ def record_export(*, actor: User, person: User, kind: str, language: str) -> tup
         content = json.dumps(bundle, ensure_ascii=False, indent=2).encode()
         content_type = "application/json"
     else:
-        raise RecordError(f"Unknown export {kind!r}.")
+        raise RecordError(gettext("Unknown export: %(kind)s.") % {"kind": kind})
     with transaction.atomic():
         audit_record(
             actor=actor,
@@ -174,7 +175,7 @@ def record_export(*, actor: User, person: User, kind: str, language: str) -> tup
             after={
                 "certificates": len(record.certificates),
                 "placements": len(record.placements),
-                "include_faith_based": record.include_faith_based,
+                "include_voluntary": record.include_voluntary,
             },
             facility=person.facility,
         )

@@ -12,10 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from lms.core.policy import may_manage_learners
+
 from . import services
 from .forms import ExportForm, GoalForm, PlacementForm
 from .models import Goal
-from .selectors import employability_record, people_visible_to
+from .selectors import employability_record, prisoners_managed_by
 
 
 @login_required
@@ -40,9 +42,9 @@ def my_record(request: HttpRequest) -> HttpResponse:
 
 
 def _person(request: HttpRequest, public_id: str):
-    if not request.user.can_manage_learners():
+    if not may_manage_learners(request.user):
         raise PermissionDenied
-    return get_object_or_404(people_visible_to(request.user), public_id=public_id)
+    return get_object_or_404(prisoners_managed_by(request.user), public_id=public_id)
 
 
 @login_required

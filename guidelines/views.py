@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lms.core.policy import may_manage_learners
+
 from . import selectors, services
 from .models import GuidelinePage
 
@@ -37,7 +39,7 @@ def acknowledge(request: HttpRequest, page_id: int) -> HttpResponse:
 
 
 def _require_manager(request: HttpRequest) -> None:
-    if not request.user.can_manage_learners():
+    if not may_manage_learners(request.user):
         raise PermissionDenied
 
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from certificates.models import Certificate
-from certificates.services import certificate_issue
+from certificates.services.issuing import certificate_issue
 from courses.services import enrolment_create, lesson_complete
 
 pytestmark = pytest.mark.django_db

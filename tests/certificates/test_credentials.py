@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from certificates import credentials
 from certificates.models import STATUS_LIST_SIZE, Certificate, IssuerKey
-from certificates.services import certificate_revoke, status_list_token
+from certificates.services.documents import status_list_token
+from certificates.services.officer_actions import certificate_revoke
 
 from .helpers import complete
 

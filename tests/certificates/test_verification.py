@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from certificates.services import certificate_revoke
+from certificates.services.officer_actions import certificate_revoke
 
 from .helpers import complete
 

@@ -65,7 +65,7 @@ def test_the_record_gathers_certificates_hours_skills_and_work(prisoner, learned
 
 def test_faith_based_entries_are_left_out_unless_the_person_chooses(prisoner, learned, officer):
     record = employability_record(person=prisoner)
-    assert record.has_faith_based
+    assert record.has_voluntary
     for word in ("Theology", "Faith", "Reflection"):
         assert word not in everything_text(record)
     bundle = json.loads(
@@ -145,7 +145,7 @@ def test_the_person_sees_their_record_and_makes_the_choice(client, prisoner, lea
     url = reverse("employability:mine")
     page = client.get(url).content.decode()
     assert "Welding safety" in page and "Theology and life" not in page
-    assert "Show faith-based programmes" in page
+    assert "Show voluntary programmes" in page
     client.post(url, {"include_faith_based": "1"})
     assert "Theology and life" in client.get(url).content.decode()
 

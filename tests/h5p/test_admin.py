@@ -115,6 +115,7 @@ def test_unused_content_is_deleted_with_its_files(
     assert not H5PContent.objects.exists() and not path.exists()
     assert H5PLibrary.objects.exists()  # shared libraries stay
 
+
 def answer_fully(client, lesson, block_id):
     """The learner's browser sends a full-score answer to the activity."""
     client.post(
@@ -131,7 +132,6 @@ def answer_fully(client, lesson, block_id):
         ),
         content_type="application/json",
     )
-
 
 
 def test_the_report_shows_figures_to_trainers_and_names_to_whom_may_see_them(

@@ -356,9 +356,7 @@ def test_a_voluntary_course_sends_nothing_of_its_activity_before_consent(people,
     assert XAPIStatement.objects.filter(learner=prisoner).count() == 1
 
 
-def test_a_lesson_with_three_activities_costs_the_queries_of_one(
-    client, tiny_content, facility_a
-):
+def test_a_lesson_with_three_activities_costs_the_queries_of_one(client, tiny_content, facility_a):
     """The libraries' revision and the learner's results are read once per page, not once
     per activity (the saved state is per activity by nature)."""
     from django.db import connection

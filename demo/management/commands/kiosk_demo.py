@@ -8,7 +8,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from kiosk.models import format_code
-from kiosk.services import kiosk_pin_set, registration_code_create
+from kiosk.services.devices import registration_code_create
+from kiosk.services.pins import kiosk_pin_set
 from lms.core.models import Facility, User
 
 DEMO_PIN = "2580"
