@@ -164,7 +164,7 @@ class LibraryUploadForm(forms.Form):
         validators=[FileExtensionValidator(["h5p"])],
     )
 
-    def clean_package(self):  # type: ignore[no-untyped-def]
+    def clean_package(self):
         package = self.cleaned_data["package"]
         if package.size > settings.H5P_MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
