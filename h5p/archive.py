@@ -55,6 +55,7 @@ class Plan:
     notes: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     editor_libraries: set[str] = field(default_factory=set)
+    folder_entries: int = 0
 
 
 def limits() -> dict[str, int]:
@@ -109,7 +110,8 @@ def _classify(info: zipfile.ZipInfo, plan: Plan, limit: dict[str, int]) -> None:
         )
         return
     if info.is_dir():
-        return  # folders are made from the files' paths
+        plan.folder_entries += 1  # folders are made from the files' paths
+        return
     if top.startswith(EDITOR_PREFIX) and LIBRARY_FOLDER.match(top):
         plan.editor_libraries.add(top)
         return
@@ -186,6 +188,15 @@ def entries_plan(infos: list[zipfile.ZipInfo]) -> Plan:
             plan.problems += bad
             continue
         _classify(info, plan, limit)
+    if plan.folder_entries:
+        plan.notes.append(
+            ngettext(
+                "%(count)s folder entry was skipped: folders are made from the files' paths.",
+                "%(count)s folder entries were skipped: folders are made from the files' paths.",
+                plan.folder_entries,
+            )
+            % {"count": plan.folder_entries}
+        )
     if plan.editor_libraries:
         plan.notes.append(
             ngettext(
