@@ -149,6 +149,8 @@ def world(facility_a, facility_b, django_capture_on_commit_callbacks):
             "training_import_preview": reverse(
                 "training:import_preview", args=[people_import.pk]
             ),
+            # H5P library code: administrators only
+            "h5p_libraries": reverse("h5p_admin:libraries"),
         },
     }
 
@@ -398,6 +400,12 @@ EXPECTED: dict[str, dict[str, object]] = {
     "training_import_preview": {
         **{role: FORBIDDEN for role in ROLES},
         "anonymous": LOGIN,
+        "administrator": OK,
+    },
+    "h5p_libraries": {
+        **{role: ADMIN_LOGIN for role in ROLES},
+        "trainer": ADMIN_HOME,
+        "officer": ADMIN_HOME,
         "administrator": OK,
     },
 }
