@@ -1,7 +1,7 @@
 """Compliance exports as CSV and XLSX. Every cell that a spreadsheet would read as a
 formula (it begins with = + - @, a tab or a carriage return) is written as text, so a
 name like ``=HYPERLINK(...)`` typed into an HR list cannot run in an officer's
-spreadsheet (``safe_cell``)."""
+spreadsheet (``lms.core.spreadsheets.safe_cell``, the one rule for every export)."""
 
 from __future__ import annotations
 
@@ -10,18 +10,7 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    """``value`` as a cell no spreadsheet evaluates: numbers stay numbers; text that
-    begins like a formula gets a leading apostrophe."""
-    if value is None:
-        return ""
-    if isinstance(value, int | float):
-        return value
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+from lms.core.spreadsheets import safe_cell
 
 
 def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
