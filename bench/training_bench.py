@@ -73,8 +73,11 @@ def main() -> None:
     )
     courses = [
         factories.make_course(
-            title=f"Staff course {n}", audience="staff", programme_type="staff_training",
-            lessons=1, slug=f"staff-course-{n}",
+            title=f"Staff course {n}",
+            audience="staff",
+            programme_type="staff_training",
+            lessons=1,
+            slug=f"staff-course-{n}",
         )
         for n in range(COURSES)
     ]
@@ -137,14 +140,23 @@ def main() -> None:
             if rng.random() < 0.6:
                 at = datetime.now(UTC) - timedelta(seconds=rng.randint(0, 3 * 365 * 86400))
                 enrolment = Enrolment(
-                    id=uuid.uuid4(), learner=p, course=course, course_key=course.translation_key,
-                    source="assigned", status="completed", created_at=at,
+                    id=uuid.uuid4(),
+                    learner=p,
+                    course=course,
+                    course_key=course.translation_key,
+                    source="assigned",
+                    status="completed",
+                    created_at=at,
                 )
                 enrolments.append(enrolment)
                 completions.append(
                     CourseCompletion(
-                        id=uuid.uuid4(), learner=p, enrolment=enrolment, course=course,
-                        course_key=course.translation_key, completed_at=at,
+                        id=uuid.uuid4(),
+                        learner=p,
+                        enrolment=enrolment,
+                        course=course,
+                        course_key=course.translation_key,
+                        completed_at=at,
                     )
                 )
     Enrolment.objects.bulk_create(enrolments, batch_size=5000)
@@ -152,8 +164,12 @@ def main() -> None:
     Requirement.objects.update(is_active=True)
     log(f"{len(people)} staff, {len(completions)} completions, {len(requirements)} requirements")
 
-    results: dict = {"staff": len(people), "facilities": FACILITIES,
-                     "requirements": REQUIREMENTS, "completions": len(completions)}
+    results: dict = {
+        "staff": len(people),
+        "facilities": FACILITIES,
+        "requirements": REQUIREMENTS,
+        "completions": len(completions),
+    }
 
     def timed(label, fn):
         connection.queries_log.clear()
@@ -206,8 +222,9 @@ def main() -> None:
         facility=largest, ended_on=None
     ).count()
     results["peak_rss_mb"] = round(rss_mb())
-    log(f"compliance page: {results['compliance_page_ms_median']} ms median, "
-        f"{len(queries)} queries")
+    log(
+        f"compliance page: {results['compliance_page_ms_median']} ms median, {len(queries)} queries"
+    )
     out = ROOT / "bench" / "results" / "training.json"
     out.write_text(json.dumps(results, indent=2) + "\n")
     log(f"wrote {out}")

@@ -146,9 +146,7 @@ def world(facility_a, facility_b, django_capture_on_commit_callbacks):
             "training_pauses": reverse("training:pauses"),
             "training_pause_end": reverse("training:pause_end", args=[lockdown.pk]),
             "training_import": reverse("training:import"),
-            "training_import_preview": reverse(
-                "training:import_preview", args=[people_import.pk]
-            ),
+            "training_import_preview": reverse("training:import_preview", args=[people_import.pk]),
             # H5P library code: administrators only
             "h5p_libraries": reverse("h5p_admin:libraries"),
         },

@@ -31,6 +31,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from lms.celery import enqueue_on_commit
 from lms.core.audit import audit_record
 from lms.core.models import Facility, Transfer, Unit, User
 
@@ -292,7 +293,7 @@ def people_import_apply(*, actor: User, data: bytes, filename: str) -> Plan:
         )
         from .tasks import evaluate_all_task
 
-        transaction.on_commit(evaluate_all_task.delay)
+        enqueue_on_commit(evaluate_all_task)
     return result
 
 

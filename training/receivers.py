@@ -9,13 +9,13 @@ import contextvars
 from collections.abc import Iterator
 from typing import Any
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.signals import page_published
 
 from courses.signals import course_completed
 from guidelines.models import GuidelineAcknowledgement, GuidelinePage
+from lms.celery import enqueue_on_commit
 from lms.core.models import User
 
 from .models import Pause, Requirement, StaffRecord
@@ -40,7 +40,7 @@ def _person_later(person_id: int | None) -> None:
         return
     from .tasks import evaluate_person_task
 
-    transaction.on_commit(lambda: evaluate_person_task.delay(person_id))
+    enqueue_on_commit(evaluate_person_task, person_id)
 
 
 @receiver(post_save, sender=User, dispatch_uid="training.person_changed")
@@ -63,7 +63,7 @@ def pause_changed(sender: Any, instance: Pause, **kwargs: Any) -> None:
         return
     from .tasks import evaluate_all_task
 
-    transaction.on_commit(evaluate_all_task.delay)  # a lockdown: everyone it may cover
+    enqueue_on_commit(evaluate_all_task)  # a lockdown: everyone it may cover
 
 
 @receiver(course_completed, dispatch_uid="training.course_completed")
@@ -87,7 +87,7 @@ def requirement_saved(sender: Any, instance: Requirement, **kwargs: Any) -> None
         return
     pk = instance.pk
     # On commit: the admin saves the lists (positions, facilities...) after the row.
-    transaction.on_commit(lambda: evaluate_requirement_task.delay(pk))
+    enqueue_on_commit(evaluate_requirement_task, pk)
 
 
 @receiver(page_published, dispatch_uid="training.guideline_published")
@@ -102,4 +102,4 @@ def guideline_published(sender: Any, instance: Any, **kwargs: Any) -> None:
         ).values_list("pk", flat=True)
     )
     for pk in keys:
-        transaction.on_commit(lambda pk=pk: evaluate_requirement_task.delay(pk))
+        enqueue_on_commit(evaluate_requirement_task, pk)

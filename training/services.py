@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lms.celery import enqueue_on_commit
 from lms.core.audit import audit_record
 from lms.core.models import Facility, User
 from lms.core.policy import may_manage_learner
@@ -24,7 +25,7 @@ class TrainingError(Exception):
 def _reevaluate(person_id: int) -> None:
     from .tasks import evaluate_person_task
 
-    transaction.on_commit(lambda: evaluate_person_task.delay(person_id))
+    enqueue_on_commit(evaluate_person_task, person_id)
 
 
 def training_request_create(

@@ -449,15 +449,24 @@ class Command(BaseCommand):
         ).first()
         if course is not None and not Requirement.objects.filter(course=course).exists():
             Requirement.objects.create(
-                name="Human rights in daily work (yearly)", kind="course", course=course,
-                all_staff=True, due_anchor="start", due_days=30, valid_months=12,
-                window_days=60, grace_days=14,
+                name="Human rights in daily work (yearly)",
+                kind="course",
+                course=course,
+                all_staff=True,
+                due_anchor="start",
+                due_days=30,
+                valid_months=12,
+                window_days=60,
+                grace_days=14,
             )
         guideline = GuidelinePage.objects.filter(slug=GUIDELINE["slug"], locale=default).first()
         if guideline is not None and not Requirement.objects.filter(guideline=guideline).exists():
             Requirement.objects.create(
-                name=f"Read: {guideline.title}", kind="guideline", guideline=guideline,
-                all_staff=True, due_days=14,
+                name=f"Read: {guideline.title}",
+                kind="guideline",
+                guideline=guideline,
+                all_staff=True,
+                due_days=14,
             )
         evaluate()
 
