@@ -10,12 +10,14 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from wagtail.models import Locale
+from wagtail.models import Locale, Page
 
 from lms.core.models import User
 from lms.core.policy import audience_allows, audiences_for, learners_managed_by
@@ -23,16 +25,19 @@ from lms.core.serving import memoised, view_restrictions_pass
 
 from .models import (
     ActivityResult,
+    CatalogueIndexPage,
     CourseCompletion,
     CoursePage,
     Enrolment,
     LessonPage,
     LessonProgress,
+    ProgrammeAreaPage,
     QuizAttempt,
 )
+from .models.pages import page_context_reader
 
-if TYPE_CHECKING:
-    from .models import CatalogueIndexPage
+# Pages are read by signed-in people and, where a page allows it, by anyone.
+Visitor = User | AnonymousUser
 
 
 @dataclass
@@ -217,7 +222,7 @@ def activity_to_do_text(activity: RequiredActivity, lesson_title: str) -> str:
     return _("Pass the activity in “%(lesson)s”") % {"lesson": lesson_title}
 
 
-def _done_keys(user: User, keys: set[uuid.UUID]) -> set[uuid.UUID]:
+def _done_keys(user: Visitor, keys: set[uuid.UUID]) -> set[uuid.UUID]:
     if not user.is_authenticated or not keys:
         return set()
     return set(
@@ -227,7 +232,7 @@ def _done_keys(user: User, keys: set[uuid.UUID]) -> set[uuid.UUID]:
     )
 
 
-def course_overview(*, user: User, course: CoursePage) -> CourseOverview:
+def course_overview(*, user: Visitor, course: CoursePage) -> CourseOverview:
     """The course as ``user`` sees it: lessons in their language, what they have done,
     their enrolment, and whether they may join."""
     courses = _translations({course.translation_key}) or [course]
@@ -326,7 +331,7 @@ class LessonOverview:
     outstanding: list[RequiredActivity] = field(default_factory=list)
 
 
-def lesson_overview(*, user: User, lesson: LessonPage) -> LessonOverview:
+def lesson_overview(*, user: Visitor, lesson: LessonPage) -> LessonOverview:
     course = course_overview(user=user, course=lesson.course)
     keys = [entry.lesson.translation_key for entry in course.lessons]
     index = keys.index(lesson.translation_key) if lesson.translation_key in keys else 0
@@ -373,7 +378,7 @@ class CatalogueEntry:
     enrolment_status: str | None
 
 
-def courses_visible_to(user: User) -> list[CoursePage]:
+def courses_visible_to(user: Visitor) -> list[CoursePage]:
     """Live courses for ``user``'s audience, in the active language where translated."""
     audiences = audiences_for(user)
     if not audiences:
@@ -388,7 +393,7 @@ def courses_visible_to(user: User) -> list[CoursePage]:
     return sorted(chosen.values(), key=lambda course: course.title.lower())
 
 
-def catalogue_for(*, user: User, catalogue: CatalogueIndexPage) -> list[CatalogueEntry]:
+def catalogue_for(*, user: Visitor, catalogue: CatalogueIndexPage) -> list[CatalogueEntry]:
     courses = courses_visible_to(user)
     statuses: dict[uuid.UUID, str] = {}
     if user.is_authenticated:
@@ -431,21 +436,21 @@ def enrolment_summaries(*, viewer: User, learner: User) -> list[EnrolmentSummary
     Anyone but the learner gets no enrolment in a voluntary programme
     (``CoursePage.objects.voluntary_keys``), nor one whose course no longer exists at all
     (nothing is left to tell whether it was one)."""
-    enrolments = Enrolment.objects.visible_to(viewer).filter(learner=learner)
+    visible = Enrolment.objects.visible_to(viewer).filter(learner=learner)
     if viewer.pk != learner.pk:
-        enrolments = enrolments.exclude(course_key__in=CoursePage.objects.voluntary_keys()).filter(
+        visible = visible.exclude(course_key__in=CoursePage.objects.voluntary_keys()).filter(
             course_key__in=CoursePage.objects.values("translation_key")
         )
-    enrolments = list(enrolments.order_by("-status_changed_at"))
+    enrolments = list(visible.order_by("-status_changed_at"))
     if not enrolments:
         return []
     keys = {enrolment.course_key for enrolment in enrolments}
     courses = _translations(keys)
     locale = Locale.get_active()
     display: dict[uuid.UUID, CoursePage] = {}
-    for course in courses:
-        if course.translation_key not in display or course.locale_id == locale.pk:
-            display[course.translation_key] = course
+    for translation in courses:
+        if translation.translation_key not in display or translation.locale_id == locale.pk:
+            display[translation.translation_key] = translation
     lessons_by_key: dict[uuid.UUID, list[LessonPage]] = defaultdict(list)
     for key, lessons in _lessons_by_course_key(courses).items():
         lessons_by_key[key].extend(lessons)
@@ -483,6 +488,75 @@ def learners_visible_to(viewer: User) -> list[User]:
     )
 
 
+def courses_for_learner_filter() -> list[CoursePage]:
+    """Live courses an officer may filter learners by: every audience, never a voluntary
+    programme, one per course in the active language where translated."""
+    locale = Locale.get_active()
+    voluntary = CoursePage.objects.voluntary_keys()
+    chosen: dict[uuid.UUID, CoursePage] = {}
+    for course in CoursePage.objects.live().exclude(translation_key__in=voluntary):
+        current = chosen.get(course.translation_key)
+        if current is None or (course.locale_id == locale.pk and current.locale_id != locale.pk):
+            chosen[course.translation_key] = course
+    return sorted(chosen.values(), key=lambda course: course.title.lower())
+
+
+@dataclass
+class LearnerListFilters:
+    """What an officer narrows the learner list by (every field optional)."""
+
+    query: str = ""
+    unit_id: int | None = None
+    course_key: uuid.UUID | None = None
+    status: str = ""
+
+
+def learner_list(*, viewer: User, filters: LearnerListFilters):
+    """The learners ``viewer`` manages (``learners_managed_by``), narrowed by ``filters``
+    (name or number; unit; an enrolment on a course, in a status), each annotated with
+    counts of enrolments in progress and completed. Voluntary programmes never count nor
+    filter (``CoursePage.objects.voluntary_keys``), so the list reveals nothing of them.
+    One query for the page, whatever its length."""
+    from django.db.models import Count, Q
+
+    ordinary = ~Q(enrolments__course_key__in=CoursePage.objects.voluntary_keys())
+    learners = (
+        learners_managed_by(viewer)
+        .filter(is_active=True)
+        .exclude(pk=viewer.pk)
+        .select_related("facility", "unit")
+    )
+    if filters.query:
+        for word in filters.query.split()[:5]:
+            learners = learners.filter(
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(username__icontains=word)
+                | Q(prisoner_number__icontains=word)
+            )
+    if filters.unit_id:
+        learners = learners.filter(unit_id=filters.unit_id)
+    if filters.course_key or filters.status:
+        wanted = Enrolment.objects.exclude(course_key__in=CoursePage.objects.voluntary_keys())
+        if filters.course_key:
+            wanted = wanted.filter(course_key=filters.course_key)
+        if filters.status:
+            wanted = wanted.filter(status=filters.status)
+        learners = learners.filter(pk__in=wanted.values("learner_id"))
+    return learners.annotate(
+        courses_active=Count(
+            "enrolments",
+            filter=ordinary & Q(enrolments__status=Enrolment.Status.ACTIVE),
+            distinct=True,
+        ),
+        courses_completed=Count(
+            "enrolments",
+            filter=ordinary & Q(enrolments__status=Enrolment.Status.COMPLETED),
+            distinct=True,
+        ),
+    ).order_by("facility__name", "last_name", "first_name", "pk")
+
+
 def page_for_request(*, model: type[CoursePage] | type[LessonPage], request, page_id: int):
     """The live course or lesson ``page_id`` if ``request.user`` may open it (its audience,
     and the view restrictions the page itself would ask for), else None. The page comes from
@@ -497,3 +571,53 @@ def page_for_request(*, model: type[CoursePage] | type[LessonPage], request, pag
     if not view_restrictions_pass(request, page):
         return None
     return page
+
+
+# --- What the pages show (``courses.models.pages.ReadsContext``) ----------------------------
+
+
+@page_context_reader(CatalogueIndexPage)
+def catalogue_page_context(*, request: HttpRequest, page: CatalogueIndexPage) -> dict[str, Any]:
+    """The catalogue page: the courses the visitor may take, by programme area, and for
+    staff the guideline index."""
+    entries = catalogue_for(user=request.user, catalogue=page)
+    by_type: dict[str, list[CatalogueEntry]] = {}
+    for entry in entries:
+        by_type.setdefault(entry.course.programme_type, []).append(entry)
+    context: dict[str, Any] = {
+        "entries": entries,
+        "areas": [
+            (area, by_type[area.programme_type])
+            for area in ProgrammeAreaPage.objects.child_of(page).live().order_by("path")
+            if area.programme_type in by_type
+        ],
+    }
+    if getattr(request.user, "is_staff_member", False):
+        context["guideline_index"] = (
+            Page.objects.child_of(page).live().filter(content_type__app_label="guidelines").first()
+        )
+    return context
+
+
+@page_context_reader(ProgrammeAreaPage)
+def programme_area_page_context(*, request: HttpRequest, page: ProgrammeAreaPage) -> dict[str, Any]:
+    """A programme area's page: the catalogue's entries of its programme type."""
+    return {
+        "entries": [
+            entry
+            for entry in catalogue_for(user=request.user, catalogue=page.get_parent())
+            if entry.course.programme_type == page.programme_type
+        ]
+    }
+
+
+@page_context_reader(CoursePage)
+def course_page_context(*, request: HttpRequest, page: CoursePage) -> dict[str, Any]:
+    """A course's page: its lessons and the visitor's progress (``course_overview``)."""
+    return {"overview": course_overview(user=request.user, course=page)}
+
+
+@page_context_reader(LessonPage)
+def lesson_page_context(*, request: HttpRequest, page: LessonPage) -> dict[str, Any]:
+    """A lesson's page: where it sits in the course and the visitor's results."""
+    return {"overview": lesson_overview(user=request.user, lesson=page)}

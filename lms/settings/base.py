@@ -100,6 +100,7 @@ MIDDLEWARE = [
     # The session, then the language of the request (which may come from the session)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lms.core.middleware.LocaleMiddleware",
+    "lms.core.bad_input.RefuseNulMiddleware",  # after the locale: the 400 is translated
     # Django's request basics: trailing slashes, CSRF, the signed-in user, messages, framing
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -235,6 +236,15 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = int(os.environ.get("WAGTAILDOCS_MAX_UPLOAD_MB", "5
 WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf", "text/plain", "text/vtt"]
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Course archives (courses.archive): limits on what one archive may unpack to.
+COURSE_ARCHIVE_MAX_ENTRIES = int(os.environ.get("COURSE_ARCHIVE_MAX_ENTRIES", "2000"))
+COURSE_ARCHIVE_MAX_TOTAL_BYTES = int(
+    os.environ.get("COURSE_ARCHIVE_MAX_TOTAL_BYTES", str(2 * 1024**3))
+)
+COURSE_ARCHIVE_MAX_RATIO = int(os.environ.get("COURSE_ARCHIVE_MAX_RATIO", "100"))
+COURSE_ARCHIVE_MAX_JSON_BYTES = int(
+    os.environ.get("COURSE_ARCHIVE_MAX_JSON_BYTES", str(50 * 1024 * 1024))
+)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILEMBEDS_FINDERS: list[dict] = []  # no oEmbed: the server never calls out
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no outbound network from the server
@@ -292,6 +302,9 @@ CERTIFICATE_RENDER_TIMEOUT = int(os.environ.get("CERTIFICATE_RENDER_TIMEOUT", "6
 # See docs/decisions/0030-0032. Private issuer keys live in files here (mode 0600), never
 # in the database; `manage.py credential_key generate|rotate` manages them.
 CREDENTIAL_KEY_DIR = Path(os.environ.get("CREDENTIAL_KEY_DIR", VAR_DIR / "keys"))
+# Seconds a served revocation status list stays valid (validUntil): a saved copy older
+# than this is refused by verifiers, which fetch the list again.
+CREDENTIAL_STATUS_LIST_TTL = int(os.environ.get("CREDENTIAL_STATUS_LIST_TTL", "3600"))
 # The verify page prints the holder's full name ("full") or initials ("initials").
 CERTIFICATE_VERIFY_NAME = os.environ.get("CERTIFICATE_VERIFY_NAME", "full")
 # Verification lookups per client IP per minute, counted in the cache named here.
@@ -374,13 +387,19 @@ LOGGING = {
 # --- H5P --------------------------------------------------------------------------------
 # Libraries and content unpacked from uploaded packages; served only through h5p.views.
 H5P_ROOT = Path(os.environ.get("H5P_ROOT", VAR_DIR / "h5p"))
-# Limits on what one package may unpack to (counted in bytes actually decompressed).
+# Limits on what one package may unpack to (counted in bytes actually decompressed), by
+# default Lumi's: 16 MiB a file, 64 MiB in all (video belongs in Wagtail documents).
 H5P_MAX_ENTRIES = int(os.environ.get("H5P_MAX_ENTRIES", "10000"))
-H5P_MAX_TOTAL_BYTES = int(os.environ.get("H5P_MAX_TOTAL_BYTES", str(500 * 1024 * 1024)))
-H5P_MAX_FILE_BYTES = int(os.environ.get("H5P_MAX_FILE_BYTES", str(200 * 1024 * 1024)))
+H5P_MAX_TOTAL_BYTES = int(os.environ.get("H5P_MAX_TOTAL_BYTES", str(64 * 1024 * 1024)))
+H5P_MAX_FILE_BYTES = int(os.environ.get("H5P_MAX_FILE_BYTES", str(16 * 1024 * 1024)))
+# A file over 1 MiB unpacked that is compressed more than this many times is refused.
+H5P_MAX_COMPRESSION_RATIO = int(os.environ.get("H5P_MAX_COMPRESSION_RATIO", "100"))
+# What one trainer's H5P activities may take in all (content, not shared libraries; 0: no
+# limit). Administrators are not limited.
+H5P_QUOTA_BYTES = int(os.environ.get("H5P_QUOTA_BYTES", str(512 * 1024 * 1024)))
 # How often the player saves a learner's answers so far (seconds).
 H5P_SAVE_SECONDS = int(os.environ.get("H5P_SAVE_SECONDS", "10"))
-H5P_MAX_UPLOAD_BYTES = int(os.environ.get("H5P_MAX_UPLOAD_BYTES", str(200 * 1024 * 1024)))
+H5P_MAX_UPLOAD_BYTES = int(os.environ.get("H5P_MAX_UPLOAD_BYTES", str(64 * 1024 * 1024)))
 # Optional: forward every stored xAPI statement to a Learning Record Store (empty: off).
 H5P_LRS_ENDPOINT = os.environ.get("H5P_LRS_ENDPOINT", "")
 H5P_LRS_USERNAME = os.environ.get("H5P_LRS_USERNAME", "")
@@ -452,3 +471,40 @@ AWS_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY", "")
 AWS_DEFAULT_ACL = None
 AWS_QUERYSTRING_AUTH = True  # signed, expiring links; buckets stay private
 AWS_S3_FILE_OVERWRITE = False
+
+# --- Mandatory training: requirements, deadlines, reminders (training/) ------------------
+# See docs/decisions/0050-mandatory-training.md. The nightly evaluation re-reads every rule
+# for everyone (chunks of TRAINING_EVALUATION_CHUNK people) and records the reminders owed;
+# digests go out each morning through Django's e-mail (the EMAIL_* settings below).
+from celery.schedules import crontab  # noqa: E402
+
+INSTALLED_APPS += ["training"]
+TRAINING_EVALUATION_CHUNK = int(os.environ.get("TRAINING_EVALUATION_CHUNK", "500"))
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "training-nightly": {
+            "task": "training.tasks.evaluate_all_task",
+            "schedule": crontab(hour=2, minute=0),
+        },
+        "training-reminders": {
+            "task": "training.tasks.reminders_send_task",
+            "schedule": crontab(hour=7, minute=0),
+        },
+        "training-officer-digest": {
+            "task": "training.tasks.officer_digests_send_task",
+            "schedule": crontab(hour=7, minute=30, day_of_week=1),
+        },
+    }
+)
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("training.context_processors.training")
+
+# Outgoing e-mail (training reminders and digests): SMTP in production.
+EMAIL_BACKEND_FROM_ENV = os.environ.get("EMAIL_BACKEND", "")
+EMAIL_BACKEND = EMAIL_BACKEND_FROM_ENV or "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "qadam@localhost")
