@@ -232,9 +232,13 @@ def _done_keys(user: Visitor, keys: set[uuid.UUID]) -> set[uuid.UUID]:
     )
 
 
-def course_overview(*, user: Visitor, course: CoursePage) -> CourseOverview:
+def course_overview(
+    *, user: Visitor, course: CoursePage, with_to_do: bool = True
+) -> CourseOverview:
     """The course as ``user`` sees it: lessons in their language, what they have done,
-    their enrolment, and whether they may join."""
+    their enrolment, and whether they may join. ``with_to_do``: also what is left and
+    the measured time (the course page; the lesson page does without, keeping its
+    queries few and free of page tables)."""
     courses = _translations({course.translation_key}) or [course]
     all_lessons = _lessons_by_course_key(courses).get(course.translation_key, [])
     lessons = _pick_lessons(all_lessons, course.locale_id, course.locale_id)
@@ -251,7 +255,8 @@ def course_overview(*, user: Visitor, course: CoursePage) -> CourseOverview:
         )
         if overview.enrolment is not None:
             overview.completion = getattr(overview.enrolment, "completion", None)
-            _fill_to_do(user, overview)
+            if with_to_do:
+                _fill_to_do(user, overview)
         # Prerequisites matter (and are shown) only to someone not on the course.
         if overview.enrolment is None or overview.enrolment.status not in (
             Enrolment.Status.ACTIVE,
@@ -332,7 +337,7 @@ class LessonOverview:
 
 
 def lesson_overview(*, user: Visitor, lesson: LessonPage) -> LessonOverview:
-    course = course_overview(user=user, course=lesson.course)
+    course = course_overview(user=user, course=lesson.course, with_to_do=False)
     keys = [entry.lesson.translation_key for entry in course.lessons]
     index = keys.index(lesson.translation_key) if lesson.translation_key in keys else 0
     results: dict[str, ActivityResult] = {}

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from .forms import DeviceForm, RegistrationCodeForm
 from .models import Device, format_code
 from .permissions import kiosk_facilities_for, may_manage_kiosks
-from .selectors import devices_for_facilities, open_registration_codes
+from .selectors import device_is_locked, devices_for_facilities, open_registration_codes
 from .services import devices
 from .services.errors import KioskError
 
@@ -34,11 +34,14 @@ def _device(request: HttpRequest, device_id: str) -> Device:
 
 def index(request: HttpRequest) -> HttpResponse:
     facilities = _facilities(request)
+    kiosks = list(devices_for_facilities(facilities))
+    for device in kiosks:
+        device.is_locked = device.is_active and device_is_locked(device)
     return TemplateResponse(
         request,
         "kiosk/admin/index.html",
         {
-            "devices": devices_for_facilities(facilities),
+            "devices": kiosks,
             "codes": open_registration_codes(facilities),
         },
     )
@@ -72,7 +75,12 @@ def device_edit(request: HttpRequest, device_id: str) -> HttpResponse:
     form = DeviceForm(
         request.POST or None,
         facilities=_facilities(request),
-        initial={"device_name": device.name, "facility": device.facility, "unit": device.unit},
+        initial={
+            "device_name": device.name,
+            "facility": device.facility,
+            "unit": device.unit,
+            "language": device.language,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -82,6 +90,7 @@ def device_edit(request: HttpRequest, device_id: str) -> HttpResponse:
                 name=form.cleaned_data["device_name"],
                 facility=form.cleaned_data["facility"],
                 unit=form.cleaned_data["unit"],
+                language=form.cleaned_data["language"],
             )
         except KioskError as error:
             form.add_error(None, str(error))
@@ -96,4 +105,14 @@ def device_revoke(request: HttpRequest, device_id: str) -> HttpResponse:
     device = _device(request, device_id)
     devices.device_revoke(actor=request.user, device=device)
     messages.success(request, _("Kiosk “%(name)s” is revoked.") % {"name": device.name})
+    return redirect("kiosk_admin:index")
+
+
+@require_POST
+def device_lockout_lift(request: HttpRequest, device_id: str) -> HttpResponse:
+    device = _device(request, device_id)
+    devices.device_lockout_lift(actor=request.user, device=device)
+    messages.success(
+        request, _("Sign-in on kiosk “%(name)s” is open again.") % {"name": device.name}
+    )
     return redirect("kiosk_admin:index")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from lms.core.models import Facility, Unit
@@ -53,4 +54,9 @@ class RegistrationCodeForm(forms.Form):
 
 
 class DeviceForm(RegistrationCodeForm):
-    pass
+    language = forms.ChoiceField(
+        label=_("Interface language"),
+        choices=[("", _("The site's default"))] + list(settings.LANGUAGES),
+        required=False,
+        help_text=_("The language the kiosk's screens start in. Learners can still switch."),
+    )

@@ -123,8 +123,11 @@ def session_end(request: HttpRequest) -> None:
 
 def activate_session_language(request: HttpRequest) -> None:
     """A language chosen on the kiosk lasts for the session only (never a cookie the next
-    person inherits). Pages under a language prefix keep their own language."""
-    language = request.session.get(LANGUAGE_KEY)
+    person inherits). Until the person chooses, the kiosk's own language applies
+    (``Device.language``: Kazakh in a Kazakh-speaking unit). Pages under a language
+    prefix keep their own language."""
+    device = getattr(request, "kiosk", None)
+    language = request.session.get(LANGUAGE_KEY) or (device.language if device else "")
     if language and not request.path_info.startswith(language_prefixes()):
         translation.activate(language)
         request.LANGUAGE_CODE = language

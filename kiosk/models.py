@@ -87,6 +87,18 @@ class Device(models.Model):
     )
     last_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+    # The interface language a new session starts in (the unit's language: Kazakh in a
+    # Kazakh-speaking unit); blank: the site's default. A person can still switch.
+    language = models.CharField(
+        _("interface language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language the kiosk's screens start in. Learners can still switch."),
+    )
+    # Failed sign-ins before this moment no longer count towards lockout on this kiosk:
+    # an officer lifted it (``kiosk.lockout_lift``).
+    lockout_lifted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = DeviceQuerySet.as_manager()
 
@@ -107,6 +119,7 @@ class Device(models.Model):
             "name": self.name,
             "facility": self.facility_id,
             "unit": self.unit_id,
+            "language": self.language,
             "revoked_at": self.revoked_at.isoformat() if self.revoked_at else None,
         }
 

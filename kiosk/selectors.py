@@ -25,31 +25,61 @@ def device_from_token(token: str | None) -> Device | None:
     return matches[0] if matches else None
 
 
+def _failure_checks(*, device: Device, prisoner_number: str, since: datetime | None):
+    """The two lockout counts: (failures counted, limit) per number and per device.
+
+    Failures count within the window, after the number's last good sign-in (``since``),
+    and after an officer last lifted this kiosk's lockout."""
+    start = timezone.now() - timedelta(minutes=settings.KIOSK_LOCKOUT_MINUTES)
+    account_start = max(filter(None, [start, since, device.lockout_lifted_at]))
+    device_start = max(filter(None, [start, device.lockout_lifted_at]))
+    return [
+        (
+            SignInFailure.objects.filter(prisoner_number=prisoner_number, at__gt=account_start),
+            settings.KIOSK_LOCKOUT_ACCOUNT_FAILURES,
+        ),
+        (
+            SignInFailure.objects.filter(device=device, at__gt=device_start),
+            settings.KIOSK_LOCKOUT_DEVICE_FAILURES,
+        ),
+    ]
+
+
 def lockout_seconds(*, device: Device, prisoner_number: str, since: datetime | None = None) -> int:
     """Seconds until sign-in may be tried again on this device or for this number (0:
     not locked). A number is locked after ``KIOSK_LOCKOUT_ACCOUNT_FAILURES`` failures in
     the window (counted since its last good sign-in); a device after
-    ``KIOSK_LOCKOUT_DEVICE_FAILURES`` failures for any numbers."""
+    ``KIOSK_LOCKOUT_DEVICE_FAILURES`` failures for any numbers. An officer's lift
+    (``Device.lockout_lifted_at``) starts both counts again on this kiosk."""
     now = timezone.now()
     window = timedelta(minutes=settings.KIOSK_LOCKOUT_MINUTES)
-    start = now - window
     waits = [0]
-    checks = [
-        (
-            SignInFailure.objects.filter(prisoner_number=prisoner_number),
-            settings.KIOSK_LOCKOUT_ACCOUNT_FAILURES,
-        ),
-        (SignInFailure.objects.filter(device=device), settings.KIOSK_LOCKOUT_DEVICE_FAILURES),
-    ]
-    for queryset, limit in checks:
-        times = list(
-            queryset.filter(at__gt=max(start, since) if since else start)
-            .order_by("-at")
-            .values_list("at", flat=True)[:limit]
-        )
+    for queryset, limit in _failure_checks(
+        device=device, prisoner_number=prisoner_number, since=since
+    ):
+        times = list(queryset.order_by("-at").values_list("at", flat=True)[:limit])
         if len(times) >= limit:
             waits.append(math.ceil((times[-1] + window - now).total_seconds()))
     return max(waits)
+
+
+def tries_left(*, device: Device, prisoner_number: str, since: datetime | None = None) -> int:
+    """How many more wrong tries lock sign-in (for this number or on this kiosk)."""
+    return max(
+        0,
+        min(
+            limit - queryset.count()
+            for queryset, limit in _failure_checks(
+                device=device, prisoner_number=prisoner_number, since=since
+            )
+        ),
+    )
+
+
+def device_is_locked(device: Device) -> bool:
+    """Whether the kiosk itself is locked for everyone (the admin list's state)."""
+    _account, (queryset, limit) = _failure_checks(device=device, prisoner_number="", since=None)
+    return queryset.count() >= limit
 
 
 def devices_for_facilities(facilities: QuerySet[Facility]) -> QuerySet[Device]:

@@ -17,6 +17,11 @@ def kiosk_admin_urls():
             path("code/", admin_views.code_create, name="code"),
             path("<uuid:device_id>/", admin_views.device_edit, name="device"),
             path("<uuid:device_id>/revoke/", admin_views.device_revoke, name="revoke"),
+            path(
+                "<uuid:device_id>/lockout-lift/",
+                admin_views.device_lockout_lift,
+                name="lockout_lift",
+            ),
         ],
         "kiosk_admin",
     )

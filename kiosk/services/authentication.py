@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.utils import timezone
@@ -16,7 +17,7 @@ from lms.core.audit import audit_record
 from lms.core.models import User
 
 from ..models import Device, SignInFailure
-from ..selectors import lockout_seconds
+from ..selectors import lockout_seconds, tries_left
 from .errors import KioskError, LockedOut, WrongCredentials, WrongFacility
 
 
@@ -27,6 +28,17 @@ def _wait_message(seconds: int) -> str:
         "Too many wrong tries. Try again in %(minutes)d minutes.",
         minutes,
     ) % {"minutes": minutes}
+
+
+def _wrong_message(left: int) -> str:
+    """Wrong number or PIN, and how many tries remain before the lockout."""
+    return ngettext(
+        "The number or the PIN is wrong. %(left)d try left before sign-in is locked "
+        "for %(minutes)d minutes.",
+        "The number or the PIN is wrong. %(left)d tries left before sign-in is locked "
+        "for %(minutes)d minutes.",
+        left,
+    ) % {"left": left, "minutes": settings.KIOSK_LOCKOUT_MINUTES}
 
 
 @dataclass(frozen=True)
@@ -71,7 +83,11 @@ def kiosk_sign_in(*, device: Device, prisoner_number: str, pin: str) -> SignInRe
                 error = (
                     LockedOut(_wait_message(wait), seconds=wait)
                     if wait > 0
-                    else WrongCredentials(_("The number or the PIN is wrong. Try again."))
+                    else WrongCredentials(
+                        _wrong_message(
+                            tries_left(device=device, prisoner_number=number, since=since)
+                        )
+                    )
                 )
             elif user.facility_id != device.facility_id:
                 audit_record(

@@ -3,7 +3,7 @@ renaming, moving and revoking it, and giving it its cookie back after sign-out."
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -16,6 +16,7 @@ from lms.core.models import Facility, Unit, User
 from ..models import (
     Device,
     RegistrationCode,
+    SignInFailure,
     new_device_token,
     new_registration_code,
     normalise_code,
@@ -98,9 +99,16 @@ def _managed_device(actor: User, device: Device) -> Device:
 
 
 def device_update(
-    *, actor: User, device: Device, name: str, facility: Facility, unit: Unit | None
+    *,
+    actor: User,
+    device: Device,
+    name: str,
+    facility: Facility,
+    unit: Unit | None,
+    language: str | None = None,
 ) -> Device:
-    """Rename or move a kiosk (within facilities the actor manages)."""
+    """Rename or move a kiosk (within facilities the actor manages), and set the
+    language its screens start in (``None``: leave it as it is)."""
     if not kiosk_facilities_for(actor).filter(pk=facility.pk).exists():
         raise NotAllowed(_("You may not move kiosks to this facility."))
     if unit is not None and unit.facility_id != facility.pk:
@@ -109,7 +117,9 @@ def device_update(
         device = _managed_device(actor, device)
         before = device.snapshot()
         device.name, device.facility, device.unit = name.strip()[:100], facility, unit
-        device.save(update_fields=["name", "facility", "unit"])
+        if language is not None:
+            device.language = language if language in dict(settings.LANGUAGES) else ""
+        device.save(update_fields=["name", "facility", "unit", "language"])
         audit_record(
             actor=actor,
             action="kiosk.update",
@@ -139,6 +149,34 @@ def device_revoke(*, actor: User, device: Device) -> Device:
             facility=device.facility,
         )
     return device
+
+
+def device_lockout_lift(*, actor: User, device: Device) -> Device:
+    """Lift this kiosk's sign-in lockout now: failed tries made on it so far no longer
+    count (for the kiosk, and for the numbers typed on it). Audited
+    (``kiosk.lockout_lift``) with how many recent failures were set aside."""
+    with transaction.atomic():
+        device = _managed_device(actor, device)
+        now = timezone.now()
+        window_start = now - timedelta(minutes=settings.KIOSK_LOCKOUT_MINUTES)
+        start = max(filter(None, [window_start, device.lockout_lifted_at]))
+        set_aside = SignInFailure.objects.filter(device=device, at__gt=start).count()
+        before = {"lockout_lifted_at": _iso(device.lockout_lifted_at)}
+        device.lockout_lifted_at = now
+        device.save(update_fields=["lockout_lifted_at"])
+        audit_record(
+            actor=actor,
+            action="kiosk.lockout_lift",
+            obj=device,
+            before=before,
+            after={"lockout_lifted_at": _iso(now), "failures_set_aside": set_aside},
+            facility=device.facility,
+        )
+    return device
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
 
 
 def device_rebind_issue(*, device: Device) -> str:
