@@ -132,3 +132,16 @@ def test_a_kazakh_credential_speaks_kazakh(issued):
     assert achievement["description"] == "Welding safety (12 сағ.)"
     assert achievement["criteria"]["narrative"].startswith("Аяқталған күні: ")
     assert json.loads(document)["evidence"][0]["name"] == "Тексеру"
+
+
+def test_a_staff_certificate_does_not_speak_of_an_employer(
+    client, staff_member, staff_course, prisoner, issued, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        complete(staff_member, staff_course)
+    client.force_login(staff_member)
+    listing = client.get(reverse("certificates:mine")).content.decode()
+    assert "When someone checks it, they see:" in listing and "employer" not in listing
+    client.force_login(prisoner)
+    listing = client.get(reverse("certificates:mine")).content.decode()
+    assert "When an employer checks it, they see:" in listing

@@ -207,3 +207,13 @@ def test_a_translation_that_does_not_say_so_still_asks_for_consent(prisoner):
         lesson_complete(actor=prisoner, lesson=lesson_ru)
     consent_give(actor=prisoner, course=course_ru)
     assert lesson_complete(actor=prisoner, lesson=lesson_ru).completed_at is not None
+
+
+def test_after_stopping_the_rejoin_button_is_not_told_you_can_stop(client, enrolled, faith_course):
+    client.force_login(enrolled)
+    client.post(reverse("consent:give", args=[faith_course.pk]))
+    client.post(reverse("consent:withdraw", args=[faith_course.pk]))
+    html = client.get(faith_course.url).content.decode()
+    assert "Rejoin this course" in html
+    assert "You can rejoin whenever you wish." in html
+    assert "You can stop at any time" not in html
