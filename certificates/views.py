@@ -55,6 +55,20 @@ def my_certificates(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
+@never_cache
+def my_certificates_status(request: HttpRequest) -> JsonResponse:
+    """How many of the requester's own certificates are still being prepared: the "My
+    certificates" page polls it and reloads itself at 0 (kiosks have no reload
+    button). Says nothing about anyone else."""
+    preparing = Certificate.objects.filter(
+        learner=request.user,
+        status__in=(Certificate.Status.PENDING, Certificate.Status.RENDERING),
+    ).count()
+    return JsonResponse({"preparing": preparing})
+
+
+@login_required
 @require_POST
 def certificate_privacy(request: HttpRequest, public_id: str) -> HttpResponse:
     """The holder chooses what the public check page shows: full name or initials."""

@@ -145,3 +145,27 @@ def test_a_staff_certificate_does_not_speak_of_an_employer(
     client.force_login(prisoner)
     listing = client.get(reverse("certificates:mine")).content.decode()
     assert "When an employer checks it, they see:" in listing
+
+
+def test_my_certificates_updates_itself_and_the_status_counts_only_mine(
+    client, prisoner, prisoner_course, facility_a
+):
+    from tests import factories
+
+    pending = complete(prisoner, prisoner_course)  # no commit: the issuing task waits
+    assert pending.status == Certificate.Status.PENDING
+    client.force_login(prisoner)
+    html = client.get(reverse("certificates:mine")).content.decode()
+    assert "This page shows it by itself when it is ready." in html
+    assert "Refresh this page" not in html
+    assert "js/certificate-status.js" in html
+    status_url = reverse("certificates:mine_status")
+    assert f'data-certificate-status="{status_url}"' in html
+    assert client.get(status_url).json() == {"preparing": 1}
+    other = factories.PrisonerFactory(facility=facility_a)
+    client.force_login(other)
+    assert client.get(status_url).json() == {"preparing": 0}
+    certificate_issue(serial=pending.serial)
+    client.force_login(prisoner)
+    assert client.get(status_url).json() == {"preparing": 0}
+    assert client.get(status_url)["Cache-Control"].startswith("max-age=0")

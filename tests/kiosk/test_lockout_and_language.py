@@ -110,3 +110,15 @@ def test_a_kiosk_starts_in_its_own_language(kiosk_client, device_a, officer, pin
     # A person can still choose another language for their session.
     kiosk_client.post(reverse("kiosk:language") + "?next=/kiosk/", {"language": "ru"})
     assert 'lang="ru"' in kiosk_client.get("/kiosk/", follow=True).content.decode()
+
+
+def test_the_certificate_status_answers_on_a_kiosk_without_keeping_it_awake(
+    kiosk_client, pin_prisoner
+):
+    from kiosk import kiosk_session as ks
+
+    kiosk_sign_in(kiosk_client, pin_prisoner.prisoner_number)
+    before = kiosk_client.session[ks.ACTIVITY_KEY]
+    response = kiosk_client.get(reverse("certificates:mine_status"), HTTP_X_QADAM_BACKGROUND="1")
+    assert response.status_code == 200 and response.json() == {"preparing": 0}
+    assert kiosk_client.session[ks.ACTIVITY_KEY] == before
