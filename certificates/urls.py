@@ -13,6 +13,7 @@ from . import views
 learner_urls = [
     path("", views.my_certificates, name="mine"),
     path("status/", views.my_certificates_status, name="mine_status"),
+    path("<uuid:public_id>/", views.certificate_view, name="view"),
     path("<uuid:public_id>/download/", views.certificate_download, name="download"),
     path("<uuid:public_id>/credential/", views.credential_download, name="credential"),
     path("<uuid:public_id>/privacy/", views.certificate_privacy, name="privacy"),

@@ -56,6 +56,17 @@ def my_certificates(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+def certificate_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The holder looks at their own certificate as a page: on a kiosk, where downloads
+    are blocked, this is how a prisoner sees it. Nobody else's is reachable here."""
+    certificate = get_object_or_404(
+        Certificate.objects.issued(), public_id=public_id, learner=request.user
+    )
+    return render(request, "certificates/my_certificate.html", {"certificate": certificate})
+
+
+@login_required
+@require_GET
 @never_cache
 def my_certificates_status(request: HttpRequest) -> JsonResponse:
     """How many of the requester's own certificates are still being prepared: the "My

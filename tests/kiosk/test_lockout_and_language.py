@@ -122,3 +122,25 @@ def test_the_certificate_status_answers_on_a_kiosk_without_keeping_it_awake(
     response = kiosk_client.get(reverse("certificates:mine_status"), HTTP_X_QADAM_BACKGROUND="1")
     assert response.status_code == 200 and response.json() == {"preparing": 0}
     assert kiosk_client.session[ks.ACTIVITY_KEY] == before
+
+
+def test_a_prisoner_looks_at_their_certificate_on_the_kiosk(
+    kiosk_client, pin_prisoner, prisoner_course, django_capture_on_commit_callbacks
+):
+    from certificates.models import Certificate
+    from tests.certificates.helpers import complete
+
+    with django_capture_on_commit_callbacks(execute=True):
+        complete(pin_prisoner, prisoner_course)
+    certificate = Certificate.objects.get(learner=pin_prisoner)
+    kiosk_sign_in(kiosk_client, pin_prisoner.prisoner_number)
+    listing = kiosk_client.get(reverse("certificates:mine")).content.decode()
+    view_url = reverse("certificates:view", args=[certificate.public_id])
+    assert f'href="{view_url}"' in listing and "Look at my certificate" in listing
+    assert "/download/" not in listing and "/credential/" not in listing
+    page = kiosk_client.get(view_url)
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+    html = page.content.decode()
+    assert certificate.display_code in html and certificate.course_title in html
+    assert "Your digital certificate" in html and "check that the certificate is real" in html
+    assert ".jwt" not in html and "Content-Disposition" not in page.headers
