@@ -77,7 +77,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
-    "h5p.middleware.H5PPlayerPolicyMiddleware",  # one hash, only on pages with a player
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lms.core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -341,6 +340,8 @@ H5P_MAX_TOTAL_BYTES = int(os.environ.get("H5P_MAX_TOTAL_BYTES", str(500 * 1024 *
 H5P_MAX_FILE_BYTES = int(os.environ.get("H5P_MAX_FILE_BYTES", str(200 * 1024 * 1024)))
 # How often the player saves a learner's answers so far (seconds).
 H5P_SAVE_SECONDS = int(os.environ.get("H5P_SAVE_SECONDS", "10"))
+# How long a lesson view's H5P grant is good for (its frame's files, its statements).
+H5P_VIEW_SECONDS = int(os.environ.get("H5P_VIEW_SECONDS", str(12 * 60 * 60)))
 H5P_MAX_UPLOAD_BYTES = int(os.environ.get("H5P_MAX_UPLOAD_BYTES", str(200 * 1024 * 1024)))
 # Optional: forward every stored xAPI statement to a Learning Record Store (empty: off).
 H5P_LRS_ENDPOINT = os.environ.get("H5P_LRS_ENDPOINT", "")
