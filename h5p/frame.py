@@ -15,11 +15,10 @@ kiosks included (``kiosk.middleware.no_store`` leaves such responses alone).
 
 from __future__ import annotations
 
-from typing import Any
-
 import functools
 import hashlib
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -35,6 +34,7 @@ from .models import ContentUserData, H5PContent, H5PLibrary, h5p_root
 from .view_grants import ViewGrant, view_grant_read
 
 YEAR = 365 * 24 * 60 * 60
+
 
 def libraries_revision() -> int:
     """Changes whenever a library is installed or upgraded, so cached library files are
@@ -179,9 +179,7 @@ def frame_file(request: HttpRequest, token: str, path: str) -> FileResponse:
 
 @require_GET
 def library_file(request: HttpRequest, revision: int, path: str) -> FileResponse:
-    return file_response(
-        h5p_root() / "libraries", path, f"public, max-age={YEAR}, immutable"
-    )
+    return file_response(h5p_root() / "libraries", path, f"public, max-age={YEAR}, immutable")
 
 
 @require_GET

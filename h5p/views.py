@@ -23,15 +23,12 @@ from django.http import (
     HttpResponseBadRequest,
     JsonResponse,
 )
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
 from consent.rules import consent_needed
-from courses.models import LessonPage
+from courses.models import ActivityResult, LessonPage
 from courses.selectors import page_for_request
-
-from django.utils.translation import gettext as _
-
-from courses.models import ActivityResult
 
 from .models import ContentUserData
 from .permissions import may_author
@@ -89,9 +86,7 @@ def _refuse_constant(name: str) -> float:
 
 def _granted(request: HttpRequest, lesson: LessonPage, block_id: str) -> bool:
     grant = view_grant_read(request.META.get(HEADER))
-    return grant_allows(
-        grant, learner_id=request.user.pk, lesson_id=lesson.pk, block_id=block_id
-    )
+    return grant_allows(grant, learner_id=request.user.pk, lesson_id=lesson.pk, block_id=block_id)
 
 
 def _no_grant() -> JsonResponse:

@@ -102,6 +102,8 @@ def world(facility_a, facility_b, django_capture_on_commit_callbacks):
             "record_export_get": reverse("employability:export", args=[prisoner.public_id]),
             "record_export_a": reverse("employability:export", args=[prisoner.public_id]),
             "record_export_b": reverse("employability:export", args=[stranger.public_id]),
+            # H5P library code: administrators only
+            "h5p_libraries": reverse("h5p_admin:libraries"),
         },
     }
 
@@ -257,6 +259,12 @@ EXPECTED: dict[str, dict[str, object]] = {
         **{role: FORBIDDEN for role in ROLES},
         "anonymous": LOGIN,
         "officer": MISSING,
+        "administrator": OK,
+    },
+    "h5p_libraries": {
+        **{role: ADMIN_LOGIN for role in ROLES},
+        "trainer": ADMIN_HOME,
+        "officer": ADMIN_HOME,
         "administrator": OK,
     },
 }

@@ -334,15 +334,21 @@ LOGGING = {
 # --- H5P (issue 4) ----------------------------------------------------------------------
 # Libraries and content unpacked from uploaded packages; served only through h5p.views.
 H5P_ROOT = Path(os.environ.get("H5P_ROOT", VAR_DIR / "h5p"))
-# Limits on what one package may unpack to (counted in bytes actually decompressed).
+# Limits on what one package may unpack to (counted in bytes actually decompressed), by
+# default Lumi's: 16 MiB a file, 64 MiB in all (video belongs in Wagtail documents).
 H5P_MAX_ENTRIES = int(os.environ.get("H5P_MAX_ENTRIES", "10000"))
-H5P_MAX_TOTAL_BYTES = int(os.environ.get("H5P_MAX_TOTAL_BYTES", str(500 * 1024 * 1024)))
-H5P_MAX_FILE_BYTES = int(os.environ.get("H5P_MAX_FILE_BYTES", str(200 * 1024 * 1024)))
+H5P_MAX_TOTAL_BYTES = int(os.environ.get("H5P_MAX_TOTAL_BYTES", str(64 * 1024 * 1024)))
+H5P_MAX_FILE_BYTES = int(os.environ.get("H5P_MAX_FILE_BYTES", str(16 * 1024 * 1024)))
+# A file over 1 MiB unpacked that is compressed more than this many times is refused.
+H5P_MAX_COMPRESSION_RATIO = int(os.environ.get("H5P_MAX_COMPRESSION_RATIO", "100"))
+# What one trainer's H5P activities may take in all (content, not shared libraries; 0: no
+# limit). Administrators are not limited.
+H5P_QUOTA_BYTES = int(os.environ.get("H5P_QUOTA_BYTES", str(512 * 1024 * 1024)))
 # How often the player saves a learner's answers so far (seconds).
 H5P_SAVE_SECONDS = int(os.environ.get("H5P_SAVE_SECONDS", "10"))
 # How long a lesson view's H5P grant is good for (its frame's files, its statements).
 H5P_VIEW_SECONDS = int(os.environ.get("H5P_VIEW_SECONDS", str(12 * 60 * 60)))
-H5P_MAX_UPLOAD_BYTES = int(os.environ.get("H5P_MAX_UPLOAD_BYTES", str(200 * 1024 * 1024)))
+H5P_MAX_UPLOAD_BYTES = int(os.environ.get("H5P_MAX_UPLOAD_BYTES", str(64 * 1024 * 1024)))
 # Optional: forward every stored xAPI statement to a Learning Record Store (empty: off).
 H5P_LRS_ENDPOINT = os.environ.get("H5P_LRS_ENDPOINT", "")
 H5P_LRS_USERNAME = os.environ.get("H5P_LRS_USERNAME", "")

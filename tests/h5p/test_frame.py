@@ -96,7 +96,11 @@ def test_the_frame_document_has_its_own_sandboxed_policy_and_needs_no_cookie(
     assert "'unsafe-eval'" in policy and "form-action 'none'" in policy
     assert response["Cache-Control"] == "no-store"
     config = json.loads(
-        re.search(r'id="qadam-h5p-config" type="application/json">(.*?)</script>', response.content.decode(), re.S).group(1)
+        re.search(
+            r'id="qadam-h5p-config" type="application/json">(.*?)</script>',
+            response.content.decode(),
+            re.S,
+        ).group(1)
     )
     assert config["embedType"] == "div" and config["saveFreq"] is False
     assert str(prisoner.public_id) not in response.content.decode()  # nothing of the person
@@ -108,8 +112,11 @@ def test_the_frame_document_has_its_own_sandboxed_policy_and_needs_no_cookie(
 def test_a_forged_or_expired_grant_opens_nothing(prisoner, h5p_lesson, tiny_content, settings):
     lesson, block_id = h5p_lesson
     good = grant_for(prisoner, lesson, block_id, tiny_content)
-    forged = signing.dumps([prisoner.pk, lesson.pk, str(lesson.translation_key), block_id,
-                            tiny_content.pk, "x"], salt="something else", compress=False)
+    forged = signing.dumps(
+        [prisoner.pk, lesson.pk, str(lesson.translation_key), block_id, tiny_content.pk, "x"],
+        salt="something else",
+        compress=False,
+    )
     client = Client()
     assert client.get(reverse("h5p:frame", args=[good])).status_code == 200
     assert client.get(reverse("h5p:frame", args=[forged])).status_code == 404
@@ -139,7 +146,9 @@ def test_a_statement_counts_only_with_a_grant_for_that_learner_lesson_and_activi
         assert post(enrolled, lesson, block_id, body, view).status_code == 403, name
     assert not XAPIStatement.objects.exists()
     view = grant_for(prisoner, lesson, block_id, tiny_content)
-    response = post(enrolled, lesson, block_id, {"id": str(uuid.uuid4()), "statement": answered(1)}, view)
+    response = post(
+        enrolled, lesson, block_id, {"id": str(uuid.uuid4()), "statement": answered(1)}, view
+    )
     assert response.status_code == 201 and response.json()["counted"] is True
     assert response.json()["result"] == "Your best result: 100%. You passed."
 
@@ -159,7 +168,9 @@ def test_a_grant_handed_out_by_the_lesson_page_is_accepted(enrolled, h5p_lesson)
     [(1000, 1, 1.0), (-5, 1, 0.0), (3, 4, 0.75)],
     ids=["over-max", "negative", "in-range"],
 )
-def test_scores_are_clamped_to_zero_and_max(raw, maximum, stored, enrolled, prisoner, h5p_lesson, tiny_content):
+def test_scores_are_clamped_to_zero_and_max(
+    raw, maximum, stored, enrolled, prisoner, h5p_lesson, tiny_content
+):
     lesson, block_id = h5p_lesson
     view = grant_for(prisoner, lesson, block_id, tiny_content)
     body = {"id": str(uuid.uuid4()), "statement": answered(raw, maximum)}
@@ -171,7 +182,9 @@ def test_scores_are_clamped_to_zero_and_max(raw, maximum, stored, enrolled, pris
 
 
 @pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
-def test_a_statement_with_nan_is_refused_with_400(constant, enrolled, prisoner, h5p_lesson, tiny_content):
+def test_a_statement_with_nan_is_refused_with_400(
+    constant, enrolled, prisoner, h5p_lesson, tiny_content
+):
     lesson, block_id = h5p_lesson
     view = grant_for(prisoner, lesson, block_id, tiny_content)
     body = json.dumps({"id": str(uuid.uuid4()), "statement": answered(1)}).replace(
@@ -195,7 +208,9 @@ def test_saved_state_is_per_lesson_and_comes_back_in_the_frame(
         return reverse("h5p:state", args=[page.pk, block, "state", "0"])
 
     view = grant_for(prisoner, lesson, block_id, tiny_content)
-    saved = enrolled.post(state_url(lesson, block_id), {"data": '{"answer":0}'}, headers={"X-Qadam-View": view})
+    saved = enrolled.post(
+        state_url(lesson, block_id), {"data": '{"answer":0}'}, headers={"X-Qadam-View": view}
+    )
     assert saved.json() == {"success": True}
     assert enrolled.post(state_url(lesson, block_id), {"data": "{}"}).status_code == 403  # no grant
     row = ContentUserData.objects.get(learner=prisoner)
