@@ -21,7 +21,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Node.js/npm and the Python venv module are checked by command, not by package name: a
 # machine may have them from elsewhere (NodeSource, pyenv), and Debian's npm would clash.
 DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core gettext
-# Issue 6: the tests read certificates' QR codes from a PNG of the PDF (pdftoppm).
+# The certificate tests read the QR code from a PNG of the PDF (pdftoppm).
 DEBIAN_PACKAGES += poppler-utils
 # The browser tests (kiosk, H5P) drive Debian's Chromium through Playwright.
 DEBIAN_PACKAGES += chromium
@@ -77,11 +77,11 @@ $(VENDOR)/.built: node_modules/.package-lock.json Makefile
 	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/fonts
 	cp $(FONTS)/noto-sans-{latin,latin-ext,cyrillic,cyrillic-ext}-{400,700}-normal.woff2 $(VENDOR)/fonts/
 	cp node_modules/@fontsource/noto-sans/LICENSE $(VENDOR)/fonts/LICENSE-noto-sans.txt
-	# H5P player (issue 4): the built dist of h5p-standalone, pinned in package.json.
+	# H5P player: the built dist of h5p-standalone, pinned in package.json.
 	mkdir -p $(VENDOR)/h5p-standalone
 	cp -r node_modules/h5p-standalone/dist/. $(VENDOR)/h5p-standalone/
 	cp node_modules/h5p-standalone/LICENSE $(VENDOR)/h5p-standalone/LICENSE.txt
-	mkdir -p $(VENDOR)/axe  # axe-core: accessibility checks in the browser tests (issue 5)
+	mkdir -p $(VENDOR)/axe  # axe-core: accessibility checks in the browser tests
 	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE $(VENDOR)/axe/
 	touch $@
 
@@ -107,9 +107,15 @@ run: seed
 	$(BIN)/honcho --procfile Procfile.dev start
 
 ## --- Checking ------------------------------------------------------------------------------
+# Type-checked: the modules that hold the rules and the writes (pyproject.toml [tool.mypy]).
+MYPY_SCOPE = $(sort $(wildcard */services.py */services/*.py */selectors.py */selectors/*.py \
+  */tasks.py */rendering.py lms/core/policy.py lms/core/append_only.py))
+
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy $(MYPY_SCOPE)
+	$(BIN)/djlint themes/templates --lint
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) manage.py makemigrations --check --dry-run
 	@for po in locale/*/LC_MESSAGES/django.po; do \
 	  left=$$(msgattrib --untranslated --no-obsolete "$$po"; msgattrib --only-fuzzy --no-obsolete "$$po"); \
@@ -138,7 +144,7 @@ lock:
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var/static var/test
 
-## --- Production footing (issue 7): the whole thing on PostgreSQL + Redis; benchmarks ------
+## --- Production footing: the whole thing on PostgreSQL + Redis; benchmarks ----------------
 # `make run-services` runs the production process layout (Procfile: gunicorn, a worker per
 # queue, beat) against PostgreSQL and Redis on this machine. `make bench` measures it
 # (bench/README.md); it is not part of `make test`.
@@ -150,7 +156,7 @@ BENCH_BROKER_URL ?= redis://127.0.0.1:6379/13
 BENCH_CACHE_URL ?= redis://127.0.0.1:6379/12
 BENCH_PORT ?= 8090
 
-.PHONY: run-services bench bench-deps createdb-run
+.PHONY: run-services bench bench-deps createdb-run bench-training
 
 define createdb
 	@url='$(1)'; db=$${url##*/}; admin=$${url%/*}/postgres; \
@@ -173,6 +179,12 @@ run-services: install assets createdb-run
 bench: bench-deps install-dev assets
 	DATABASE_URL=$(BENCH_DATABASE_URL) CELERY_BROKER_URL=$(BENCH_BROKER_URL) \
 	  CACHE_URL=$(BENCH_CACHE_URL) BENCH_PORT=$(BENCH_PORT) $(PY) -m bench.run
+
+# The mandatory-training engine at planning scale (20,000 staff, 100 facilities): once,
+# bounded, on a database of its own (dropped and created again). bench/README.md.
+BENCH_TRAINING_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/qadam_bench_training
+bench-training: install-dev assets
+	DATABASE_URL=$(BENCH_TRAINING_DATABASE_URL) $(PY) -m bench.training_bench
 
 # wrk drives the web loads of `make bench`, nginx stands in front of gunicorn for the paced
 # kiosks, as in production (Debian packages; not needed by `make test`).

@@ -50,7 +50,8 @@ def run(count: int) -> dict:
 
     from certificates.models import Certificate
     from certificates.rendering import ASSET_BASE_URL, AssetFetcher, _renderer, certificate_html
-    from certificates.services import certificate_data, certificate_issue
+    from certificates.services.documents import certificate_data
+    from certificates.services.issuing import certificate_issue
     from courses.services import enrolment_create, lesson_complete
     from lms.celery import app as celery_app
     from tests import factories
@@ -65,7 +66,7 @@ def run(count: int) -> dict:
     for _ in range(count):
         person = factories.PrisonerFactory(facility=facility)
         with transaction.atomic():
-            transaction.on_commit = lambda *a, **k: None  # noqa: E731 - bench only
+            transaction.on_commit = lambda *a, **k: None  # bench only: no Celery
             enrolment_create(actor=person, learner=person, course=course)
             lesson_complete(actor=person, lesson=lesson)
     serials = list(Certificate.objects.values_list("serial", flat=True))

@@ -107,15 +107,15 @@ def session_cookie(user, device=None) -> str:
 
 def seed() -> dict:
     from courses.services import enrolment_create, lesson_complete
-    from kiosk import services as kiosk_services
+    from kiosk.services import devices as kiosk_devices
     from tests import factories
 
     facility = factories.FacilityFactory(code="bench", name="Bench facility")
     admin = factories.UserFactory(role="administrator", facility=None, username="benchadmin")
-    _row, code = kiosk_services.registration_code_create(
+    _row, code = kiosk_devices.registration_code_create(
         actor=admin, facility=facility, unit=None, device_name="Bench kiosk"
     )
-    device = kiosk_services.device_register(code=code)
+    device = kiosk_devices.device_register(code=code)
     reader = factories.PrisonerFactory(facility=facility)
     course = factories.make_course(title="Kiosk course", lessons=20, slug="kiosk")
     enrolment_create(actor=reader, learner=reader, course=course)
@@ -548,7 +548,8 @@ def certificate_benchmarks(facility) -> dict:
 
     from certificates.models import Certificate
     from certificates.rendering import _renderer, certificate_html
-    from certificates.services import certificate_data, certificate_issue
+    from certificates.services.documents import certificate_data
+    from certificates.services.issuing import certificate_issue
     from lms.celery import app
 
     results: dict = {}

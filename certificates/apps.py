@@ -7,4 +7,6 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Certificates")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401
+        # The tasks register by name here, in every process: the services enqueue them by
+        # name and never import the tasks module.
+        from . import receivers, tasks  # noqa: F401

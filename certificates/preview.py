@@ -23,7 +23,7 @@ SAMPLE_COURSES = {
 
 
 def sample_data(template: CertificateTemplate | None, language: str) -> CertificateData:
-    from .services import template_data
+    from .services.documents import template_data
 
     return CertificateData(
         holder_name=SAMPLE_NAMES[language],

@@ -4,7 +4,7 @@ from django.dispatch import receiver
 
 from courses.signals import course_completed
 
-from .services import certificate_prepare
+from .services.issuing import certificate_prepare
 
 
 @receiver(course_completed, dispatch_uid="certificates.prepare_on_completion")

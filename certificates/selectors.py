@@ -10,9 +10,9 @@ from datetime import timedelta
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from courses.models import ProgrammeType
-from courses.selectors import voluntary_course_keys
+from courses.models import CoursePage
 from lms.core.models import User
+from lms.core.policy import people_visible_to, voluntary_q
 
 from .models import Certificate
 
@@ -20,10 +20,11 @@ RENEWAL_WINDOW_DAYS = 60
 
 
 def _without_voluntary(certificates: QuerySet[Certificate]) -> QuerySet[Certificate]:
-    """Leave out certificates of voluntary programmes: faith-based when issued (the
-    programme type is copied then), or of a course that asks for consent now."""
+    """Leave out certificates of voluntary programmes (``lms.core.policy``): by the
+    programme type copied when issued, or because the course is one now."""
     return certificates.exclude(
-        Q(programme_type=ProgrammeType.FAITH_BASED) | Q(course_key__in=voluntary_course_keys())
+        voluntary_q(with_consent_field=False)
+        | Q(course_key__in=CoursePage.objects.voluntary_keys())
     )
 
 
@@ -42,7 +43,7 @@ def renewals_due(*, viewer: User, learner: User | None = None) -> QuerySet[Certi
     may see (never for a voluntary programme but to the holder)."""
     today = timezone.localdate()
     horizon = today + timedelta(days=RENEWAL_WINDOW_DAYS)
-    people = User.objects.visible_to(viewer).exclude(role=User.Role.PRISONER_LEARNER)
+    people = people_visible_to(viewer).exclude(role=User.Role.PRISONER_LEARNER)
     if learner is not None:
         people = people.filter(pk=learner.pk)
     renewed = Certificate.objects.filter(
@@ -51,7 +52,7 @@ def renewals_due(*, viewer: User, learner: User | None = None) -> QuerySet[Certi
         status=Certificate.Status.ISSUED,
         expires_on__gt=horizon,
     )
-    due = (
+    due: QuerySet[Certificate] = (
         Certificate.objects.filter(
             learner__in=people,
             status=Certificate.Status.ISSUED,

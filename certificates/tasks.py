@@ -3,7 +3,9 @@
 from celery import shared_task
 from django.conf import settings
 
-from .services import certificate_issue
+from .services.bulk_issuing import bulk_issue_run
+from .services.issuing import certificate_issue
+from .services.sweeper import certificate_sweep
 
 
 @shared_task(
@@ -23,8 +25,6 @@ def certificate_issue_task(self, serial: int) -> None:
 @shared_task(bind=True, acks_late=True, max_retries=0)
 def bulk_issue_task(self, public_id: str) -> None:
     """Run bulk issue ``public_id``; progress is counted on its row."""
-    from .services import bulk_issue_run
-
     bulk_issue_run(public_id=public_id)
 
 
@@ -33,6 +33,4 @@ def certificate_sweep_task() -> int:
     """Periodic (Celery beat): enqueue again the certificates that are stuck. Returns how
     many were re-enqueued. Safe to run on several beats at once: rows are taken with
     SKIP LOCKED and issuing is idempotent."""
-    from .services import certificate_sweep
-
     return len(certificate_sweep())

@@ -11,13 +11,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from wagtail.models import Locale
 
 from courses.models import CoursePage
-from lms.core.audit import audit_record
 from lms.core.models import User
+from lms.core.policy import SpecialCategory, special_category_read
 
 from .models import ConsentRecord
 
@@ -29,22 +28,17 @@ def consent_history_own(*, learner: User) -> list[ConsentRecord]:
 
 def consent_history_for_staff(*, viewer: User, learner: User, reason: str) -> list[ConsentRecord]:
     """A learner's consent history for a staff member who manages them, with a stated
-    reason. Writes ``consent.read`` to the audit trail in the same transaction."""
-    reason = reason.strip()
-    if not reason:
-        raise PermissionDenied("A reason is required to read consent records.")
-    if not viewer.can_manage_learners() or not (
-        User.objects.visible_to(viewer).filter(pk=learner.pk).exists()
-    ):
-        raise PermissionDenied("Not a learner you manage.")
+    reason: a special-category read (``lms.core.policy.special_category_read``), which
+    writes ``consent.read`` to the audit trail in the same transaction as the read."""
     with transaction.atomic():
         records = list(ConsentRecord.objects.filter(learner=learner).order_by("-at", "-id"))
-        audit_record(
+        special_category_read(
             actor=viewer,
+            person=learner,
+            category=SpecialCategory.CONSENT,
+            reason=reason,
             action="consent.read",
-            obj=learner,
-            after={"reason": reason[:200], "records": len(records)},
-            facility=learner.facility,
+            details={"records": len(records)},
         )
     return records
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from courses.models import CoursePage
 from courses.selectors import page_for_request
 from courses.services import CourseError
-from lms.core.models import User
+from lms.core.policy import may_manage_learners, people_visible_to
 
 from . import selectors, services
 from .forms import ConsentReadReasonForm
@@ -23,7 +23,7 @@ from .forms import ConsentReadReasonForm
 
 def _course(request: HttpRequest, page_id: int) -> CoursePage:
     course = page_for_request(model=CoursePage, request=request, page_id=page_id)
-    if course is None or not course.requires_consent:
+    if course is None or not course.asks_for_consent:
         raise Http404
     return course
 
@@ -72,10 +72,10 @@ def manage_history(request: HttpRequest, public_id: str) -> HttpResponse:
     """A learner's consent history for an education officer of their facility or an
     administrator. GET asks why; POST with a reason reads it (audited by the selector) and
     shows it once: nothing is cached and a new look asks again."""
-    if not request.user.can_manage_learners():
+    if not may_manage_learners(request.user):
         raise PermissionDenied
     learner = get_object_or_404(
-        User.objects.visible_to(request.user).learners().select_related("facility"),
+        people_visible_to(request.user).learners().select_related("facility"),
         public_id=public_id,
     )
     form = ConsentReadReasonForm(request.POST if request.method == "POST" else None)

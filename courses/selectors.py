@@ -10,28 +10,32 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Any
 
-from django.db.models import Q, QuerySet
-from wagtail.models import Locale
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
+from django.http import HttpRequest
+from wagtail.models import Locale, Page
 
 from lms.core.models import User
+from lms.core.policy import audience_allows, audiences_for, learners_managed_by
 from lms.core.serving import memoised, view_restrictions_pass
 
-from .audience import audience_allows, audiences_for
 from .models import (
     ActivityResult,
+    CatalogueIndexPage,
     CourseCompletion,
     CoursePage,
     Enrolment,
     LessonPage,
     LessonProgress,
-    ProgrammeType,
+    ProgrammeAreaPage,
     QuizAttempt,
 )
+from .models.pages import page_context_reader
 
-if TYPE_CHECKING:
-    from .models import CatalogueIndexPage
+# Pages are read by signed-in people and, where a page allows it, by anyone.
+Visitor = User | AnonymousUser
 
 
 @dataclass
@@ -149,7 +153,7 @@ def course_required_activities(course: CoursePage) -> set[tuple[uuid.UUID, str]]
     return required
 
 
-def _done_keys(user: User, keys: set[uuid.UUID]) -> set[uuid.UUID]:
+def _done_keys(user: Visitor, keys: set[uuid.UUID]) -> set[uuid.UUID]:
     if not user.is_authenticated or not keys:
         return set()
     return set(
@@ -159,7 +163,7 @@ def _done_keys(user: User, keys: set[uuid.UUID]) -> set[uuid.UUID]:
     )
 
 
-def course_overview(*, user: User, course: CoursePage) -> CourseOverview:
+def course_overview(*, user: Visitor, course: CoursePage) -> CourseOverview:
     """The course as ``user`` sees it: lessons in their language, what they have done,
     their enrolment, and whether they may join."""
     courses = _translations({course.translation_key}) or [course]
@@ -209,7 +213,7 @@ class LessonOverview:
     quiz_attempts: dict[str, QuizAttempt] = field(default_factory=dict)
 
 
-def lesson_overview(*, user: User, lesson: LessonPage) -> LessonOverview:
+def lesson_overview(*, user: Visitor, lesson: LessonPage) -> LessonOverview:
     course = course_overview(user=user, course=lesson.course)
     keys = [entry.lesson.translation_key for entry in course.lessons]
     index = keys.index(lesson.translation_key) if lesson.translation_key in keys else 0
@@ -246,7 +250,7 @@ class CatalogueEntry:
     enrolment_status: str | None
 
 
-def courses_visible_to(user: User) -> list[CoursePage]:
+def courses_visible_to(user: Visitor) -> list[CoursePage]:
     """Live courses for ``user``'s audience, in the active language where translated."""
     audiences = audiences_for(user)
     if not audiences:
@@ -261,7 +265,7 @@ def courses_visible_to(user: User) -> list[CoursePage]:
     return sorted(chosen.values(), key=lambda course: course.title.lower())
 
 
-def catalogue_for(*, user: User, catalogue: CatalogueIndexPage) -> list[CatalogueEntry]:
+def catalogue_for(*, user: Visitor, catalogue: CatalogueIndexPage) -> list[CatalogueEntry]:
     courses = courses_visible_to(user)
     statuses: dict[uuid.UUID, str] = {}
     if user.is_authenticated:
@@ -286,32 +290,12 @@ class EnrolmentSummary:
         return round(100 * self.done / self.total) if self.total else 0
 
 
-def voluntary_course_keys() -> QuerySet[CoursePage]:
-    """Translation keys of the courses that ask for consent (every faith-based programme),
-    as a subquery: a page in any language or state that asks for it marks the course.
-
-    Taking part in one reveals religious belief (or a disengagement programme): staff read
-    it only through the audited ``consent.selectors.consent_history_for_staff``; every
-    staff screen of enrolments, progress and certificates leaves these courses out."""
-    return CoursePage.objects.filter(
-        Q(requires_consent=True) | Q(programme_type=ProgrammeType.FAITH_BASED)
-    ).values("translation_key")
-
-
-def course_is_voluntary(course: CoursePage) -> bool:
-    """Whether ``course`` is a voluntary programme (``voluntary_course_keys``): only the
-    person themself may choose to join it, and only they may change their enrolment."""
-    if course.requires_consent or course.programme_type == ProgrammeType.FAITH_BASED:
-        return True
-    return voluntary_course_keys().filter(translation_key=course.translation_key).exists()
-
-
 def courses_staff_may_assign(learner: User) -> list[CoursePage]:
     """The courses an education officer may enrol ``learner`` on: those open to the
     learner, less every voluntary programme (only the person chooses those). The same list
     whatever the person takes part in: a voluntary programme among a course's prerequisites
     does not count unless the course is voluntary itself (``effective_prerequisites``)."""
-    excluded = set(voluntary_course_keys().values_list("translation_key", flat=True))
+    excluded = set(CoursePage.objects.voluntary_keys().values_list("translation_key", flat=True))
     return [
         course for course in courses_visible_to(learner) if course.translation_key not in excluded
     ]
@@ -322,23 +306,23 @@ def enrolment_summaries(*, viewer: User, learner: User) -> list[EnrolmentSummary
     number of queries, however many enrolments and lessons.
 
     Anyone but the learner gets no enrolment in a voluntary programme
-    (``voluntary_course_keys``), nor one whose course no longer exists at all (nothing is
-    left to tell whether it was one)."""
-    enrolments = Enrolment.objects.visible_to(viewer).filter(learner=learner)
+    (``CoursePage.objects.voluntary_keys``), nor one whose course no longer exists at all
+    (nothing is left to tell whether it was one)."""
+    visible = Enrolment.objects.visible_to(viewer).filter(learner=learner)
     if viewer.pk != learner.pk:
-        enrolments = enrolments.exclude(course_key__in=voluntary_course_keys()).filter(
+        visible = visible.exclude(course_key__in=CoursePage.objects.voluntary_keys()).filter(
             course_key__in=CoursePage.objects.values("translation_key")
         )
-    enrolments = list(enrolments.order_by("-status_changed_at"))
+    enrolments = list(visible.order_by("-status_changed_at"))
     if not enrolments:
         return []
     keys = {enrolment.course_key for enrolment in enrolments}
     courses = _translations(keys)
     locale = Locale.get_active()
     display: dict[uuid.UUID, CoursePage] = {}
-    for course in courses:
-        if course.translation_key not in display or course.locale_id == locale.pk:
-            display[course.translation_key] = course
+    for translation in courses:
+        if translation.translation_key not in display or translation.locale_id == locale.pk:
+            display[translation.translation_key] = translation
     lessons_by_key: dict[uuid.UUID, list[LessonPage]] = defaultdict(list)
     for key, lessons in _lessons_by_course_key(courses).items():
         lessons_by_key[key].extend(lessons)
@@ -366,15 +350,83 @@ def enrolment_summaries(*, viewer: User, learner: User) -> list[EnrolmentSummary
 
 
 def learners_visible_to(viewer: User) -> list[User]:
-    """The learners ``viewer`` manages (education officers: their facilities)."""
+    """The learners ``viewer`` manages (``lms.core.policy.learners_managed_by``)."""
     return list(
-        User.objects.visible_to(viewer)
-        .learners()
+        learners_managed_by(viewer)
         .filter(is_active=True)
         .exclude(pk=viewer.pk)
         .select_related("facility", "unit")
         .order_by("facility__name", "last_name", "first_name")
     )
+
+
+def courses_for_learner_filter() -> list[CoursePage]:
+    """Live courses an officer may filter learners by: every audience, never a voluntary
+    programme, one per course in the active language where translated."""
+    locale = Locale.get_active()
+    voluntary = CoursePage.objects.voluntary_keys()
+    chosen: dict[uuid.UUID, CoursePage] = {}
+    for course in CoursePage.objects.live().exclude(translation_key__in=voluntary):
+        current = chosen.get(course.translation_key)
+        if current is None or (course.locale_id == locale.pk and current.locale_id != locale.pk):
+            chosen[course.translation_key] = course
+    return sorted(chosen.values(), key=lambda course: course.title.lower())
+
+
+@dataclass
+class LearnerListFilters:
+    """What an officer narrows the learner list by (every field optional)."""
+
+    query: str = ""
+    unit_id: int | None = None
+    course_key: uuid.UUID | None = None
+    status: str = ""
+
+
+def learner_list(*, viewer: User, filters: LearnerListFilters):
+    """The learners ``viewer`` manages (``learners_managed_by``), narrowed by ``filters``
+    (name or number; unit; an enrolment on a course, in a status), each annotated with
+    counts of enrolments in progress and completed. Voluntary programmes never count nor
+    filter (``CoursePage.objects.voluntary_keys``), so the list reveals nothing of them.
+    One query for the page, whatever its length."""
+    from django.db.models import Count, Q
+
+    ordinary = ~Q(enrolments__course_key__in=CoursePage.objects.voluntary_keys())
+    learners = (
+        learners_managed_by(viewer)
+        .filter(is_active=True)
+        .exclude(pk=viewer.pk)
+        .select_related("facility", "unit")
+    )
+    if filters.query:
+        for word in filters.query.split()[:5]:
+            learners = learners.filter(
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(username__icontains=word)
+                | Q(prisoner_number__icontains=word)
+            )
+    if filters.unit_id:
+        learners = learners.filter(unit_id=filters.unit_id)
+    if filters.course_key or filters.status:
+        wanted = Enrolment.objects.exclude(course_key__in=CoursePage.objects.voluntary_keys())
+        if filters.course_key:
+            wanted = wanted.filter(course_key=filters.course_key)
+        if filters.status:
+            wanted = wanted.filter(status=filters.status)
+        learners = learners.filter(pk__in=wanted.values("learner_id"))
+    return learners.annotate(
+        courses_active=Count(
+            "enrolments",
+            filter=ordinary & Q(enrolments__status=Enrolment.Status.ACTIVE),
+            distinct=True,
+        ),
+        courses_completed=Count(
+            "enrolments",
+            filter=ordinary & Q(enrolments__status=Enrolment.Status.COMPLETED),
+            distinct=True,
+        ),
+    ).order_by("facility__name", "last_name", "first_name", "pk")
 
 
 def page_for_request(*, model: type[CoursePage] | type[LessonPage], request, page_id: int):
@@ -391,3 +443,53 @@ def page_for_request(*, model: type[CoursePage] | type[LessonPage], request, pag
     if not view_restrictions_pass(request, page):
         return None
     return page
+
+
+# --- What the pages show (``courses.models.pages.ReadsContext``) ----------------------------
+
+
+@page_context_reader(CatalogueIndexPage)
+def catalogue_page_context(*, request: HttpRequest, page: CatalogueIndexPage) -> dict[str, Any]:
+    """The catalogue page: the courses the visitor may take, by programme area, and for
+    staff the guideline index."""
+    entries = catalogue_for(user=request.user, catalogue=page)
+    by_type: dict[str, list[CatalogueEntry]] = {}
+    for entry in entries:
+        by_type.setdefault(entry.course.programme_type, []).append(entry)
+    context: dict[str, Any] = {
+        "entries": entries,
+        "areas": [
+            (area, by_type[area.programme_type])
+            for area in ProgrammeAreaPage.objects.child_of(page).live().order_by("path")
+            if area.programme_type in by_type
+        ],
+    }
+    if getattr(request.user, "is_staff_member", False):
+        context["guideline_index"] = (
+            Page.objects.child_of(page).live().filter(content_type__app_label="guidelines").first()
+        )
+    return context
+
+
+@page_context_reader(ProgrammeAreaPage)
+def programme_area_page_context(*, request: HttpRequest, page: ProgrammeAreaPage) -> dict[str, Any]:
+    """A programme area's page: the catalogue's entries of its programme type."""
+    return {
+        "entries": [
+            entry
+            for entry in catalogue_for(user=request.user, catalogue=page.get_parent())
+            if entry.course.programme_type == page.programme_type
+        ]
+    }
+
+
+@page_context_reader(CoursePage)
+def course_page_context(*, request: HttpRequest, page: CoursePage) -> dict[str, Any]:
+    """A course's page: its lessons and the visitor's progress (``course_overview``)."""
+    return {"overview": course_overview(user=request.user, course=page)}
+
+
+@page_context_reader(LessonPage)
+def lesson_page_context(*, request: HttpRequest, page: LessonPage) -> dict[str, Any]:
+    """A lesson's page: where it sits in the course and the visitor's results."""
+    return {"overview": lesson_overview(user=request.user, lesson=page)}

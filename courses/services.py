@@ -8,17 +8,17 @@ messages.
 from __future__ import annotations
 
 import uuid
+from datetime import date, datetime, time
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consent.rules import consent_needed
 from lms.core.audit import audit_record
 from lms.core.models import User
+from lms.core.policy import audience_allows, may_manage_learner
 
-from .audience import audience_allows
 from .models import (
     ActivityResult,
     CourseCompletion,
@@ -28,12 +28,8 @@ from .models import (
     LessonProgress,
     QuizAttempt,
 )
-from .selectors import (
-    course_is_voluntary,
-    course_lesson_keys,
-    course_required_activities,
-    voluntary_course_keys,
-)
+from .participation import consent_needed
+from .selectors import course_lesson_keys, course_required_activities
 from .signals import course_completed
 from .time_reports import TimeReportOutcome, time_report_store
 
@@ -63,13 +59,6 @@ def _only_by_the_person() -> str:
     )
 
 
-def _may_enrol_others(actor: User, learner: User) -> bool:
-    return (
-        actor.can_manage_learners()
-        and User.objects.visible_to(actor).filter(pk=learner.pk).exists()
-    )
-
-
 def enrolment_create(
     *,
     actor: User,
@@ -83,7 +72,7 @@ def enrolment_create(
     learners of their facilities; administrators anyone. The course must be live and meant
     for the learner's audience. Idempotent: enrolling twice returns the same enrolment.
 
-    Voluntary programmes (``course_is_voluntary``: every faith-based one) are joined only
+    Voluntary programmes (``CoursePage.is_voluntary``: every faith-based one) are joined only
     by the person themself, with ``source`` SELF: staff-assigned and individual-plan
     enrolments are refused, so staff can neither put someone on one nor bring back one
     the person stopped. The refusal depends on the course only, never on the person's
@@ -97,13 +86,13 @@ def enrolment_create(
         raise NotAllowed(_("This person cannot take courses."))
     if not audience_allows(learner, course.audience):
         raise NotAllowed(_("This course is not open to this learner."))
-    if course_is_voluntary(course) and (actor.pk != learner.pk or source != Enrolment.Source.SELF):
+    if course.is_voluntary and (actor.pk != learner.pk or source != Enrolment.Source.SELF):
         raise NotAllowed(_only_by_the_person())
     if actor.pk == learner.pk:
         if not course.self_enrolment:
             raise NotAllowed(_("An education officer enrols learners on this course."))
         source = Enrolment.Source.SELF
-    elif not _may_enrol_others(actor, learner):
+    elif not may_manage_learner(actor, learner):
         raise NotAllowed(_("You may not enrol this person."))
     elif source == Enrolment.Source.SELF:
         source = Enrolment.Source.ASSIGNED
@@ -175,9 +164,13 @@ def enrolment_set_status(*, actor: User, enrolment: Enrolment, status: str) -> E
     if status == Enrolment.Status.COMPLETED:
         raise NotAllowed(_("A course is completed by meeting its completion rule."))
     if actor.pk != enrolment.learner_id:
-        if not _may_enrol_others(actor, enrolment.learner):
+        if not may_manage_learner(actor, enrolment.learner):
             raise NotAllowed(_("You may not change this enrolment."))
-        if voluntary_course_keys().filter(translation_key=enrolment.course_key).exists():
+        if (
+            CoursePage.objects.voluntary_keys()
+            .filter(translation_key=enrolment.course_key)
+            .exists()
+        ):
             # Pausing, stopping or resuming someone's voluntary programme is theirs alone.
             raise NotAllowed(_only_by_the_person())
     with transaction.atomic():
@@ -395,6 +388,53 @@ def course_completion_evaluate(
     return completion
 
 
+def enrolment_complete_by_hand(
+    *, actor: User, learner: User, course: CoursePage, completed_on: date
+) -> CourseCompletion:
+    """Record that ``learner`` completed ``course`` outside the system (a classroom
+    course), on ``completed_on``, when an education officer issues the certificate by
+    hand: the enrolment (made if there is none, source ASSIGNED) moves to completed and
+    gets its completion row. Sends no ``course_completed``: the caller issues the
+    certificate itself. Idempotent: an enrolment already completed keeps its completion.
+    The caller checks that ``actor`` may act for the person and the course."""
+    completed_at = timezone.make_aware(datetime.combine(completed_on, time(12)))
+    with transaction.atomic():
+        enrolment, created = Enrolment.objects.select_for_update().get_or_create(
+            learner=learner,
+            course_key=course.translation_key,
+            defaults={"course": course, "source": Enrolment.Source.ASSIGNED, "enrolled_by": actor},
+        )
+        if created:
+            audit_record(
+                actor=actor,
+                action="enrolment.create",
+                obj=enrolment,
+                after=enrolment.snapshot(),
+                facility=learner.facility,
+            )
+        existing = CourseCompletion.objects.filter(enrolment=enrolment).first()
+        if existing is not None:
+            return existing
+        completion = CourseCompletion.objects.create(
+            learner=learner,
+            enrolment=enrolment,
+            course=course,
+            course_key=enrolment.course_key,
+            completed_at=completed_at,
+        )
+        if enrolment.status != Enrolment.Status.ACTIVE:
+            _enrolment_move(
+                actor=actor, enrolment=enrolment, status=Enrolment.Status.ACTIVE, action="resume"
+            )
+        _enrolment_move(
+            actor=actor,
+            enrolment=enrolment,
+            status=Enrolment.Status.COMPLETED,
+            action="complete_by_hand",
+        )
+    return completion
+
+
 def quiz_attempt_submit(
     *,
     actor: User,
@@ -449,7 +489,7 @@ def quiz_attempt_submit(
     return attempt
 
 
-# --- Consent (issue 5) --------------------------------------------------------------------
+# --- Consent --------------------------------------------------------------------------------
 
 
 def _require_consent(learner: User, course: CoursePage) -> None:

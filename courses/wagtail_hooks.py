@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from wagtail import hooks
 from wagtail.models import Page
 
-from .audience import audience_allows
+from lms.core.policy import audience_allows
 
 
 def page_audience(page: Page) -> str | None:

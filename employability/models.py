@@ -20,14 +20,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class RecordPreference(models.Model):
-    """The person's own choices about their record. Absent means the defaults (faith-based
-    programmes left out)."""
+    """The person's own choices about their record. Absent means the defaults (voluntary
+    programmes, every faith-based one among them, left out)."""
 
     person = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="record_preference"
     )
     include_faith_based = models.BooleanField(
-        _("show faith-based programmes in my record"), default=False
+        _("show voluntary programmes (such as faith-based ones) in my record"), default=False
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,5 +1,6 @@
 """Reading the employability record. One rule everywhere (page, kiosk, CV, JSON bundle):
-faith-based programme entries are left out unless the person chose to include them."""
+entries of voluntary programmes (``lms.core.policy.is_voluntary``: every faith-based one and
+any course that asks for consent) are left out unless the person chose to include them."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django_stubs_ext import StrOrPromise
 
 from certificates.models import Certificate
 from courses.models import CourseCompletion, CoursePage, ProgrammeType
 from lms.core.models import User
+from lms.core.policy import is_voluntary, learners_managed_by
 
 from .models import Goal, Placement, RecordPreference
 
@@ -18,10 +21,10 @@ from .models import Goal, Placement, RecordPreference
 @dataclass
 class EmployabilityRecord:
     person: User
-    include_faith_based: bool
-    has_faith_based: bool
+    include_voluntary: bool
+    has_voluntary: bool
     certificates: list[Certificate] = field(default_factory=list)
-    hours_by_programme: list[tuple[str, Decimal]] = field(default_factory=list)
+    hours_by_programme: list[tuple[StrOrPromise, Decimal]] = field(default_factory=list)
     skills: list[str] = field(default_factory=list)
     placements: QuerySet[Placement] | list[Placement] = field(default_factory=list)
     goals: QuerySet[Goal] | list[Goal] = field(default_factory=list)
@@ -31,18 +34,15 @@ class EmployabilityRecord:
         return sum((hours for _, hours in self.hours_by_programme), Decimal(0))
 
 
-def include_faith_based(person: User) -> bool:
+def include_voluntary(person: User) -> bool:
+    """Whether ``person`` chose to show their voluntary programmes in their record."""
     preference = RecordPreference.objects.filter(person=person).first()
     return bool(preference and preference.include_faith_based)
 
 
 def employability_record(*, person: User) -> EmployabilityRecord:
     """The record of ``person``. The caller has checked the viewer may see the person."""
-    include_faith = include_faith_based(person)
-    faith = ProgrammeType.FAITH_BASED
-
-    def shown(programme_type: str) -> bool:
-        return include_faith or programme_type != faith
+    include = include_voluntary(person)
 
     certificates = list(
         Certificate.objects.filter(learner=person, status=Certificate.Status.ISSUED).order_by(
@@ -61,15 +61,26 @@ def employability_record(*, person: User) -> EmployabilityRecord:
         .order_by("-pk")
     }
     courses.update({c.course_key: c.course for c in completions if c.course is not None})
-    has_faith = any(c.programme_type == faith for c in certificates) or any(
-        courses.get(c.course_key) and courses[c.course_key].programme_type == faith
-        for c in completions
+    voluntary_keys = set(
+        CoursePage.objects.filter(translation_key__in=course_keys)
+        .voluntary_keys()
+        .values_list("translation_key", flat=True)
+    )
+
+    def voluntary(course_key, programme_type: str) -> bool:
+        return course_key in voluntary_keys or is_voluntary(programme_type=programme_type)
+
+    def shown(course_key, programme_type: str) -> bool:
+        return include or not voluntary(course_key, programme_type)
+
+    has_voluntary = any(voluntary(c.course_key, c.programme_type) for c in certificates) or any(
+        voluntary(c.course_key, "") for c in completions
     )
 
     hours: dict[str, Decimal] = {}
     counted: set = set()
     for certificate in certificates:
-        if shown(certificate.programme_type):
+        if shown(certificate.course_key, certificate.programme_type):
             key = certificate.programme_type or ProgrammeType.VOCATIONAL
             hours[key] = hours.get(key, Decimal(0)) + certificate.hours
         counted.add(certificate.course_key)
@@ -78,7 +89,7 @@ def employability_record(*, person: User) -> EmployabilityRecord:
         if completion.course_key in counted or course is None:
             continue
         counted.add(completion.course_key)
-        if shown(course.programme_type):
+        if shown(completion.course_key, course.programme_type):
             hours[course.programme_type] = hours.get(course.programme_type, Decimal(0)) + (
                 course.estimated_hours
             )
@@ -87,16 +98,16 @@ def employability_record(*, person: User) -> EmployabilityRecord:
         {
             tag.name
             for key in counted
-            if key in courses and shown(courses[key].programme_type)
+            if key in courses and shown(key, courses[key].programme_type)
             for tag in courses[key].skills.all()
         },
         key=str.casefold,
     )
     return EmployabilityRecord(
         person=person,
-        include_faith_based=include_faith,
-        has_faith_based=has_faith,
-        certificates=[c for c in certificates if shown(c.programme_type)],
+        include_voluntary=include,
+        has_voluntary=has_voluntary,
+        certificates=[c for c in certificates if shown(c.course_key, c.programme_type)],
         hours_by_programme=sorted(
             # Labels stay lazy: the CV renders them in its own language.
             ((labels.get(k, k), v) for k, v in hours.items()),
@@ -108,8 +119,6 @@ def employability_record(*, person: User) -> EmployabilityRecord:
     )
 
 
-def people_visible_to(viewer: User) -> QuerySet[User]:
-    """Prisoners whose record ``viewer`` may maintain (officers: their facilities)."""
-    if not viewer.can_manage_learners():
-        return User.objects.none()
-    return User.objects.visible_to(viewer).filter(role=User.Role.PRISONER_LEARNER)
+def prisoners_managed_by(viewer: User) -> QuerySet[User]:
+    """Prisoners whose record ``viewer`` may maintain (``lms.core.policy``)."""
+    return learners_managed_by(viewer).filter(role=User.Role.PRISONER_LEARNER)

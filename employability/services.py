@@ -9,14 +9,16 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from certificates.services import status_list_url, verify_url
+from certificates.credentials import certificates_presentation
+from certificates.services.documents import verify_url
 from lms.core.audit import audit_record
 from lms.core.models import User
 
 from .models import Goal, Placement, RecordPreference
 from .rendering import CvData, CvEntry, CvPlacement, render_cv_pdf
-from .selectors import EmployabilityRecord, employability_record, people_visible_to
+from .selectors import EmployabilityRecord, employability_record, prisoners_managed_by
 
 
 class RecordError(Exception):
@@ -24,15 +26,15 @@ class RecordError(Exception):
 
 
 def _require_officer_for(actor: User, person: User) -> None:
-    if not people_visible_to(actor).filter(pk=person.pk).exists():
-        raise RecordError("You may not maintain this person's record.")
+    if not prisoners_managed_by(actor).filter(pk=person.pk).exists():
+        raise RecordError(gettext("You may not maintain this person's record."))
 
 
 def record_preference_set(*, actor: User, person: User, include_faith_based: bool) -> None:
-    """The person (only they) chooses whether faith-based programmes appear in their
+    """The person (only they) chooses whether voluntary programmes appear in their
     record, exports and CV. Audited; the audit keeps the choice, not the programmes."""
     if actor.pk != person.pk:
-        raise RecordError("Only the person can make this choice.")
+        raise RecordError(gettext("Only the person can make this choice."))
     with transaction.atomic():
         preference, _ = RecordPreference.objects.select_for_update().get_or_create(person=person)
         before = preference.include_faith_based
@@ -62,7 +64,7 @@ def placement_create(
     """An officer records prison work or a vocational placement for a person."""
     _require_officer_for(actor, person)
     if ended_on is not None and ended_on < started_on:
-        raise RecordError("The end date is before the start date.")
+        raise RecordError(gettext("The end date is before the start date."))
     with transaction.atomic():
         placement = Placement.objects.create(
             person=person,
@@ -148,24 +150,20 @@ def cv_data(person: User, language: str, record: EmployabilityRecord | None = No
 
 def record_export(*, actor: User, person: User, kind: str, language: str) -> tuple[bytes, str]:
     """Export the record at release: ``cv`` (a PDF with no prison branding) or
-    ``credentials`` (a JSON bundle of the signed credentials). Audited with what was
+    ``credentials`` (a Verifiable Presentation of the signed credentials, signed by the
+    installation). Audited with what was
     exported (counts, never content). Faith-based entries only if the person chose."""
     _require_officer_for(actor, person)
     record = employability_record(person=person)
     if kind == "cv":
         content, content_type = render_cv_pdf(cv_data(person, language, record)), "application/pdf"
     elif kind == "credentials":
-        bundle = {
-            "type": "CredentialBundle",
-            "generated": timezone.now().isoformat(),
-            "format": "VC-JWT (Open Badges 3.0, EdDSA, did:key)",
-            "statusList": status_list_url(),
-            "credentials": [c.credential for c in record.certificates if c.credential],
-        }
-        content = json.dumps(bundle, ensure_ascii=False, indent=2).encode()
+        # A Verifiable Presentation a wallet imports, signed by the installation.
+        presentation = certificates_presentation(record.certificates)
+        content = json.dumps(presentation, ensure_ascii=False, indent=2).encode()
         content_type = "application/json"
     else:
-        raise RecordError(f"Unknown export {kind!r}.")
+        raise RecordError(gettext("Unknown export: %(kind)s.") % {"kind": kind})
     with transaction.atomic():
         audit_record(
             actor=actor,
@@ -174,7 +172,7 @@ def record_export(*, actor: User, person: User, kind: str, language: str) -> tup
             after={
                 "certificates": len(record.certificates),
                 "placements": len(record.placements),
-                "include_faith_based": record.include_faith_based,
+                "include_voluntary": record.include_voluntary,
             },
             facility=person.facility,
         )

@@ -12,10 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from lms.core.bad_input import uuid_or_bad_input
+from lms.core.policy import may_manage_learners
+
 from . import services
 from .forms import ExportForm, GoalForm, PlacementForm
 from .models import Goal
-from .selectors import employability_record, people_visible_to
+from .selectors import employability_record, prisoners_managed_by
 
 
 @login_required
@@ -40,9 +43,9 @@ def my_record(request: HttpRequest) -> HttpResponse:
 
 
 def _person(request: HttpRequest, public_id: str):
-    if not request.user.can_manage_learners():
+    if not may_manage_learners(request.user):
         raise PermissionDenied
-    return get_object_or_404(people_visible_to(request.user), public_id=public_id)
+    return get_object_or_404(prisoners_managed_by(request.user), public_id=public_id)
 
 
 @login_required
@@ -79,7 +82,9 @@ def manage_record(request: HttpRequest, public_id: str) -> HttpResponse:
             messages.success(request, _("Saved."))
             return redirect("employability:manage", public_id=public_id)
         if action == "goal_achieved":
-            goal = get_object_or_404(Goal, pk=request.POST.get("goal"), person=person)
+            goal = get_object_or_404(
+                Goal, pk=uuid_or_bad_input(request.POST.get("goal")), person=person
+            )
             services.goal_achieved(actor=request.user, goal=goal)
             return redirect("employability:manage", public_id=public_id)
     except services.RecordError as error:

@@ -22,7 +22,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from courses.audience import Audience
+from lms.core.policy import Audience
 
 
 class GuidelineIndexPage(Page):

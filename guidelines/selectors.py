@@ -7,7 +7,9 @@ from datetime import datetime
 
 from wagtail.models import Locale
 
+from courses.search import MAX_RESULTS, SearchHit
 from lms.core.models import Facility, User
+from lms.core.policy import people_visible_to
 
 from .models import GuidelineAcknowledgement, GuidelinePage
 
@@ -48,7 +50,7 @@ def acknowledgement_report(
     """Every staff member ``viewer`` may see, grouped by facility, with whether they
     acknowledged the current major version. Two queries, whatever the headcount."""
     staff = list(
-        User.objects.visible_to(viewer)
+        people_visible_to(viewer)
         .filter(role__in=STAFF_ROLES, is_active=True)
         .select_related("facility")
         .order_by("facility__name", "last_name", "first_name")
@@ -75,3 +77,15 @@ def acknowledgement_report(
             )
         )
     return list(groups.values())
+
+
+def guideline_search(user: User, query: str, locale: Locale) -> list[SearchHit]:
+    """Live guidelines in ``locale`` matching ``query``, for staff only (guidelines are for
+    staff, ``GuidelinePage.audience``). The site search (``courses.search``) asks this."""
+    if not user.is_staff_member:
+        return []
+    guidelines = GuidelinePage.objects.live().filter(locale=locale)
+    return [
+        SearchHit(guideline, "guideline", guideline.summary)
+        for guideline in guidelines.search(query)[:MAX_RESULTS]
+    ]

@@ -22,7 +22,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import TemplateView
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
@@ -40,7 +40,21 @@ from .services import H5PError, h5p_content_delete
 from .validation import PackageRefused
 
 
+def _refused_summary(reasons: list[str]) -> str:
+    """The field's error; the reasons themselves are listed above the form, one a line."""
+    return ngettext(
+        "The package was refused for the reason listed above.",
+        "The package was refused for the %(count)s reasons listed above.",
+        len(reasons),
+    ) % {"count": len(reasons)}
+
+
 class H5PUploadView(CreateView):
+    refusal_reasons: list[str] = []
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "refusal_reasons": self.refusal_reasons}
+
     def get_panel(self) -> ObjectList:
         return ObjectList(
             [FieldPanel("package"), FieldPanel("title"), FieldPanel("internet_override")],
@@ -66,8 +80,8 @@ class H5PUploadView(CreateView):
         try:
             return super().form_valid(form)
         except PackageRefused as refused:
-            for reason in refused.reasons:
-                form.add_error("package", reason)
+            self.refusal_reasons = refused.reasons
+            form.add_error("package", _refused_summary(refused.reasons))
             self.produced_error_message = _("The package was not imported.")
             return self.form_invalid(form)
 
@@ -119,6 +133,7 @@ class H5PContentViewSet(SnippetViewSet):
     add_to_admin_menu = True
     menu_order = 250
     add_view_class = H5PUploadView
+    create_template_name = "h5p/admin/upload.html"
     delete_view_class = H5PDeleteView
     list_display = [
         "title",
@@ -149,7 +164,7 @@ class LibraryUploadForm(forms.Form):
         validators=[FileExtensionValidator(["h5p"])],
     )
 
-    def clean_package(self):  # type: ignore[no-untyped-def]
+    def clean_package(self):
         package = self.cleaned_data["package"]
         if package.size > settings.H5P_MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
@@ -165,12 +180,13 @@ def libraries_view(request: HttpRequest) -> HttpResponse:
     if not may_install_libraries(request.user):
         raise PermissionDenied
     form = LibraryUploadForm(request.POST or None, request.FILES or None)
+    reasons: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
             result = h5p_libraries_install(actor=request.user, upload=form.cleaned_data["package"])
         except PackageRefused as refused:
-            for reason in refused.reasons:
-                form.add_error("package", reason)
+            reasons = refused.reasons
+            form.add_error("package", _refused_summary(reasons))
         else:
             if result.written:
                 messages.success(
@@ -193,7 +209,12 @@ def libraries_view(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(
         request,
         "h5p/admin/libraries.html",
-        {"form": form, "libraries": libraries, "page_title": _("H5P libraries")},
+        {
+            "form": form,
+            "libraries": libraries,
+            "refusal_reasons": reasons,
+            "page_title": _("H5P libraries"),
+        },
     )
 
 

@@ -14,7 +14,6 @@ then every byte is counted as it is decompressed, since headers can lie.
 
 from __future__ import annotations
 
-import re
 import stat
 import zipfile
 import zlib
@@ -25,7 +24,9 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from .entry_names import name_problems
 from .manifests import EDITOR_PREFIX, LIBRARY_FOLDER
+from .refusal import PackageRefused
 
 # The official H5P allowlists (h5p-php-library, H5PCore::$defaultContentWhitelist and
 # $defaultLibraryWhitelistExtras), less what could run as a page here (html, xml).
@@ -40,8 +41,6 @@ CONTENT_EXTENSIONS = frozenset(
 LIBRARY_EXTENSIONS = CONTENT_EXTENSIONS | {"js", "css"}
 # Flash cannot play anywhere any more: left out, not refused.
 LEFT_OUT_EXTENSIONS = frozenset({"swf"})
-# A file name part: letters, digits and a few marks; no leading dot (hidden files).
-SAFE_PART = re.compile(r"^[\w\-][\w\-. ()+,@=~'&]*$")
 CHUNK = 64 * 1024
 # Below this many bytes a file's compression ratio is not judged (tiny JSON compresses well).
 RATIO_FLOOR = 1024 * 1024
@@ -56,6 +55,7 @@ class Plan:
     notes: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     editor_libraries: set[str] = field(default_factory=set)
+    folder_entries: int = 0
 
 
 def limits() -> dict[str, int]:
@@ -69,20 +69,6 @@ def limits() -> dict[str, int]:
 
 def _mb(size: int) -> str:
     return f"{size / MB:.0f}" if size >= MB else f"{size / MB:.2f}"
-
-
-def name_problems(name: str) -> list[str]:
-    problems = []
-    if "\\" in name:
-        problems.append(_("“%(name)s” has a backslash in its path.") % {"name": name})
-    if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
-        problems.append(_("“%(name)s” is an absolute path.") % {"name": name})
-    parts = name.rstrip("/").split("/")
-    if ".." in parts:
-        problems.append(_("“%(name)s” points outside the package (..).") % {"name": name})
-    elif not problems and any(not SAFE_PART.match(part) for part in parts):
-        problems.append(_("“%(name)s” has a hidden, empty or unusual name part.") % {"name": name})
-    return problems
 
 
 def _is_symlink(info: zipfile.ZipInfo) -> bool:
@@ -124,7 +110,8 @@ def _classify(info: zipfile.ZipInfo, plan: Plan, limit: dict[str, int]) -> None:
         )
         return
     if info.is_dir():
-        return  # folders are made from the files' paths
+        plan.folder_entries += 1  # folders are made from the files' paths
+        return
     if top.startswith(EDITOR_PREFIX) and LIBRARY_FOLDER.match(top):
         plan.editor_libraries.add(top)
         return
@@ -201,6 +188,15 @@ def entries_plan(infos: list[zipfile.ZipInfo]) -> Plan:
             plan.problems += bad
             continue
         _classify(info, plan, limit)
+    if plan.folder_entries:
+        plan.notes.append(
+            ngettext(
+                "%(count)s folder entry was skipped: folders are made from the files' paths.",
+                "%(count)s folder entries were skipped: folders are made from the files' paths.",
+                plan.folder_entries,
+            )
+            % {"count": plan.folder_entries}
+        )
     if plan.editor_libraries:
         plan.notes.append(
             ngettext(
@@ -260,8 +256,6 @@ def extract(
     its file removed); past the total limit unpacking stops and ``PackageRefused`` is
     raised with every problem so far.
     """
-    from .validation import PackageRefused
-
     total = [0]
     root = staging.resolve()
     for info in infos:

@@ -17,6 +17,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from .entry_names import name_problems
+
 MACHINE_NAME = re.compile(r"^[\w0-9\-.]{1,255}$")
 LANGUAGE = re.compile(r"^[-a-zA-Z]{1,10}$")
 LIBRARY_FOLDER = re.compile(r"^([\w0-9\-.]{1,255})-(\d{1,5})\.(\d{1,5})$")
@@ -160,8 +162,6 @@ def h5p_json_check(
 
 
 def _files_listed(data: dict[str, Any], folder: Path, label: str, problems: list[str]) -> None:
-    from .archive import name_problems
-
     for key in ("preloadedJs", "preloadedCss"):
         files = data.get(key, [])
         if not isinstance(files, list):

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from django.db.models import Avg, Count, Q
 from wagtail.models import ReferenceIndex
 
-from courses.models import ActivityResult, LessonPage
-from courses.selectors import voluntary_course_keys
+from courses.models import ActivityResult, CoursePage, LessonPage
 from lms.core.models import User
+from lms.core.policy import people_visible_to
 
 from .models import H5PContent, XAPIStatement
 
@@ -42,10 +42,10 @@ def content_lessons(content: H5PContent) -> list[LessonPage]:
 def content_report(*, viewer: User, content: H5PContent) -> list[ActivityReport]:
     """Per activity (a lesson block using ``content``): figures for everyone with the
     view permission; named rows only for the learners ``viewer`` may see
-    (``User.objects.visible_to``), and never in a voluntary programme's lesson."""
+    (``lms.core.policy.people_visible_to``), and never in a voluntary programme's lesson."""
     reports = []
-    visible = User.objects.visible_to(viewer)
-    voluntary = set(voluntary_course_keys().values_list("translation_key", flat=True))
+    visible = people_visible_to(viewer)
+    voluntary = set(CoursePage.objects.voluntary_keys().values_list("translation_key", flat=True))
     for lesson in content_lessons(content):
         for block in lesson.body:
             if (

@@ -91,7 +91,7 @@ def _tags(field: dict[str, Any]) -> set[str]:
 
 
 def _style_filter(field: dict[str, Any]) -> Callable[[str, str, str], str | None]:
-    font = field.get("font") if isinstance(field.get("font"), dict) else {}
+    font: dict[str, Any] = field["font"] if isinstance(field.get("font"), dict) else {}
     patterns = [pattern for key, pattern in FONT_STYLES.items() if font.get(key)]
     allowed = re.compile("^(?:" + "|".join([*patterns, ALIGN_STYLE]) + ");?$", re.IGNORECASE)
 
@@ -229,7 +229,9 @@ class ContentFilter:
                 kept[key] = filtered
         return kept
 
-    def _file(self, value: Any, field: dict[str, Any], extra: set[str] = frozenset()) -> Any:
+    def _file(
+        self, value: Any, field: dict[str, Any], extra: frozenset[str] | set[str] = frozenset()
+    ) -> Any:
         if not isinstance(value, dict) or not isinstance(value.get("path"), str):
             return None
         keys = FILE_KEYS | extra | set(field.get("extraAttributes") or [])

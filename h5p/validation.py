@@ -29,6 +29,7 @@ from .manifests import (
     json_object,
     library_check,
 )
+from .refusal import PackageRefused
 from .svg import content_svgs_clean
 
 __all__ = [
@@ -39,14 +40,6 @@ __all__ = [
     "dependency_closure",
     "package_extract",
 ]
-
-
-class PackageRefused(Exception):
-    """The package may not be imported; ``reasons`` says why, in words for the uploader."""
-
-    def __init__(self, reasons: list[str]):
-        self.reasons = reasons
-        super().__init__("; ".join(reasons))
 
 
 @dataclass
@@ -105,7 +98,10 @@ def package_extract(
         size = extract(archive, plan.keep, staging, problems)
 
     h5p_json: dict[str, Any] = {}
-    main_ref, dependencies, params, external = None, [], None, []
+    main_ref: LibraryRef | None = None
+    dependencies: list[LibraryRef] = []
+    params: Any = None
+    external: list[str] = []
     if not libraries_only or (staging / "h5p.json").exists():
         h5p_json = json_object(staging / "h5p.json", "h5p.json", problems) or {}
         if h5p_json:

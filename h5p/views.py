@@ -26,8 +26,8 @@ from django.http import (
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from consent.rules import consent_needed
 from courses.models import ActivityResult, LessonPage
+from courses.participation import consent_needed
 from courses.selectors import page_for_request
 
 from .models import ContentUserData

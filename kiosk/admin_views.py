@@ -14,10 +14,12 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import services
 from .forms import DeviceForm, RegistrationCodeForm
-from .models import Device, RegistrationCode, format_code
+from .models import Device, format_code
 from .permissions import kiosk_facilities_for, may_manage_kiosks
+from .selectors import devices_for_facilities, open_registration_codes
+from .services import devices
+from .services.errors import KioskError
 
 
 def _facilities(request: HttpRequest):
@@ -36,12 +38,8 @@ def index(request: HttpRequest) -> HttpResponse:
         request,
         "kiosk/admin/index.html",
         {
-            "devices": Device.objects.filter(facility__in=facilities).select_related(
-                "facility", "unit"
-            ),
-            "codes": RegistrationCode.objects.filter(
-                facility__in=facilities, used_at__isnull=True
-            ).select_related("facility", "unit")[:50],
+            "devices": devices_for_facilities(facilities),
+            "codes": open_registration_codes(facilities),
         },
     )
 
@@ -52,13 +50,13 @@ def code_create(request: HttpRequest) -> HttpResponse:
     code = None
     if request.method == "POST" and form.is_valid():
         try:
-            _row, code = services.registration_code_create(
+            _row, code = devices.registration_code_create(
                 actor=request.user,
                 facility=form.cleaned_data["facility"],
                 unit=form.cleaned_data["unit"],
                 device_name=form.cleaned_data["device_name"],
             )
-        except services.KioskError as error:
+        except KioskError as error:
             form.add_error(None, str(error))
     response = TemplateResponse(
         request,
@@ -78,14 +76,14 @@ def device_edit(request: HttpRequest, device_id: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.device_update(
+            devices.device_update(
                 actor=request.user,
                 device=device,
                 name=form.cleaned_data["device_name"],
                 facility=form.cleaned_data["facility"],
                 unit=form.cleaned_data["unit"],
             )
-        except services.KioskError as error:
+        except KioskError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Kiosk saved."))
@@ -96,6 +94,6 @@ def device_edit(request: HttpRequest, device_id: str) -> HttpResponse:
 @require_POST
 def device_revoke(request: HttpRequest, device_id: str) -> HttpResponse:
     device = _device(request, device_id)
-    services.device_revoke(actor=request.user, device=device)
+    devices.device_revoke(actor=request.user, device=device)
     messages.success(request, _("Kiosk “%(name)s” is revoked.") % {"name": device.name})
     return redirect("kiosk_admin:index")

@@ -1,21 +1,9 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from lms.core.models import Facility, Unit
-
-
-class StaffAuthenticationForm(AuthenticationForm):
-    """The staff sign-in (/accounts/login/): prisoners sign in only on kiosks."""
-
-    def confirm_login_allowed(self, user) -> None:
-        super().confirm_login_allowed(user)
-        if user.is_prisoner:
-            raise forms.ValidationError(
-                _("Learners in custody sign in on a kiosk in their unit."), code="kiosk_only"
-            )
 
 
 class RegisterForm(forms.Form):

@@ -21,7 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from . import kiosk_session as ks
-from .services import device_from_token
+from .selectors import device_from_token
 
 
 def no_store(response: HttpResponse) -> HttpResponse:

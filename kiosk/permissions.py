@@ -8,21 +8,16 @@ from typing import Any
 from django.db.models import QuerySet
 
 from lms.core.models import Facility, User
+from lms.core.policy import managed_facilities, may_manage_learners
 
 
 def kiosk_facilities_for(user: User) -> QuerySet[Facility]:
     """The facilities whose kiosks ``user`` may register, rename, move and revoke."""
-    if not user.is_authenticated or not user.is_active:
-        return Facility.objects.none()
-    if user.is_administrator:
-        return Facility.objects.all()
-    if user.is_education_officer:
-        return user.managed_facilities.all()
-    return Facility.objects.none()
+    return managed_facilities(user)
 
 
 def may_manage_kiosks(user: User) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.can_manage_learners())
+    return may_manage_learners(user)
 
 
 def officers_may_open_admin(**kwargs: Any) -> None:

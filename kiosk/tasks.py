@@ -2,7 +2,7 @@
 
 from lms.celery import housekeeping_task
 
-from .services import sign_in_failures_purge
+from .services.retention import sign_in_failures_purge
 
 
 @housekeeping_task

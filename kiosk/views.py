@@ -18,10 +18,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lms.core.models import User
+from lms.core.policy import may_manage_learners, people_visible_to
 
 from . import kiosk_session as ks
-from . import services
 from .forms import PinChangeForm, PinSetForm, RegisterForm, SignInForm
+from .services.authentication import kiosk_sign_in
+from .services.devices import device_rebind, device_rebind_issue, device_register
+from .services.errors import KioskError, LockedOut
+from .services.pins import kiosk_pin_change, kiosk_pin_set
 
 CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
 
@@ -43,8 +47,8 @@ def register(request: HttpRequest) -> HttpResponse:
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            _device, token = services.device_register(code=form.cleaned_data["code"])
-        except services.KioskError as error:
+            _device, token = device_register(code=form.cleaned_data["code"])
+        except KioskError as error:
             form.add_error("code", str(error))
         else:
             ks.session_end(request)
@@ -66,14 +70,14 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     locked = False
     if request.method == "POST" and form.is_valid():
         try:
-            result = services.kiosk_sign_in(
+            result = kiosk_sign_in(
                 device=device,
                 prisoner_number=form.cleaned_data["prisoner_number"],
                 pin=form.cleaned_data["pin"],
             )
-        except services.LockedOut as exc:
+        except LockedOut as exc:
             error, locked = str(exc), True
-        except services.KioskError as exc:
+        except KioskError as exc:
             error = str(exc)
         else:
             language = request.session.get(ks.LANGUAGE_KEY)
@@ -114,7 +118,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     if device is None:
         response = redirect("kiosk:sign_in")
     else:
-        token = services.device_rebind_issue(device=device)
+        token = device_rebind_issue(device=device)
         response = redirect(reverse("kiosk:rebind", args=[device.pk, token]) + f"?ended={reason}")
     response["Clear-Site-Data"] = CLEAR_SITE_DATA
     return response
@@ -122,7 +126,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def rebind(request: HttpRequest, device_id: str, token: str) -> HttpResponse:
-    result = services.device_rebind(device_id=str(device_id), token=token)
+    result = device_rebind(device_id=str(device_id), token=token)
     if result is None:
         return redirect("kiosk:sign_in")
     _device, new_token = result
@@ -165,8 +169,8 @@ def pin_change(request: HttpRequest) -> HttpResponse:
     form = PinChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.kiosk_pin_change(actor=request.user, pin=form.cleaned_data["pin"])
-        except services.KioskError as error:
+            kiosk_pin_change(actor=request.user, pin=form.cleaned_data["pin"])
+        except KioskError as error:
             form.add_error("pin", str(error))
         else:
             request.session[ks.PIN_CHANGE_KEY] = False
@@ -179,22 +183,22 @@ def pin_change(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def manage_pin(request: HttpRequest, public_id: str) -> HttpResponse:
     """An education officer sets or resets a prisoner's kiosk PIN (staff web)."""
-    if not request.user.can_manage_learners():
+    if not may_manage_learners(request.user):
         raise PermissionDenied
     learner = get_object_or_404(
-        User.objects.visible_to(request.user).filter(role=User.Role.PRISONER_LEARNER),
+        people_visible_to(request.user).filter(role=User.Role.PRISONER_LEARNER),
         public_id=public_id,
     )
     form = PinSetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.kiosk_pin_set(
+            kiosk_pin_set(
                 actor=request.user,
                 learner=learner,
                 pin=form.cleaned_data["pin"],
                 must_change=form.cleaned_data["must_change"],
             )
-        except services.KioskError as error:
+        except KioskError as error:
             form.add_error("pin", str(error))
         else:
             messages.success(

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from certificates.models import Certificate
-from certificates.services import CertificateError, certificate_issue_manual
+from certificates.services.errors import CertificateError
+from certificates.services.officer_actions import certificate_issue_manual
 from consent.services import consent_give, consent_withdraw
 from courses.services import enrolment_create, lesson_complete
 from lms.core.models import User

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lms.core.models import User
+from lms.core.policy import people_q
 
 
 class EnrolmentTransitionError(Exception):
@@ -31,9 +32,8 @@ class LearningQuerySet(models.QuerySet):
     learner_field = "learner"
 
     def visible_to(self, user: User) -> LearningQuerySet:
-        """Records ``user`` may see: their own; for education officers, those of learners
-        in their facilities; everything for administrators; nothing for monitors."""
-        return self.filter(**{f"{self.learner_field}__in": User.objects.visible_to(user)})
+        """Records of the people ``user`` may see (``lms.core.policy.people_q``)."""
+        return self.filter(people_q(user, via=f"{self.learner_field}__"))
 
 
 class EnrolmentQuerySet(LearningQuerySet):

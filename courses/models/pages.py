@@ -1,16 +1,17 @@
 """The course catalogue as Wagtail pages: catalogue, course, lesson.
 
 Pages hold teaching content and course settings only; no personal data. Who may see a
-page is decided by its audience (``courses.audience``), enforced when a page is served
+page is decided by its audience (``lms.core.policy``), enforced when a page is served
 (``courses.wagtail_hooks``) and in every listing (``courses.selectors``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -20,24 +21,49 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from lms.core.serving import RememberedPageMixin
+from lms.core.policy import Audience, ProgrammeType, is_voluntary, voluntary_q
+from lms.core.serving import RememberedPageMixin, memoised
 
-from ..audience import Audience
 from ..blocks import LessonBodyBlock
 
-
-class ProgrammeType(models.TextChoices):
-    VOCATIONAL = "vocational", _("Vocational training")
-    GENERAL_EDUCATION = "general_education", _("General education")
-    LIFE_SKILLS = "life_skills", _("Life skills")
-    FAITH_BASED = "faith_based", _("Faith-based programme")
-    STAFF_TRAINING = "staff_training", _("Staff professional training")
+# What a page's template shows is read in ``courses.selectors``, a floor above the models:
+# each page class names no selector; the selector registers itself for the page class.
+PageContextReader = Callable[..., dict[str, Any]]
+_context_readers: dict[type, PageContextReader] = {}
 
 
-class CatalogueIndexPage(RememberedPageMixin, Page):
+def page_context_reader(page_class: type) -> Callable[[PageContextReader], PageContextReader]:
+    """Register ``reader(*, request, page) -> dict`` as what ``page_class``'s pages add to
+    their template context (a decorator; ``courses.selectors`` uses it)."""
+
+    def register(reader: PageContextReader) -> PageContextReader:
+        _context_readers[page_class] = reader
+        return reader
+
+    return register
+
+
+class ReadsContext:
+    """A page whose template context comes from its registered reader (Wagtail's
+    ``get_context``, with the reads kept in selectors)."""
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)  # type: ignore[misc]
+        reader = next(
+            (_context_readers[cls] for cls in type(self).__mro__ if cls in _context_readers),
+            None,
+        )
+        if reader is None:
+            raise ImproperlyConfigured(f"No context reader for {type(self).__name__}.")
+        context.update(reader(request=request, page=self))
+        return context
+
+
+class CatalogueIndexPage(ReadsContext, RememberedPageMixin, Page):
     """The root of learning content: lists the courses the visitor may take."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"], verbose_name=_("intro"))
@@ -51,31 +77,8 @@ class CatalogueIndexPage(RememberedPageMixin, Page):
     class Meta:
         verbose_name = _("course catalogue")
 
-    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from ..selectors import catalogue_for
 
-        context = super().get_context(request, *args, **kwargs)
-        entries = catalogue_for(user=request.user, catalogue=self)
-        by_type: dict[str, list] = {}
-        for entry in entries:
-            by_type.setdefault(entry.course.programme_type, []).append(entry)
-        context["entries"] = entries
-        context["areas"] = [
-            (area, by_type[area.programme_type])
-            for area in ProgrammeAreaPage.objects.child_of(self).live().order_by("path")
-            if area.programme_type in by_type
-        ]
-        if getattr(request.user, "is_staff_member", False):
-            context["guideline_index"] = (
-                Page.objects.child_of(self)
-                .live()
-                .filter(content_type__app_label="guidelines")
-                .first()
-            )
-        return context
-
-
-class ProgrammeAreaPage(RememberedPageMixin, Page):
+class ProgrammeAreaPage(ReadsContext, RememberedPageMixin, Page):
     """One programme area (vocational training, faith-based programmes, ...). Its courses
     take their programme type from it, and review workflows attach to it."""
 
@@ -106,17 +109,6 @@ class ProgrammeAreaPage(RememberedPageMixin, Page):
                     {"programme_type": _("This catalogue already has an area of this type.")}
                 )
 
-    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from ..selectors import catalogue_for
-
-        context = super().get_context(request, *args, **kwargs)
-        context["entries"] = [
-            entry
-            for entry in catalogue_for(user=request.user, catalogue=self.get_parent())
-            if entry.course.programme_type == self.programme_type
-        ]
-        return context
-
 
 class CoursePageForm(WagtailAdminPageForm):
     """The course editor. Hands the chosen prerequisites and the area's programme type to
@@ -133,9 +125,44 @@ class CoursePageForm(WagtailAdminPageForm):
         return cleaned_data
 
 
-class CoursePage(RememberedPageMixin, Page):
+class CoursePageQuerySet(PageQuerySet):
+    def voluntary_keys(self) -> PageQuerySet:
+        """Translation keys of the voluntary programmes among these pages, as a subquery for
+        records keyed by course (enrolments, certificates, results). A page in any language
+        or state that is voluntary by the policy (``lms.core.policy.is_voluntary``) marks the
+        course: taking part reveals religious belief or a disengagement programme, so staff
+        screens leave these out and read them only through an audited special-category read.
+        """
+        return self.filter(voluntary_q()).values("translation_key")
+
+    def voluntary(self) -> CoursePageQuerySet:
+        """The courses that are voluntary programmes in any of their languages."""
+        return self.filter(translation_key__in=CoursePage.objects.voluntary_keys())
+
+    def not_voluntary(self) -> CoursePageQuerySet:
+        """The courses that are not voluntary programmes in any of their languages."""
+        return self.exclude(translation_key__in=CoursePage.objects.voluntary_keys())
+
+
+CoursePageManager = PageManager.from_queryset(CoursePageQuerySet)
+
+
+def voluntary_course_keys() -> frozenset:
+    """Translation keys of every voluntary programme (``CoursePage.objects.voluntary_keys``),
+    kept per process until content changes (``lms.core.serving.memoised``)."""
+    return memoised(
+        ("voluntary_course_keys",),
+        lambda: frozenset(
+            CoursePage.objects.voluntary_keys().values_list("translation_key", flat=True)
+        ),
+    )
+
+
+class CoursePage(ReadsContext, RememberedPageMixin, Page):
     """A course: its settings and, as descendants, its lessons in order (directly or
     grouped in modules). Its programme type is its programme area's."""
+
+    objects = CoursePageManager()
 
     summary = models.TextField(_("summary"), max_length=600, blank=True)
     description = RichTextField(
@@ -259,7 +286,7 @@ class CoursePage(RememberedPageMixin, Page):
             )
         # Refusing a voluntary programme is never a negative mark: it cannot keep anyone out
         # of an ordinary course (decision record 0021). A voluntary course may build on one.
-        if not self._voluntary_as_edited():
+        if not self.is_voluntary:
             offending = self.voluntary_among(list(self.prerequisites.all()))
             if offending:
                 raise ValidationError(
@@ -274,29 +301,39 @@ class CoursePage(RememberedPageMixin, Page):
                     }
                 )
 
-    def _voluntary_as_edited(self) -> bool:
-        """Whether this course, with the values being saved, is a voluntary programme (or
-        another language of it already is one)."""
-        if self.requires_consent or self.programme_type == ProgrammeType.FAITH_BASED:
+    @property
+    def is_voluntary(self) -> bool:
+        """Whether this course, with the values it holds now (also while being edited), is a
+        voluntary programme (``lms.core.policy.is_voluntary``), or another language of it
+        already is one (``CoursePage.objects.voluntary_keys``)."""
+        if is_voluntary(programme_type=self.programme_type, requires_consent=self.requires_consent):
             return True
+        if not self.translation_key:
+            return False
+        # Most courses are not voluntary in any language: the set of keys that are, kept
+        # per process and content version, answers them without a query.
+        if self.translation_key not in voluntary_course_keys():
+            return False
         return (
-            CoursePage.objects.filter(translation_key=self.translation_key)
+            CoursePage.objects.voluntary_keys()
+            .filter(translation_key=self.translation_key)
             .exclude(pk=self.pk)
-            .filter(
-                models.Q(requires_consent=True) | models.Q(programme_type=ProgrammeType.FAITH_BASED)
-            )
             .exists()
         )
+
+    @property
+    def asks_for_consent(self) -> bool:
+        """Whether learners must give consent before this course records anything: every
+        voluntary programme asks, in every language, whichever language's page set it."""
+        return self.is_voluntary
 
     @staticmethod
     def voluntary_among(courses: list[CoursePage]) -> list[CoursePage]:
         """Those of ``courses`` that are voluntary programmes (in any language)."""
-        from ..selectors import voluntary_course_keys
-
         if not courses:
             return []
         keys = set(
-            voluntary_course_keys()
+            CoursePage.objects.voluntary_keys()
             .filter(translation_key__in=[course.translation_key for course in courses])
             .values_list("translation_key", flat=True)
         )
@@ -306,8 +343,9 @@ class CoursePage(RememberedPageMixin, Page):
         area = self.programme_area()
         if area is not None:
             self.programme_type = area.programme_type
-        # Freedom of religion: a faith-based programme is always voluntary.
-        if self.programme_type == ProgrammeType.FAITH_BASED:
+        # Freedom of religion: a faith-based programme is always voluntary, and a voluntary
+        # programme always asks for consent.
+        if is_voluntary(programme_type=self.programme_type):
             self.requires_consent = True
         # Only the person may join a voluntary programme (staff never enrol anyone on one,
         # decision record 0021), so it is always open to joining by oneself.
@@ -320,10 +358,8 @@ class CoursePage(RememberedPageMixin, Page):
         that is voluntary itself: ``clean`` refuses it for any other, and where older data
         still has one, it is ignored rather than keeping out whoever did not take part
         (decision record 0021)."""
-        from ..selectors import course_is_voluntary
-
         required = list(self.prerequisites.all())
-        if not required or course_is_voluntary(self):
+        if not required or self.is_voluntary:
             return required
         ignored = {course.pk for course in self.voluntary_among(required)}
         return [course for course in required if course.pk not in ignored]
@@ -362,13 +398,6 @@ class CoursePage(RememberedPageMixin, Page):
         arranged them."""
         return LessonPage.objects.descendant_of(self).live().order_by("path")
 
-    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from ..selectors import course_overview
-
-        context = super().get_context(request, *args, **kwargs)
-        context["overview"] = course_overview(user=request.user, course=self)
-        return context
-
 
 class CourseSkill(TaggedItemBase):
     content_object = ParentalKey(
@@ -399,10 +428,12 @@ class ModulePage(RememberedPageMixin, Page):
         return redirect(CoursePage.objects.ancestor_of(self).get().url)
 
 
-class LessonPage(RememberedPageMixin, Page):
+class LessonPage(ReadsContext, RememberedPageMixin, Page):
     """A lesson: a stream of content blocks, marked done by the learner."""
 
-    body = StreamField(LessonBodyBlock(), blank=True, verbose_name=_("body"))
+    # The class, not an instance: the field builds the body when first used, once the apps
+    # above courses have added their activities (``lesson_activity_register``).
+    body = StreamField(LessonBodyBlock, blank=True, verbose_name=_("body"))
     estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=15)
 
     content_panels = [*Page.content_panels, FieldPanel("estimated_minutes"), FieldPanel("body")]
@@ -432,10 +463,3 @@ class LessonPage(RememberedPageMixin, Page):
 
         names = activity_block_names()
         return any(item.get("type") in names for item in self.body.raw_data)
-
-    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from ..selectors import lesson_overview
-
-        context = super().get_context(request, *args, **kwargs)
-        context["overview"] = lesson_overview(user=request.user, lesson=self)
-        return context

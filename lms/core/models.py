@@ -18,6 +18,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .append_only import AppendOnlyModel
+from .names import strip_name_fields
+
 
 class Facility(models.Model):
     """A prison, colony or pre-trial centre. Holds units and kiosks."""
@@ -26,6 +29,12 @@ class Facility(models.Model):
     name = models.CharField(_("name"), max_length=200)
     region = models.CharField(_("region"), max_length=100, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        help_text=_("For example Asia/Almaty. Empty: the installation's time zone."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -34,6 +43,23 @@ class Facility(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        from zoneinfo import available_timezones
+
+        from django.core.exceptions import ValidationError
+
+        if self.time_zone and self.time_zone not in available_timezones():
+            raise ValidationError({"time_zone": _("Not a time zone name.")})
+
+    @property
+    def tzinfo(self):
+        """The facility's time zone: dates at this facility (due dates, "today") use it."""
+        from zoneinfo import ZoneInfo
+
+        from django.conf import settings
+
+        return ZoneInfo(self.time_zone or settings.TIME_ZONE)
 
 
 class Unit(models.Model):
@@ -57,19 +83,7 @@ class Unit(models.Model):
 
 
 class UserQuerySet(models.QuerySet["User"]):
-    def visible_to(self, user: User) -> UserQuerySet:
-        """People ``user`` may see: everyone for administrators, the people of their own
-        facilities for education officers, and otherwise only themself. Monitors see
-        figures, never people, so they get nobody."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_administrator:
-            return self.all()
-        if user.role == User.Role.EDUCATION_OFFICER:
-            return self.filter(facility__in=user.managed_facilities.all())
-        if user.role == User.Role.MONITOR:
-            return self.none()
-        return self.filter(pk=user.pk)
+    """Who may see whom is the policy core's (``lms.core.policy.people_visible_to``)."""
 
     def learners(self) -> UserQuerySet:
         return self.filter(role__in=User.LEARNER_ROLES)
@@ -168,10 +182,12 @@ class User(AbstractUser):
     def is_education_officer(self) -> bool:
         return self.role == self.Role.EDUCATION_OFFICER
 
-    def can_manage_learners(self) -> bool:
-        return self.is_active and (self.is_administrator or self.is_education_officer)
+    def clean(self) -> None:
+        super().clean()
+        strip_name_fields(self)  # lms.core.names: no right-to-left overrides in names
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        strip_name_fields(self)
         # The role is the single source of admin rights: only administrators are superusers.
         self.is_superuser = self.is_staff = self.role == self.Role.ADMINISTRATOR
         if self.is_prisoner:
@@ -206,15 +222,7 @@ class Transfer(models.Model):
         return f"{self.person} → {self.to_facility} ({self.moved_at:%Y-%m-%d})"
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs: Any) -> int:
-        raise PermissionError("Audit events are append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise PermissionError("Audit events are append-only.")
-
-
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     """Who did what, when, to which record, with its state before and after.
 
     Written by services in the same transaction as the change they record; never updated
@@ -236,8 +244,6 @@ class AuditEvent(models.Model):
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name = _("audit event")
@@ -246,14 +252,6 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise PermissionError("Audit events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError("Audit events are append-only.")
 
 
 class ContentVersion(models.Model):

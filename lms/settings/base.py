@@ -14,7 +14,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("QADAM_VAR_DIR", BASE_DIR / "var"))
 
 
-def env_bool(name: str, default: bool) -> bool:
+def env_bool(name: str, default: bool | None) -> bool | None:
     value = os.environ.get(name)
     if value is None:
         return default
@@ -28,7 +28,10 @@ def env_list(name: str, default: str = "") -> list[str]:
 # --- Core -------------------------------------------------------------------------------
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-DEBUG = env_bool("DEBUG", False)
+# DEBUG as the environment sets it (None: not set); each settings module picks its
+# default: dev on, test and production off (production ignores it).
+DEBUG_FROM_ENV = env_bool("DEBUG", None)
+DEBUG = bool(DEBUG_FROM_ENV)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Public base URL, used where a link leaves the request (the QR code on a certificate).
@@ -38,12 +41,24 @@ QADAM_SITE_NAME = os.environ.get("QADAM_SITE_NAME", "Qadam")
 QADAM_DEMO_ALLOWED = True
 
 INSTALLED_APPS = [
+    # The core: people and roles, facilities and units, transfers, the audit trail
     "lms.core",
+    # Learning: courses and lessons, enrolments and progress
     "courses",
+    # Records: certificates and verifiable credentials; the employability record
     "certificates",
     "employability",
+    # Staff content and activities: methodological guidelines, H5P activities
     "guidelines",
     "h5p",
+    # Prisoners on shared devices: kiosk sign-in and sessions; consent to voluntary
+    # programmes
+    "kiosk",
+    "consent",
+    # Operations and trying it out: backups and restores; demo content (seed_demo)
+    "lms.ops",
+    "demo",
+    # Wagtail: pages, documents, images, search, translations and its admin
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.simple_translation",
@@ -60,7 +75,10 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    # Background work: Wagtail's own task queue; Celery beat's schedule in the database
     "django_tasks",
+    "django_celery_beat",
+    # Django
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -74,17 +92,25 @@ INSTALLED_APPS = [
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 MIDDLEWARE = [
+    # Security headers, static files and the content security policy, before any view
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # The session, then the language of the request (which may come from the session)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lms.core.middleware.LocaleMiddleware",
+    "lms.core.bad_input.RefuseNulMiddleware",  # after the locale: the 400 is translated
+    # Django's request basics: trailing slashes, CSRF, the signed-in user, messages, framing
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Wagtail: redirects set up by editors
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Kiosks: a kiosk's rules (device, idle timeout, who may stay signed in); needs the
+    # session and the user, so it comes last
+    "kiosk.middleware.KioskMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
@@ -106,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "lms.core.context_processors.site",
+                "kiosk.context_processors.kiosk",
             ],
         },
     },
@@ -134,6 +161,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The test run's SQLite database file (empty: var/test/test-qadam.sqlite3); lets two
+# test runs on one machine use a file each.
+QADAM_TEST_DB = os.environ.get("QADAM_TEST_DB", "")
 
 # What each web process keeps in memory of published content (routes, pages, course
 # lessons, rendered lesson bodies), per content version: at most this many entries,
@@ -205,6 +235,15 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = int(os.environ.get("WAGTAILDOCS_MAX_UPLOAD_MB", "5
 WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf", "text/plain", "text/vtt"]
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Course archives (courses.archive): limits on what one archive may unpack to.
+COURSE_ARCHIVE_MAX_ENTRIES = int(os.environ.get("COURSE_ARCHIVE_MAX_ENTRIES", "2000"))
+COURSE_ARCHIVE_MAX_TOTAL_BYTES = int(
+    os.environ.get("COURSE_ARCHIVE_MAX_TOTAL_BYTES", str(2 * 1024**3))
+)
+COURSE_ARCHIVE_MAX_RATIO = int(os.environ.get("COURSE_ARCHIVE_MAX_RATIO", "100"))
+COURSE_ARCHIVE_MAX_JSON_BYTES = int(
+    os.environ.get("COURSE_ARCHIVE_MAX_JSON_BYTES", str(50 * 1024 * 1024))
+)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILEMBEDS_FINDERS: list[dict] = []  # no oEmbed: the server never calls out
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no outbound network from the server
@@ -229,8 +268,11 @@ TASKS = {
 # Embedded default: kombu's SQLAlchemy transport on a SQLite file (no server). Redis or
 # RabbitMQ by CELERY_BROKER_URL. See docs/decisions/0002-embedded-broker.md.
 
-CELERY_BROKER_URL = os.environ.get(
-    "CELERY_BROKER_URL", f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}"
+# The broker the environment names (empty: the embedded one; the test run keeps its own
+# embedded broker under var/test).
+CELERY_BROKER_URL_FROM_ENV = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_BROKER_URL = (
+    CELERY_BROKER_URL_FROM_ENV or f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}"
 )
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
@@ -255,10 +297,13 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CERTIFICATE_PROVIDER_NAME = os.environ.get("CERTIFICATE_PROVIDER_NAME", "Qadam Training Centre")
 CERTIFICATE_RENDER_TIMEOUT = int(os.environ.get("CERTIFICATE_RENDER_TIMEOUT", "60"))
 
-# --- Certificates: credentials, verification, render limits (issue 6) -------------------
+# --- Certificates: credentials, verification, render limits ----------------------------
 # See docs/decisions/0030-0032. Private issuer keys live in files here (mode 0600), never
 # in the database; `manage.py credential_key generate|rotate` manages them.
 CREDENTIAL_KEY_DIR = Path(os.environ.get("CREDENTIAL_KEY_DIR", VAR_DIR / "keys"))
+# Seconds a served revocation status list stays valid (validUntil): a saved copy older
+# than this is refused by verifiers, which fetch the list again.
+CREDENTIAL_STATUS_LIST_TTL = int(os.environ.get("CREDENTIAL_STATUS_LIST_TTL", "3600"))
 # The verify page prints the holder's full name ("full") or initials ("initials").
 CERTIFICATE_VERIFY_NAME = os.environ.get("CERTIFICATE_VERIFY_NAME", "full")
 # Verification lookups per client IP per minute, counted in the cache named here.
@@ -293,6 +338,13 @@ SESSION_ENGINE = os.environ.get(
 )
 
 # --- Security ---------------------------------------------------------------------------
+
+# HTTPS hardening: read here, applied only by lms.settings.production (dev and test
+# serve plain HTTP). The defaults are production's.
+PRODUCTION_SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+PRODUCTION_SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+PRODUCTION_SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+PRODUCTION_SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -331,7 +383,7 @@ LOGGING = {
     },
 }
 
-# --- H5P (issue 4) ----------------------------------------------------------------------
+# --- H5P --------------------------------------------------------------------------------
 # Libraries and content unpacked from uploaded packages; served only through h5p.views.
 H5P_ROOT = Path(os.environ.get("H5P_ROOT", VAR_DIR / "h5p"))
 # Limits on what one package may unpack to (counted in bytes actually decompressed), by
@@ -354,12 +406,9 @@ H5P_LRS_ENDPOINT = os.environ.get("H5P_LRS_ENDPOINT", "")
 H5P_LRS_USERNAME = os.environ.get("H5P_LRS_USERNAME", "")
 H5P_LRS_PASSWORD = os.environ.get("H5P_LRS_PASSWORD", "")
 H5P_LRS_TIMEOUT = int(os.environ.get("H5P_LRS_TIMEOUT", "10"))
-# --- Kiosks and consent (issue 5) -------------------------------------------------------
+# --- Kiosks and consent -----------------------------------------------------------------
 # See docs/kiosk.md and docs/decisions/0020-kiosk-sign-in-and-sessions.md.
 
-INSTALLED_APPS += ["kiosk", "consent"]
-MIDDLEWARE += ["kiosk.middleware.KioskMiddleware"]
-TEMPLATES[0]["OPTIONS"]["context_processors"].append("kiosk.context_processors.kiosk")
 KIOSK_DEVICE_COOKIE = "qadam_kiosk"
 KIOSK_DEVICE_COOKIE_AGE = 10 * 365 * 24 * 60 * 60
 KIOSK_REGISTRATION_CODE_HOURS = int(os.environ.get("KIOSK_REGISTRATION_CODE_HOURS", "24"))
@@ -380,10 +429,8 @@ KIOSK_LOCKOUT_MINUTES = int(os.environ.get("KIOSK_LOCKOUT_MINUTES", "15"))
 KIOSK_FAILURE_RETENTION_DAYS = int(os.environ.get("KIOSK_FAILURE_RETENTION_DAYS", "30"))
 
 
-# --- Production footing (issue 7): beat, the certificate sweeper, media store ------------
+# --- Production footing: beat, the certificate sweeper, media store ---------------------
 # See docs/deploy.md and docs/decisions/0040-production-footing.md.
-
-INSTALLED_APPS += ["django_celery_beat", "lms.ops"]  # noqa: F405 - beat schedules; backups
 
 # Celery beat keeps its schedule in the database (django-celery-beat), so a restarted or
 # moved beat carries on; the entries below are written into it when beat starts.
@@ -425,3 +472,40 @@ AWS_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY", "")
 AWS_DEFAULT_ACL = None
 AWS_QUERYSTRING_AUTH = True  # signed, expiring links; buckets stay private
 AWS_S3_FILE_OVERWRITE = False
+
+# --- Mandatory training: requirements, deadlines, reminders (training/) ------------------
+# See docs/decisions/0050-mandatory-training.md. The nightly evaluation re-reads every rule
+# for everyone (chunks of TRAINING_EVALUATION_CHUNK people) and records the reminders owed;
+# digests go out each morning through Django's e-mail (the EMAIL_* settings below).
+from celery.schedules import crontab  # noqa: E402
+
+INSTALLED_APPS += ["training"]
+TRAINING_EVALUATION_CHUNK = int(os.environ.get("TRAINING_EVALUATION_CHUNK", "500"))
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "training-nightly": {
+            "task": "training.tasks.evaluate_all_task",
+            "schedule": crontab(hour=2, minute=0),
+        },
+        "training-reminders": {
+            "task": "training.tasks.reminders_send_task",
+            "schedule": crontab(hour=7, minute=0),
+        },
+        "training-officer-digest": {
+            "task": "training.tasks.officer_digests_send_task",
+            "schedule": crontab(hour=7, minute=30, day_of_week=1),
+        },
+    }
+)
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("training.context_processors.training")
+
+# Outgoing e-mail (training reminders and digests): SMTP in production.
+EMAIL_BACKEND_FROM_ENV = os.environ.get("EMAIL_BACKEND", "")
+EMAIL_BACKEND = EMAIL_BACKEND_FROM_ENV or "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "qadam@localhost")

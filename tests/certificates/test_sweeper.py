@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from certificates.models import Certificate
-from certificates.services import certificate_sweep
+from certificates.services.sweeper import certificate_sweep
 from certificates.tasks import certificate_sweep_task
 from courses.services import enrolment_create, lesson_complete
 from lms.core.models import AuditEvent

@@ -162,7 +162,7 @@ def test_issuing_takes_as_many_queries_with_three_signatories_as_with_one(
     from django.test.utils import CaptureQueriesContext
 
     from certificates.credentials import issuer_key_active
-    from certificates.services import certificate_issue
+    from certificates.services.issuing import certificate_issue
 
     issuer_key_active()  # the key is made on first use: not part of what is counted
     template.second_logo = wagtail_image("Second logo")

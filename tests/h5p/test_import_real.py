@@ -67,6 +67,7 @@ def test_the_h5p_standalone_truefalse_package_imports_leaving_out_the_stray_file
     assert any("H5P_CONTENT_HERE.txt" in note for note in content.import_notes)
     assert not (content.path / "H5P_CONTENT_HERE.txt").exists()
     assert "H5P_CONTENT_HERE.txt" not in files_under(h5p_root)
+    assert any("folder entries were skipped" in note for note in content.import_notes)
 
 
 @needs_samples

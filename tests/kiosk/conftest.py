@@ -4,8 +4,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from kiosk import services
 from kiosk.models import Device
+from kiosk.services import devices, pins
 from tests import factories
 
 PIN = "2580"
@@ -22,10 +22,10 @@ def admin_user(db):
 
 
 def register_device(actor, facility, unit=None, name="Kiosk 1") -> tuple[Device, str]:
-    _row, code = services.registration_code_create(
+    _row, code = devices.registration_code_create(
         actor=actor, facility=facility, unit=unit, device_name=name
     )
-    return services.device_register(code=code)
+    return devices.device_register(code=code)
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def kiosk_client(device_a):
 
 @pytest.fixture
 def pin_prisoner(prisoner, admin_user):
-    services.kiosk_pin_set(actor=admin_user, learner=prisoner, pin=PIN, must_change=False)
+    pins.kiosk_pin_set(actor=admin_user, learner=prisoner, pin=PIN, must_change=False)
     return prisoner
 
 

@@ -14,7 +14,7 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from courses.models import Enrolment, LessonProgress
-from kiosk import services
+from kiosk.services import devices, pins
 from tests import factories
 from tests.browser import chromium
 
@@ -48,7 +48,7 @@ def world(db, live_server):
     other = factories.PrisonerFactory(facility=facility_a, first_name="Daniyar", last_name="Sarsen")
     stranger = factories.PrisonerFactory(facility=facility_b, first_name="Aidos", last_name="Bek")
     for person in (learner, other, stranger):
-        services.kiosk_pin_set(actor=admin, learner=person, pin=PIN, must_change=False)
+        pins.kiosk_pin_set(actor=admin, learner=person, pin=PIN, must_change=False)
     course = factories.make_course(title="Computer basics", audience="prisoners", lessons=2)
     return {
         "url": live_server.url,
@@ -64,7 +64,7 @@ def world(db, live_server):
 
 def new_kiosk(browser, world, viewport=LANDSCAPE):
     """A fresh browser context registered as a kiosk of facility A through the page."""
-    _row, code = services.registration_code_create(
+    _row, code = devices.registration_code_create(
         actor=world["admin"], facility=world["facility_a"], unit=world["unit"], device_name="K1"
     )
     context = browser.new_context(viewport=viewport, base_url=world["url"])

@@ -16,7 +16,7 @@ from wagtail.documents.models import Document
 from certificates.models import Certificate
 from consent.services import consent_give
 from kiosk import kiosk_session as ks
-from kiosk import services
+from kiosk.services import devices, pins
 from lms.core.models import AuditEvent
 from tests import factories
 from tests.certificates.helpers import complete
@@ -51,7 +51,7 @@ def test_kiosk_sign_in_opens_only_on_a_registered_device(client, pin_prisoner):
 
 
 def test_registering_sets_an_httponly_device_cookie(client, admin_user, facility_a):
-    _row, code = services.registration_code_create(
+    _row, code = devices.registration_code_create(
         actor=admin_user, facility=facility_a, unit=None, device_name="K"
     )
     response = client.post(reverse("kiosk:register"), {"code": code})
@@ -122,7 +122,7 @@ def test_staff_signed_in_elsewhere_are_signed_out_on_a_kiosk(kiosk_client, offic
 def test_a_kiosk_session_dies_when_its_device_is_revoked(kiosk_client, pin_prisoner, device_a):
     kiosk_sign_in(kiosk_client, pin_prisoner.prisoner_number)
     assert kiosk_client.get(reverse("learning:home")).status_code == 200
-    services.device_revoke(actor=device_a[0].created_by, device=device_a[0])
+    devices.device_revoke(actor=device_a[0].created_by, device=device_a[0])
     response = kiosk_client.get(reverse("learning:home"))
     assert response.status_code == 302
     assert "_auth_user_id" not in kiosk_client.session
@@ -226,7 +226,7 @@ def test_language_switch_never_redirects_off_site(kiosk_client):
 
 
 def test_a_pin_set_by_staff_must_be_changed_at_first_sign_in(kiosk_client, prisoner, officer):
-    services.kiosk_pin_set(actor=officer, learner=prisoner, pin=PIN, must_change=True)
+    pins.kiosk_pin_set(actor=officer, learner=prisoner, pin=PIN, must_change=True)
     response = kiosk_sign_in(kiosk_client, prisoner.prisoner_number)
     assert response["Location"] == reverse("kiosk:pin_change")
     assert kiosk_client.get(reverse("learning:home"))["Location"] == reverse("kiosk:pin_change")

@@ -14,8 +14,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from kiosk import services
+from kiosk import selectors
 from kiosk.models import SignInFailure
+from kiosk.services import retention
 from kiosk.tasks import sign_in_failures_purge_task
 from lms.celery import app as celery_app
 from lms.core.models import AuditEvent
@@ -41,7 +42,7 @@ def test_failures_past_retention_are_deleted_and_recent_ones_kept(device_a, admi
     old = [failure(device, days_ago=31), failure(device, days_ago=400), failure(other, days_ago=45)]
     recent = [failure(device, days_ago=29), failure(other, days_ago=0)]
 
-    assert services.sign_in_failures_purge(actor=None) == 3
+    assert retention.sign_in_failures_purge(actor=None) == 3
 
     left = set(SignInFailure.objects.values_list("pk", flat=True))
     assert left == {row.pk for row in recent} and not left & {row.pk for row in old}
@@ -56,15 +57,15 @@ def test_failures_past_retention_are_deleted_and_recent_ones_kept(device_a, admi
 
 def test_a_second_purge_deletes_nothing_and_writes_nothing(device_a):
     failure(device_a[0], days_ago=60)
-    assert services.sign_in_failures_purge(actor=None) == 1
-    assert services.sign_in_failures_purge(actor=None) == 0
+    assert retention.sign_in_failures_purge(actor=None) == 1
+    assert retention.sign_in_failures_purge(actor=None) == 0
     assert len(purges()) == 1
 
 
 def test_retention_follows_the_setting(device_a, settings):
     settings.KIOSK_FAILURE_RETENTION_DAYS = 7
     kept, gone = failure(device_a[0], days_ago=6), failure(device_a[0], days_ago=8)
-    assert services.sign_in_failures_purge(actor=None) == 1
+    assert retention.sign_in_failures_purge(actor=None) == 1
     assert list(SignInFailure.objects.values_list("pk", flat=True)) == [kept.pk]
     assert not SignInFailure.objects.filter(pk=gone.pk).exists()
 
@@ -75,14 +76,14 @@ def test_a_purge_never_lifts_a_lockout(device_a, pin_prisoner, settings):
     number = pin_prisoner.prisoner_number
     for _try in range(settings.KIOSK_LOCKOUT_ACCOUNT_FAILURES):
         failure(device_a[0], days_ago=2, number=number)
-    assert services.lockout_seconds(device=device_a[0], prisoner_number=number) > 0
-    assert services.sign_in_failures_purge(actor=None, retention_days=1) == 0
-    assert services.lockout_seconds(device=device_a[0], prisoner_number=number) > 0
+    assert selectors.lockout_seconds(device=device_a[0], prisoner_number=number) > 0
+    assert retention.sign_in_failures_purge(actor=None, retention_days=1) == 0
+    assert selectors.lockout_seconds(device=device_a[0], prisoner_number=number) > 0
 
 
 def test_less_than_a_day_of_retention_is_refused(device_a):
     with pytest.raises(ValueError):
-        services.sign_in_failures_purge(actor=None, retention_days=0)
+        retention.sign_in_failures_purge(actor=None, retention_days=0)
 
 
 def test_the_checks_refuse_a_retention_shorter_than_the_lockout_window(settings):

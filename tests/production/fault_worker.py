@@ -19,7 +19,7 @@ from lms.celery import app
 
 @worker_process_init.connect
 def _slow_first_render(**kwargs) -> None:
-    from certificates import services
+    from certificates.services import issuing as services
 
     original = services.render_certificate_pdf
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from kiosk.models import format_code
-from kiosk.services import KioskError, registration_code_create
+from kiosk.services.devices import registration_code_create
+from kiosk.services.errors import KioskError
 from lms.core.models import Facility, Unit, User
 
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from kiosk.models import SignInFailure
-from kiosk.services import sign_in_failures_cutoff, sign_in_failures_purge
+from kiosk.services.retention import sign_in_failures_cutoff, sign_in_failures_purge
 from lms.core.models import User
 
 

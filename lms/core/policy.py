@@ -1,0 +1,211 @@
+"""The policy core: the rules that more than one screen needs, each written once.
+
+Every screen, export, API and task asks these functions instead of deciding for itself:
+
+- **Audience**: which content (courses, lessons, guidelines) a user may receive.
+- **People**: which people an actor may see, and whether they may manage a learner.
+- **Voluntary programmes**: which programmes only the person may choose to join (every
+  faith-based programme, and any course that asks for consent). Taking part in one is
+  special-category data (it reveals religious belief, or a disengagement programme).
+- **Special-category reads**: who may read such records, and the audit row a read needs.
+
+It sits on the ground floor (``lms.core``): it knows people, facilities and the audit
+trail, and describes course records only by their fields (``programme_type``,
+``requires_consent``), so every floor above can apply it to its own querysets. The
+queryset method and the instance property for courses (``CoursePage.objects.voluntary()``,
+``CoursePage.is_voluntary``) are built on ``voluntary_q`` and ``is_voluntary``.
+
+Holds no data of its own.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .audit import audit_record
+from .models import Facility, User
+
+
+class Audience(models.TextChoices):
+    """Whom a course or guideline is for."""
+
+    STAFF = "staff", gettext_lazy("Staff")
+    PRISONERS = "prisoners", gettext_lazy("Prisoners")
+    BOTH = "both", gettext_lazy("Staff and prisoners")
+
+
+class ProgrammeType(models.TextChoices):
+    """The kinds of programme a course belongs to (its programme area decides)."""
+
+    VOCATIONAL = "vocational", gettext_lazy("Vocational training")
+    GENERAL_EDUCATION = "general_education", gettext_lazy("General education")
+    LIFE_SKILLS = "life_skills", gettext_lazy("Life skills")
+    FAITH_BASED = "faith_based", gettext_lazy("Faith-based programme")
+    STAFF_TRAINING = "staff_training", gettext_lazy("Staff professional training")
+
+
+# --- Audience ------------------------------------------------------------------------------
+
+
+def audiences_for(user: User | AnonymousUser) -> list[str]:
+    """The audience values whose content ``user`` may receive: prisoners get prisoner
+    content, every staff role staff content, nobody signed out (or without a role) any."""
+    if not user.is_authenticated or not user.is_active or not user.role:
+        return []
+    if user.is_prisoner:
+        return [Audience.PRISONERS, Audience.BOTH]
+    return [Audience.STAFF, Audience.BOTH]
+
+
+def audience_allows(user: User | AnonymousUser, audience: str) -> bool:
+    """Whether content for ``audience`` may reach ``user``."""
+    return audience in audiences_for(user)
+
+
+# --- People ----------------------------------------------------------------------------------
+
+
+def may_manage_learners(actor: User) -> bool:
+    """Whether ``actor`` holds a role that manages learners at all: education officers (for
+    the facilities they manage) and administrators (everywhere)."""
+    return bool(
+        actor.is_authenticated
+        and actor.is_active
+        and (actor.is_administrator or actor.is_education_officer)
+    )
+
+
+def people_q(actor: User, *, via: str = "") -> Q:
+    """A filter for the people ``actor`` may see, on any model that reaches a person
+    through ``via`` (``"learner__"`` for learning records, ``""`` for ``User`` itself):
+    everyone for administrators, the people of their facilities for education officers,
+    nobody for monitors (figures, never people), and otherwise only themself."""
+    nobody = Q(**{f"{via}pk__in": []})
+    if not actor.is_authenticated or not actor.is_active:
+        return nobody
+    if actor.is_administrator:
+        return Q()
+    if actor.is_education_officer:
+        return Q(**{f"{via}facility__in": managed_facilities(actor)})
+    if actor.role == User.Role.MONITOR:
+        return nobody
+    return Q(**{f"{via}pk": actor.pk})
+
+
+def people_visible_to(actor: User) -> QuerySet[User]:
+    """The people ``actor`` may see (``people_q``)."""
+    return User.objects.filter(people_q(actor))
+
+
+def learners_managed_by(actor: User) -> QuerySet[User]:
+    """The learners ``actor`` may manage: nobody unless ``may_manage_learners``; then the
+    learners among the people they may see."""
+    if not may_manage_learners(actor):
+        return User.objects.none()
+    return people_visible_to(actor).filter(role__in=User.LEARNER_ROLES)
+
+
+def may_manage_learner(actor: User, learner: User) -> bool:
+    """Whether ``actor`` may act on ``learner``'s records (enrol, issue, set a PIN, keep
+    their employability record): a managing role, and ``learner`` among the people they
+    may see. Nobody manages themself."""
+    if learner.pk == actor.pk:
+        return False
+    return learners_managed_by(actor).filter(pk=learner.pk).exists()
+
+
+def may_see_person(actor: User, person: User) -> bool:
+    """Whether ``actor`` may see ``person`` at all (``people_q``)."""
+    return people_visible_to(actor).filter(pk=person.pk).exists()
+
+
+def managed_facilities(actor: User) -> QuerySet[Facility]:
+    """The facilities whose people ``actor`` manages: all for administrators, their own for
+    education officers, none otherwise."""
+    if not actor.is_authenticated or not actor.is_active:
+        return Facility.objects.none()
+    if actor.is_administrator:
+        return Facility.objects.all()
+    if actor.is_education_officer:
+        return actor.managed_facilities.all()
+    return Facility.objects.none()
+
+
+# --- Voluntary programmes --------------------------------------------------------------------
+
+#: Programme types that are always voluntary (freedom of religion is absolute).
+ALWAYS_VOLUNTARY = frozenset({ProgrammeType.FAITH_BASED})
+
+
+def is_voluntary(*, programme_type: str | None, requires_consent: bool = False) -> bool:
+    """Whether a programme with these fields is voluntary: it asks for consent, or its
+    programme type is always voluntary. Only the person may choose to join one, refusal is
+    never a mark against them, and staff screens leave it out."""
+    return bool(requires_consent) or programme_type in ALWAYS_VOLUNTARY
+
+
+def voluntary_q(*, prefix: str = "", with_consent_field: bool = True) -> Q:
+    """A filter for rows that are voluntary programmes by their own fields (``is_voluntary``):
+    course pages (``requires_consent`` and ``programme_type``), or records that copy the
+    programme type only (``with_consent_field=False``, e.g. certificates)."""
+    condition = Q(**{f"{prefix}programme_type__in": sorted(ALWAYS_VOLUNTARY)})
+    if with_consent_field:
+        condition |= Q(**{f"{prefix}requires_consent": True})
+    return condition
+
+
+# --- Special-category records ----------------------------------------------------------------
+
+
+class SpecialCategory(models.TextChoices):
+    """Records that reveal special-category data: need-to-know, every staff read audited."""
+
+    CONSENT = "consent", gettext_lazy("Choices to take part in voluntary programmes")
+    VOLUNTARY_LEARNING = (
+        "voluntary_learning",
+        gettext_lazy("Learning in voluntary programmes (enrolments, progress, certificates)"),
+    )
+
+
+def may_read_special_category(actor: User, person: User) -> bool:
+    """Whether ``actor`` may read ``person``'s special-category records at all: the person
+    themself, or someone who manages them (and then only with a stated reason, audited by
+    ``special_category_read``). Monitors and everyone else: never."""
+    if actor.pk == person.pk and actor.is_authenticated and actor.is_active:
+        return True
+    return may_manage_learner(actor, person)
+
+
+def special_category_read(
+    *,
+    actor: User,
+    person: User,
+    category: SpecialCategory,
+    reason: str,
+    action: str | None = None,
+    details: dict | None = None,
+) -> None:
+    """Allow a staff read of ``person``'s special-category records, and write its audit row
+    (who, when, whose, which category, why). Raises ``PermissionDenied`` when ``actor`` may
+    not read them or gives no reason. The person's own reads need no call.
+
+    Writes the audit row in a transaction of its own unless the caller already has one, so
+    a read is recorded before anything is shown."""
+    reason = (reason or "").strip()
+    if not may_read_special_category(actor, person) or actor.pk == person.pk:
+        raise PermissionDenied(_("Not a learner you manage."))
+    if not reason:
+        raise PermissionDenied(_("A reason is required to read these records."))
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action=action or f"{category}.read",
+            obj=person,
+            after={"category": str(category), "reason": reason[:200], **(details or {})},
+            facility=person.facility,
+        )
