@@ -127,8 +127,10 @@ def frame_config(request: HttpRequest, token: str, grant: ViewGrant, content: H5
         "title": content.title,
         # Nothing of the person: the server sets the actor of every statement.
         "user": {"name": "learner", "mail": "learner@learners.invalid"},
-        # State is read here and sent by the page (h5p-frame.js), never by H5P's own ajax.
-        "saveFreq": False,
+        # State is read here and sent by the page (h5p-frame.js), never by H5P's own ajax
+        # (h5p-frame.js makes H5P.setUserData a no-op). saveFreq must be truthy all the
+        # same: H5P core hands a content type its saved state (previousState) only then.
+        "saveFreq": 24 * 60 * 60,
         # H5P core's own state requests (a content type calling setUserData) get a 404.
         "ajax": {"contentUserDataUrl": base + "state/:dataType/:subContentId"},
         # Messages go to the lesson page only (its origin), with this view's token.

@@ -12,6 +12,11 @@
   var out = window.QadamFrame;
   if (!H5P || !out) { return; }
 
+  /* H5P core saves state by its own ajax (a timer, and on unload) when saveFreq is set,
+   * which it must be to resume a learner's saved state. This frame has no cookies: the
+   * lesson page saves state (below), so H5P core's own saving is off. */
+  H5P.setUserData = function () {};
+
   var FINISHING = /\/(answered|completed|passed|failed)$/;
   var lastState = null;
 
