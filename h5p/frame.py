@@ -149,9 +149,11 @@ def frame_config(request: HttpRequest, token: str, grant: ViewGrant, content: H5
         .values_list("data", flat=True)
         .first()
     )
-    # "RESET" is H5P core's word for "no saved state": without a preloaded value it would
-    # ask a URL by ajax (the page, not the frame, reads and saves state).
-    config["contentUserData"] = [{"state": saved or "RESET"}]
+    # Always preloaded, or H5P core would ask a URL by ajax (the page, not the frame, reads
+    # and saves state). "No saved state" is JSON false: H5P core's own word for it,
+    # "RESET", makes it show a "Data Reset: the content has changed" dialog when
+    # saveFreq is set.
+    config["contentUserData"] = [{"state": saved or "false"}]
     return config
 
 

@@ -102,7 +102,7 @@ def test_the_frame_document_has_its_own_sandboxed_policy_and_needs_no_cookie(
             re.S,
         ).group(1)
     )
-    assert config["embedType"] == "div" and config["saveFreq"] is False
+    assert config["embedType"] == "div" and config["saveFreq"] > 0  # or no resume
     assert str(prisoner.public_id) not in response.content.decode()  # nothing of the person
     manifest = Client().get(config["h5pJsonPath"] + "/h5p.json")
     assert manifest.status_code == 200 and manifest["Access-Control-Allow-Origin"] == "*"
@@ -223,7 +223,7 @@ def test_saved_state_is_per_lesson_and_comes_back_in_the_frame(
     frame = Client().get(reverse("h5p:frame", args=[view])).content.decode()
     assert '"contentUserData": [{"state": "{\\"answer\\":0}"}]' in frame
     fresh = Client().get(reverse("h5p:frame", args=[other_view])).content.decode()
-    assert '"contentUserData": [{"state": "RESET"}]' in fresh
+    assert '"contentUserData": [{"state": "false"}]' in fresh
 
 
 def test_library_files_are_shared_and_cached_for_a_year_also_on_kiosks(h5p_lesson, prisoner):
