@@ -150,13 +150,17 @@ class XAPIStatement(AppendOnlyModel):
 
 
 class ContentUserData(models.Model):
-    """A learner's saved state in one H5P content (what they answered so far), so they can
-    resume on any kiosk. One row per learner, content, data type and sub-content."""
+    """A learner's saved state in one H5P activity (what they answered so far), so they can
+    resume on any kiosk. One row per learner, content, lesson (its translation key, shared
+    by the lesson's languages), activity (the block), data type and sub-content: the same
+    content used in two lessons keeps two states."""
 
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     content = models.ForeignKey(H5PContent, on_delete=models.CASCADE, related_name="+")
+    lesson_key = models.UUIDField()
+    activity_key = models.CharField(max_length=64)
     data_type = models.CharField(max_length=64)
     sub_content_id = models.CharField(max_length=64, default="0")
     data = models.TextField()
@@ -165,8 +169,15 @@ class ContentUserData(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["learner", "content", "data_type", "sub_content_id"],
-                name="h5p_user_data_unique",
+                fields=[
+                    "learner",
+                    "content",
+                    "lesson_key",
+                    "activity_key",
+                    "data_type",
+                    "sub_content_id",
+                ],
+                name="h5p_user_data_unique_per_lesson",
             )
         ]
 

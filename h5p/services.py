@@ -6,6 +6,7 @@ Importing packages is ``h5p.importer.h5p_content_import``.
 from __future__ import annotations
 
 import copy
+import math
 import shutil
 import uuid
 from typing import Any
@@ -55,17 +56,28 @@ def _is_top_level(statement: dict[str, Any]) -> bool:
 
 
 def _score(statement: dict[str, Any]) -> tuple[float, float] | None:
+    """(raw, max) of a statement's score, clamped to 0..max; None without a usable one.
+
+    The browser computes the score (H5P's design): a forged one cannot be told from a real
+    one here, but it can never count for more than full marks or less than nothing."""
     result = statement.get("result")
     if not isinstance(result, dict) or not isinstance(result.get("score"), dict):
         return None
     score = result["score"]
     raw, maximum = score.get("raw"), score.get("max")
-    numbers = (int, float)
-    if isinstance(raw, numbers) and isinstance(maximum, numbers) and maximum > 0:
-        return float(raw), float(maximum)
+
+    def number(value: Any) -> bool:
+        return (
+            isinstance(value, (int, float))
+            and not isinstance(value, bool)
+            and math.isfinite(value)
+        )
+
+    if number(raw) and number(maximum) and maximum > 0:
+        return min(max(float(raw), 0.0), float(maximum)), float(maximum)
     scaled = score.get("scaled")
-    if isinstance(scaled, numbers):
-        return float(scaled), 1.0
+    if number(scaled):
+        return min(max(float(scaled), 0.0), 1.0), 1.0
     return None
 
 
@@ -111,6 +123,13 @@ def xapi_statement_record(
     obj.setdefault("objectType", "Activity")
     stored["object"] = obj
     score = _score(statement) if _is_top_level(statement) and verb_id in SCORED_VERBS else None
+    if score is not None:  # stored (and forwarded) as counted: clamped
+        stored["result"]["score"] = {
+            "raw": score[0],
+            "min": 0,
+            "max": score[1],
+            "scaled": score[0] / score[1],
+        }
     try:
         with transaction.atomic():
             counted, refusal = False, ""
@@ -156,14 +175,24 @@ def xapi_statement_record(
 
 
 def content_user_data_save(
-    *, actor: User, content: H5PContent, data_type: str, sub_content_id: str, data: str | None
+    *,
+    actor: User,
+    content: H5PContent,
+    lesson: LessonPage,
+    block_id: str,
+    data_type: str,
+    sub_content_id: str,
+    data: str | None,
 ) -> None:
-    """Save (or with ``data=None`` forget) ``actor``'s state in ``content``. Idempotent."""
+    """Save (or with ``data=None`` forget) ``actor``'s state in ``content`` as used by
+    ``lesson``'s block ``block_id``. Idempotent."""
     if data is not None and len(data) > MAX_STATE_CHARS:
         raise H5PError(_("The saved answers are too large."))
     key: dict[str, Any] = {
         "learner": actor,
         "content": content,
+        "lesson_key": lesson.translation_key,
+        "activity_key": block_id[:64],
         "data_type": data_type[:64],
         "sub_content_id": sub_content_id[:64] or "0",
     }

@@ -1,66 +1,42 @@
-"""Serving H5P packages to the player, and the player's xAPI and saved-state endpoints.
+"""The lesson page's H5P endpoints: xAPI statements and saved state.
 
-Every URL names a lesson and the id of its H5P block: the user must be signed in and may
-see that lesson (live, and for their audience), or be staff who may edit it. Content files
-are served from ``H5P_ROOT`` only through here; library files (shared code, not secret)
-need a signed-in user and are cached for a year under a URL that changes with every
-install or upgrade.
+The lesson page (never the sandboxed player frame, which has no cookies) sends them with
+the session, the CSRF token and the view's grant (``X-Qadam-View``). Every URL names a
+lesson and the id of its H5P block: the user must be signed in and may see that lesson
+(live, and for their audience), or be staff who may edit it; and the grant must have been
+handed out to this user for this lesson and block, and not have expired (else 403). The
+player frame's own files are ``h5p.frame``.
 """
 
 from __future__ import annotations
 
 import json
-import mimetypes
 import uuid
 from collections.abc import Callable
 from functools import wraps
-from pathlib import Path
 from typing import Any
 
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
     JsonResponse,
 )
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
-from courses.models import LessonPage
+from courses.models import ActivityResult, LessonPage
 from courses.participation import consent_needed
 from courses.selectors import page_for_request
 
-from .models import h5p_root
+from .models import ContentUserData
 from .permissions import may_author
+from .player import result_line
 from .services import H5PError, content_user_data_save, xapi_statement_record
-from .svg import svg_response_protect
+from .view_grants import HEADER, grant_allows, view_grant_read
 
 MAX_STATEMENT_BYTES = 64 * 1024
-YEAR = 365 * 24 * 60 * 60
-
-MIME_TYPES = {
-    ".json": "application/json",
-    ".js": "text/javascript; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".svg": "image/svg+xml",
-    ".woff": "font/woff",
-    ".woff2": "font/woff2",
-    ".ttf": "font/ttf",
-    ".otf": "font/otf",
-    ".eot": "application/vnd.ms-fontobject",
-    ".vtt": "text/vtt; charset=utf-8",
-    ".webvtt": "text/vtt; charset=utf-8",
-    ".mp3": "audio/mpeg",
-    ".m4a": "audio/mp4",
-    ".ogg": "audio/ogg",
-    ".wav": "audio/wav",
-    ".mp4": "video/mp4",
-    ".webm": "video/webm",
-    ".txt": "text/plain; charset=utf-8",
-    ".md": "text/plain; charset=utf-8",
-    ".csv": "text/plain; charset=utf-8",
-}
 
 
 def _signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -104,57 +80,44 @@ def _lesson_for_author(user: Any, lesson_id: int) -> LessonPage:
     return lesson
 
 
-def _file(base: Path, relative: str, cache: str) -> FileResponse:
-    parts = relative.split("/")
-    if not relative or "\\" in relative or any(part in ("", ".", "..") for part in parts):
-        raise Http404
-    path = base.joinpath(*parts)
-    try:
-        resolved = path.resolve(strict=True)
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    if not resolved.is_file() or not resolved.is_relative_to(base.resolve()):
-        raise Http404
-    suffix = resolved.suffix.lower()
-    content_type = MIME_TYPES.get(suffix) or mimetypes.guess_type(resolved.name)[0]
-    # FileResponse closes the file when the response is done.
-    handle = open(resolved, "rb")  # noqa: SIM115
-    response = FileResponse(handle, content_type=content_type or "application/octet-stream")
-    response["Cache-Control"] = cache
-    if suffix == ".svg":
-        svg_response_protect(response)
-    return response
+def _refuse_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a JSON number")
 
 
-@_signed_in
-@require_GET
-def package_file(request: HttpRequest, lesson_id: int, block_id: str, path: str) -> FileResponse:
-    _lesson, value = lesson_block(request, lesson_id, block_id)
-    if path != "h5p.json" and not path.startswith("content/"):
-        raise Http404
-    return _file(value["content"].path, path, "private, max-age=3600")
+def _granted(request: HttpRequest, lesson: LessonPage, block_id: str) -> bool:
+    grant = view_grant_read(request.META.get(HEADER))
+    return grant_allows(grant, learner_id=request.user.pk, lesson_id=lesson.pk, block_id=block_id)
 
 
-@_signed_in
-@require_GET
-def library_file(request: HttpRequest, revision: int, path: str) -> FileResponse:
-    return _file(h5p_root() / "libraries", path, f"private, max-age={YEAR}, immutable")
+def _no_grant() -> JsonResponse:
+    return JsonResponse(
+        {
+            "stored": False,
+            "success": False,
+            "message": _("This page has been open too long. Reload it to go on."),
+        },
+        status=403,
+    )
 
 
 @_signed_in
 @require_POST
 def xapi(request: HttpRequest, lesson_id: int, block_id: str) -> JsonResponse:
-    """Store one statement: ``{"id": "<uuid made by the page>", "statement": {...}}``."""
+    """Store one statement: ``{"id": "<uuid made by the page>", "statement": {...}}``,
+    with the view's grant in ``X-Qadam-View``. Answers with the learner's result line."""
     lesson, value = lesson_block(request, lesson_id, block_id)
+    if not _granted(request, lesson, block_id):
+        return _no_grant()
     if len(request.body) > MAX_STATEMENT_BYTES:
         return JsonResponse({"stored": False, "message": "Too large."}, status=413)
     try:
-        payload = json.loads(request.body)
+        # NaN and Infinity are not JSON: a body with them is refused, never stored.
+        payload = json.loads(request.body, parse_constant=_refuse_constant)
         client_id = uuid.UUID(str(payload["id"]))
         statement = payload["statement"]
         if not isinstance(statement, dict):
             raise TypeError
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         return JsonResponse({"stored": False, "message": "Not an xAPI statement."}, status=400)
     record, created = xapi_statement_record(
         actor=request.user,
@@ -164,6 +127,9 @@ def xapi(request: HttpRequest, lesson_id: int, block_id: str) -> JsonResponse:
         client_id=client_id,
         statement=statement,
     )
+    best = ActivityResult.objects.filter(
+        learner=request.user, lesson_key=lesson.translation_key, activity_key=block_id
+    ).first()
     return JsonResponse(
         {
             "stored": True,
@@ -171,6 +137,8 @@ def xapi(request: HttpRequest, lesson_id: int, block_id: str) -> JsonResponse:
             "duplicate": not created,
             "counted": record.counted,
             "message": getattr(record, "refusal", ""),
+            "result": result_line(best, int(value["pass_mark"])),
+            "passed": bool(best and best.passed),
         },
         status=201 if created else 200,
     )
@@ -181,17 +149,19 @@ def xapi(request: HttpRequest, lesson_id: int, block_id: str) -> JsonResponse:
 def state(
     request: HttpRequest, lesson_id: int, block_id: str, data_type: str, sub_content_id: str
 ) -> HttpResponse:
-    """H5P's content-user-data protocol: GET answers ``{"success", "data"}``; POST saves
-    ``data`` (``0`` forgets it)."""
-    from .models import ContentUserData
-
-    _lesson, value = lesson_block(request, lesson_id, block_id)
+    """H5P's content-user-data protocol, per learner, content, lesson and activity: GET
+    answers ``{"success", "data"}``; POST saves ``data`` (``0`` forgets it)."""
+    lesson, value = lesson_block(request, lesson_id, block_id)
+    if not _granted(request, lesson, block_id):
+        return _no_grant()
     content = value["content"]
     if request.method == "GET":
         data = (
             ContentUserData.objects.filter(
                 learner=request.user,
                 content=content,
+                lesson_key=lesson.translation_key,
+                activity_key=block_id,
                 data_type=data_type,
                 sub_content_id=sub_content_id,
             )
@@ -206,6 +176,8 @@ def state(
         content_user_data_save(
             actor=request.user,
             content=content,
+            lesson=lesson,
+            block_id=block_id,
             data_type=data_type,
             sub_content_id=sub_content_id,
             data=None if data == "0" else data,

@@ -4,7 +4,8 @@
 - On a kiosk: only kiosk and learning pages open (staff pages and both admins are
   refused); only a prisoner of the kiosk's facility, signed in on this very device, stays
   signed in; the idle timeout and the absolute cap end the session; every response is
-  ``Cache-Control: no-store``.
+  ``Cache-Control: no-store``, except shared immutable files that say so themselves
+  (``public`` + ``immutable``: versioned H5P library code, nothing personal).
 - Anywhere: a session opened on a kiosk is ended the moment it is seen without that
   kiosk (the device was revoked, or the cookie was taken elsewhere).
 """
@@ -24,6 +25,9 @@ from .selectors import device_from_token
 
 
 def no_store(response: HttpResponse) -> HttpResponse:
+    cache = response.get("Cache-Control", "")
+    if "public" in cache and "immutable" in cache:
+        return response
     response["Cache-Control"] = "no-store, max-age=0"
     response["Pragma"] = "no-cache"
     return response

@@ -96,7 +96,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
-    "h5p.middleware.H5PPlayerPolicyMiddleware",  # one hash, only on pages with a player
     # The session, then the language of the request (which may come from the session)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lms.core.middleware.LocaleMiddleware",
@@ -399,6 +398,8 @@ H5P_MAX_COMPRESSION_RATIO = int(os.environ.get("H5P_MAX_COMPRESSION_RATIO", "100
 H5P_QUOTA_BYTES = int(os.environ.get("H5P_QUOTA_BYTES", str(512 * 1024 * 1024)))
 # How often the player saves a learner's answers so far (seconds).
 H5P_SAVE_SECONDS = int(os.environ.get("H5P_SAVE_SECONDS", "10"))
+# How long a lesson view's H5P grant is good for (its frame's files, its statements).
+H5P_VIEW_SECONDS = int(os.environ.get("H5P_VIEW_SECONDS", str(12 * 60 * 60)))
 H5P_MAX_UPLOAD_BYTES = int(os.environ.get("H5P_MAX_UPLOAD_BYTES", str(64 * 1024 * 1024)))
 # Optional: forward every stored xAPI statement to a Learning Record Store (empty: off).
 H5P_LRS_ENDPOINT = os.environ.get("H5P_LRS_ENDPOINT", "")

@@ -14,6 +14,7 @@ from django.urls import reverse
 from consent.services import consent_give
 from courses.services import enrolment_create
 from h5p.models import H5PContent, H5PLibrary
+from h5p.view_grants import view_grant_issue
 from h5p.wagtail_hooks import report_url
 from tests import factories
 
@@ -116,9 +117,18 @@ def test_unused_content_is_deleted_with_its_files(
     assert H5PLibrary.objects.exists()  # shared libraries stay
 
 
-def answer_fully(client, lesson, block_id):
-    """The learner's browser sends a full-score answer to the activity."""
-    client.post(
+def answer_fully(client, learner, lesson, block_id):
+    """The learner's browser sends a full-score answer to the activity, with the view grant
+    their lesson page handed out."""
+    block = next(b for b in lesson.body if b.id == block_id)
+    grant = view_grant_issue(
+        learner_id=learner.pk,
+        lesson_id=lesson.pk,
+        lesson_key=lesson.translation_key,
+        block_id=block_id,
+        content_id=block.value["content"].pk,
+    )
+    response = client.post(
         reverse("h5p:xapi", args=[lesson.pk, block_id]),
         data=json.dumps(
             {
@@ -131,7 +141,9 @@ def answer_fully(client, lesson, block_id):
             }
         ),
         content_type="application/json",
+        headers={"X-Qadam-View": grant},
     )
+    assert response.status_code == 201, response.content
 
 
 def test_the_report_shows_figures_to_trainers_and_names_to_whom_may_see_them(
@@ -141,7 +153,7 @@ def test_the_report_shows_figures_to_trainers_and_names_to_whom_may_see_them(
     learner = factories.PrisonerFactory(facility=facility_a, first_name="Aidar", last_name="Nur")
     enrolment_create(actor=learner, learner=learner, course=lesson.course)
     learner_client = client_for(learner)
-    answer_fully(learner_client, lesson, block_id)
+    answer_fully(learner_client, learner, lesson, block_id)
     admin_view = client_for(administrator).get(report_url(tiny_content)).content.decode()
     assert "Learners: 1. Passed: 1. Scored attempts: 1." in admin_view
     assert "Aidar Nur" in admin_view and "100%" in admin_view
@@ -162,7 +174,7 @@ def test_the_report_names_nobody_in_a_voluntary_programme(administrator, facilit
     learner = factories.PrisonerFactory(facility=facility_a, first_name="Aidar", last_name="Nur")
     enrolment_create(actor=learner, learner=learner, course=course)
     consent_give(actor=learner, course=course)
-    answer_fully(client_for(learner), lesson, block_id)
+    answer_fully(client_for(learner), learner, lesson, block_id)
     admin_view = client_for(administrator).get(report_url(tiny_content)).content.decode()
     assert "Learners: 1. Passed: 1." in admin_view
     assert "Aidar Nur" not in admin_view

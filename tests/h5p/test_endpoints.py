@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from courses.models import ActivityResult, CourseCompletion
 from courses.services import enrolment_create
-from h5p.middleware import FRAME_BOOT_HASH
 from h5p.models import ContentUserData, XAPIStatement
+from h5p.view_grants import view_grant_issue
 from lms.core.models import User
 from tests import factories
 
@@ -40,9 +40,27 @@ def people(facility_a, administrator, trainer):
 
 def client_for(user) -> Client:
     client = Client()
+    client.learner = user
     if user is not None:
         client.force_login(user)
     return client
+
+
+def view_header(client, lesson, block_id) -> dict:
+    """The grant a lesson page would hand this client's user for this activity."""
+    user = getattr(client, "learner", None)
+    if user is None:
+        return {}
+    block = next((b for b in lesson.body if b.id == block_id), None)
+    content_id = block.value["content"].pk if block is not None else 0
+    token = view_grant_issue(
+        learner_id=user.pk,
+        lesson_id=lesson.pk,
+        lesson_key=lesson.translation_key,
+        block_id=block_id,
+        content_id=content_id,
+    )
+    return {"X-Qadam-View": token}
 
 
 def answered(score: float, maximum: float = 1, **extra) -> dict:
@@ -65,6 +83,7 @@ def post_statement(client, lesson, block_id, statement, client_id=None):
         reverse("h5p:xapi", args=[lesson.pk, block_id]),
         data=json.dumps({"id": str(client_id or uuid.uuid4()), "statement": statement}),
         content_type="application/json",
+        headers=view_header(client, lesson, block_id),
     )
 
 
@@ -82,22 +101,22 @@ EXPECTED = {
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_package_files_as_every_role(role, people, h5p_lesson):
+def test_saved_state_and_frames_as_every_role(role, people, h5p_lesson):
     lesson, block_id = h5p_lesson
     client = client_for(people[role])
-    for path in ("h5p.json", "content/content.json"):
-        url = reverse("h5p:package_file", args=[lesson.pk, block_id, path])
-        assert client.get(url).status_code == EXPECTED[role], (role, path)
     state = reverse("h5p:state", args=[lesson.pk, block_id, "state", "0"])
-    assert client.get(state).status_code == EXPECTED[role]
+    headers = view_header(client, lesson, block_id)
+    assert client.get(state, headers=headers).status_code == EXPECTED[role]
+    # Library code holds nothing personal and the frame sends no cookies: open to all.
     library = reverse("h5p:library_file", args=[1, f"{builders.TINY_FOLDER}/tiny.js"])
-    assert client.get(library).status_code == (403 if role == "anonymous" else 200)
+    assert client.get(library).status_code == 200
 
 
 def test_files_have_the_right_types_and_caching(people, h5p_lesson):
     lesson, block_id = h5p_lesson
-    client = client_for(people["prisoner"])
-    manifest = client.get(reverse("h5p:package_file", args=[lesson.pk, block_id, "h5p.json"]))
+    token = view_header(client_for(people["prisoner"]), lesson, block_id)["X-Qadam-View"]
+    client = Client()
+    manifest = client.get(reverse("h5p:frame_file", args=[token, "h5p.json"]))
     assert manifest["Content-Type"] == "application/json"
     assert manifest["Cache-Control"].startswith("private")
     assert json.loads(b"".join(manifest.streaming_content))["mainLibrary"] == builders.TINY
@@ -123,11 +142,9 @@ def test_files_have_the_right_types_and_caching(people, h5p_lesson):
 )
 def test_no_file_outside_the_package_is_served(path, people, h5p_lesson):
     lesson, block_id = h5p_lesson
-    client = client_for(people["prisoner"])
-    url = reverse("h5p:package_file", args=[lesson.pk, block_id, "h5p.json"]).replace(
-        "h5p.json", path
-    )
-    assert client.get(url).status_code == 404
+    token = view_header(client_for(people["prisoner"]), lesson, block_id)["X-Qadam-View"]
+    url = reverse("h5p:frame_file", args=[token, "h5p.json"]).replace("h5p.json", path)
+    assert Client().get(url).status_code == 404
 
 
 def test_a_library_path_cannot_climb_out(people, h5p_lesson):
@@ -139,16 +156,20 @@ def test_a_library_path_cannot_climb_out(people, h5p_lesson):
 def test_a_block_id_not_in_the_lesson_is_not_found(people, h5p_lesson):
     lesson, _block_id = h5p_lesson
     client = client_for(people["prisoner"])
-    url = reverse("h5p:package_file", args=[lesson.pk, str(uuid.uuid4()), "h5p.json"])
-    assert client.get(url).status_code == 404
+    assert post_statement(client, lesson, str(uuid.uuid4()), answered(1)).status_code == 404
 
 
 def test_a_draft_lesson_is_hidden_from_learners_but_not_from_its_authors(people, h5p_lesson):
     lesson, block_id = h5p_lesson
     lesson.unpublish()
-    url = reverse("h5p:package_file", args=[lesson.pk, block_id, "h5p.json"])
-    assert client_for(people["prisoner"]).get(url).status_code == 404
-    assert client_for(people["trainer"]).get(url).status_code == 200
+    assert (
+        post_statement(client_for(people["prisoner"]), lesson, block_id, answered(1)).status_code
+        == 404
+    )
+    assert (
+        post_statement(client_for(people["trainer"]), lesson, block_id, answered(1)).status_code
+        == 201
+    )
 
 
 @pytest.mark.services
@@ -234,14 +255,23 @@ def test_bad_statements_are_refused(people, h5p_lesson):
     lesson, block_id = h5p_lesson
     client = client_for(people["prisoner"])
     url = reverse("h5p:xapi", args=[lesson.pk, block_id])
+    headers = view_header(client, lesson, block_id)
     for body in (
         "not json",
         json.dumps({"id": "nope", "statement": {}}),
         json.dumps({"id": str(uuid.uuid4()), "statement": []}),
     ):
-        assert client.post(url, data=body, content_type="application/json").status_code == 400
+        assert (
+            client.post(
+                url, data=body, content_type="application/json", headers=headers
+            ).status_code
+            == 400
+        )
     huge = json.dumps({"id": str(uuid.uuid4()), "statement": {"x": "a" * 70_000}})
-    assert client.post(url, data=huge, content_type="application/json").status_code == 413
+    assert (
+        client.post(url, data=huge, content_type="application/json", headers=headers).status_code
+        == 413
+    )
     assert client.get(url).status_code == 405
     assert not XAPIStatement.objects.exists()
 
@@ -249,11 +279,13 @@ def test_bad_statements_are_refused(people, h5p_lesson):
 def test_statements_need_the_csrf_token(people, h5p_lesson):
     lesson, block_id = h5p_lesson
     client = Client(enforce_csrf_checks=True)
+    client.learner = people["prisoner"]
     client.force_login(people["prisoner"])
     response = post_statement(client, lesson, block_id, answered(1))
     assert response.status_code == 403
     state = reverse("h5p:state", args=[lesson.pk, block_id, "state", "0"])
-    assert client.post(state, {"data": "{}"}).status_code == 403
+    headers = view_header(client, lesson, block_id)
+    assert client.post(state, {"data": "{}"}, headers=headers).status_code == 403
     assert not XAPIStatement.objects.exists() and not ContentUserData.objects.exists()
 
 
@@ -274,33 +306,19 @@ def test_saved_state_belongs_to_one_learner(people, facility_a, h5p_lesson):
     lesson, block_id = h5p_lesson
     url = reverse("h5p:state", args=[lesson.pk, block_id, "state", "0"])
     first = client_for(people["prisoner"])
-    assert first.get(url).json() == {"success": True, "data": False}
-    assert first.post(url, {"data": '{"answer":0}', "preload": "1", "invalidate": "0"}).json() == {
-        "success": True
-    }
-    assert first.get(url).json() == {"success": True, "data": '{"answer":0}'}
+    mine = view_header(first, lesson, block_id)
+    assert first.get(url, headers=mine).json() == {"success": True, "data": False}
+    saved = first.post(url, {"data": '{"answer":0}'}, headers=mine)
+    assert saved.json() == {"success": True}
+    assert first.get(url, headers=mine).json() == {"success": True, "data": '{"answer":0}'}
     other = client_for(factories.PrisonerFactory(facility=facility_a))
-    assert other.get(url).json() == {"success": True, "data": False}
-    first.post(url, {"data": "0"})
-    assert first.get(url).json()["data"] is False
-    assert other.post(url, {"data": "x" * (256 * 1024 + 1)}).status_code == 413
-
-
-def test_the_lesson_page_allows_only_the_players_own_script(people, h5p_lesson):
-    lesson, _block_id = h5p_lesson
-    client = client_for(people["prisoner"])
-    response = client.get(lesson.get_url())
-    assert response.status_code == 200
-    policy = response["Content-Security-Policy"]
-    script_src = next(p for p in policy.split(";") if p.strip().startswith("script-src"))
-    assert FRAME_BOOT_HASH in script_src
-    assert "unsafe-inline" not in script_src and "unsafe-eval" not in script_src
-    html = response.content.decode()
-    assert "h5p-player.js" in html and "main.bundle.js" in html
-    other = lesson.get_next_siblings().specific().first()
-    plain = client.get(other.get_url())
-    assert FRAME_BOOT_HASH not in plain["Content-Security-Policy"]
-    assert "h5p-player.js" not in plain.content.decode()
+    theirs = view_header(other, lesson, block_id)
+    assert other.get(url, headers=theirs).json() == {"success": True, "data": False}
+    assert other.get(url, headers=mine).status_code == 403  # another learner's grant
+    first.post(url, {"data": "0"}, headers=mine)
+    assert first.get(url, headers=mine).json()["data"] is False
+    too_big = other.post(url, {"data": "x" * (256 * 1024 + 1)}, headers=theirs)
+    assert too_big.status_code == 413
 
 
 def test_the_lesson_shows_the_learners_best_result(people, h5p_lesson):
@@ -345,13 +363,12 @@ def test_a_voluntary_course_sends_nothing_of_its_activity_before_consent(people,
     enrolment_create(actor=prisoner, learner=prisoner, course=course)
     client = client_for(prisoner)
 
-    h5p_json = reverse("h5p:package_file", args=[lesson.pk, block_id, "h5p.json"])
-    assert client.get(h5p_json).status_code == 404
+    assert b"data-h5p-frame=" not in client.get(lesson.get_url()).content
     assert post_statement(client, lesson, block_id, answered(1)).status_code == 404
     assert not XAPIStatement.objects.exists()
 
     consent_give(actor=prisoner, course=course)
-    assert client.get(h5p_json).status_code == 200
+    assert b"data-h5p-frame=" in client.get(lesson.get_url()).content
     assert post_statement(client, lesson, block_id, answered(1)).status_code == 201
     assert XAPIStatement.objects.filter(learner=prisoner).count() == 1
 
@@ -379,6 +396,6 @@ def test_a_lesson_with_three_activities_costs_the_queries_of_one(client, tiny_co
         client.get(lesson.url)
         with CaptureQueriesContext(connection) as captured:
             page = client.get(lesson.url).content.decode()
-        assert page.count("data-h5p-player=") == activities
-        counts.append(len(captured.captured_queries) - activities)  # one saved state each
+        assert page.count("data-h5p-frame=") == activities
+        counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1], counts

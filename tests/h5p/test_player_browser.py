@@ -94,7 +94,7 @@ def test_a_learner_plays_an_activity_and_the_next_learner_starts_fresh(
         "response", lambda r: errors.append(f"HTTP {r.status} {r.url}") if r.status >= 400 else None
     )
     page.goto(lesson_url)
-    frame = page.frame_locator("iframe.h5p-iframe")
+    frame = page.frame_locator("iframe.h5p-activity__frame")
     frame.locator(".qadam-tiny__question").wait_for()
     assert frame.locator(".qadam-tiny__question").inner_text() == "Which tool cuts metal?"
     shot(page, "01-lesson-with-activity")
@@ -175,7 +175,7 @@ def test_an_answer_sent_without_a_connection_is_retried_and_another_learners_que
         ["qadam.h5p.queue.someone-else", f"/h5p/lessons/{lesson.pk}/{block_id}/xapi/"],
     )
     page.goto(live_server.url + lesson.get_url())
-    frame = page.frame_locator("iframe.h5p-iframe")
+    frame = page.frame_locator("iframe.h5p-activity__frame")
     frame.locator(".qadam-tiny__question").wait_for()
     keys = page.evaluate("() => Object.keys(localStorage)")
     assert "qadam.h5p.queue.someone-else" not in keys and "requestQueue" not in keys

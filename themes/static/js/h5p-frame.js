@@ -1,30 +1,47 @@
-/* Runs inside each H5P player iframe, after H5P core and the libraries.
- * - H5P core saves learner state with jQuery POSTs: add our CSRF token to same-origin ones.
- * - Hands every xAPI statement to the page (h5p-player.js), which sends it to the server.
+/* Runs in the sandboxed frame's document, after H5P core and the libraries
+ * (h5p-standalone's customJs; the player is embedded as a div there).
+ * - Hands every xAPI statement to the sandboxed frame (h5p-sandbox.js), which posts it to
+ *   the lesson page; the page sends it to the server with the session.
+ * - Keeps the lesson page told of the learner's state (what they answered so far):
+ *   after every statement, and every two seconds when it changed, so the page can save it
+ *   the moment the learner leaves; a finishing statement asks the page to save at once.
  */
 (function () {
   "use strict";
   var H5P = window.H5P;
-  if (!H5P || !H5P.jQuery) { return; }
+  var out = window.QadamFrame;
+  if (!H5P || !out) { return; }
 
-  function csrfToken() {
-    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
+  /* H5P core saves state by its own ajax (a timer, and on unload) when saveFreq is set,
+   * which it must be to resume a learner's saved state. This frame has no cookies: the
+   * lesson page saves state (below), so H5P core's own saving is off. */
+  H5P.setUserData = function () {};
+
+  var FINISHING = /\/(answered|completed|passed|failed)$/;
+  var lastState = null;
+
+  function instance() {
+    return H5P.instances && H5P.instances[0];
   }
 
-  H5P.jQuery.ajaxPrefilter(function (options, original, xhr) {
-    var url = new URL(options.url, window.parent.location.href);
-    if (url.origin === window.parent.location.origin && !/^(GET|HEAD|OPTIONS)$/i.test(options.type)) {
-      xhr.setRequestHeader("X-CSRFToken", csrfToken());
-      // H5P saves state on a timer: on a kiosk that must not keep the session awake.
-      xhr.setRequestHeader("X-Qadam-Background", "1");
-    }
-  });
+  function sendState(final) {
+    var current = instance();
+    if (!current || typeof current.getCurrentState !== "function") { return; }
+    var state;
+    try { state = JSON.stringify(current.getCurrentState()); } catch (e) { return; }
+    if (state === undefined || (state === lastState && !final)) { return; }
+    lastState = state;
+    out.state(state, final);
+  }
 
   H5P.externalDispatcher.on("xAPI", function (event) {
-    var page = window.parent && window.parent.QadamH5P;
-    if (page && event && event.data && event.data.statement) {
-      page.receive(JSON.parse(JSON.stringify(event.data.statement)));
-    }
+    if (!event || !event.data || !event.data.statement) { return; }
+    var statement = JSON.parse(JSON.stringify(event.data.statement));
+    out.statement(statement);
+    var verb = statement.verb && statement.verb.id ? String(statement.verb.id) : "";
+    sendState(FINISHING.test(verb));
   });
+
+  window.setInterval(function () { sendState(false); }, 2000);
+  window.addEventListener("pagehide", function () { sendState(true); });
 })();

@@ -1,10 +1,17 @@
-/* H5P activities in lessons.
+/* H5P activities in lessons: the lesson page's side of the wall.
  *
- * Starts h5p-standalone for each [data-h5p-player] with the settings the server put in the
- * page (a JSON script element), and sends the activity's xAPI statements to our endpoint
- * with the CSRF token. A statement that cannot be sent (no connection) waits in
- * localStorage under a key of the signed-in learner and is retried; nothing of one learner
- * is ever sent under another's session.
+ * Each activity plays in its own sandboxed iframe (iframe[data-h5p-frame], opaque origin,
+ * no cookies); this page never runs H5P code. It listens for the frames' messages and
+ * accepts one only if it comes from one of this page's H5P frames (event.source), from an
+ * opaque origin ("null"), has the expected shape, and carries that frame's own view token.
+ * Then, for that frame's activity only (the URLs are the page's, never the message's):
+ *   statement -> queued, then POSTed to the activity's xAPI URL with the session, the
+ *                CSRF token and the view token; the result line updates from the answer.
+ *   state     -> the learner's answers so far, saved (at once when finishing, when the
+ *                page is left or hidden, else at most every few seconds).
+ *   height    -> the frame's height.
+ * A statement that cannot be sent (no connection) waits in localStorage under a key of the
+ * signed-in learner and is retried; nothing of one learner is ever sent under another's.
  *
  * Browser storage this page uses (all removed by window.QadamStorage.clearAll()):
  *   qadam.h5p.queue.<learner id>   statements not yet sent, per learner
@@ -15,7 +22,9 @@
 
   var QUEUE_PREFIX = "qadam.h5p.queue.";
   var H5P_KEYS = ["requestQueue", "H5PUserUUID", "h5pClipboard"];
-  var players = {};   // xAPIObjectIRI -> config
+  var KINDS = { statement: 1, state: 1, height: 1, failed: 1 };
+  var MAX_HEIGHT = 20000;
+  var frames = [];   // {frame, view, xapiUrl, stateUrl, block, pending, timer}
   var learner = null;
   var retryTimer = null;
 
@@ -86,17 +95,29 @@
     return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
   }
 
-  function status(config, message) {
-    var el = document.querySelector('[data-h5p-player="' + config.id + '"]');
-    var line = el && el.parentNode.querySelector("[data-h5p-status]");
+  function section(entry) { return entry.frame.closest(".h5p-activity"); }
+
+  function status(entry, message) {
+    var line = section(entry).querySelector("[data-h5p-status]");
     if (line) { line.textContent = message; }
+  }
+
+  function entryForBlock(block) {
+    for (var i = 0; i < frames.length; i++) {
+      if (frames[i].block === block) { return frames[i]; }
+    }
+    return null;
   }
 
   function send(item) {
     return fetch(item.url, {
       method: "POST",
       credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+      headers: {
+        "Content-Type": "application/json",
+        "X-CSRFToken": csrfToken(),
+        "X-Qadam-View": item.view
+      },
       body: JSON.stringify({ id: item.id, statement: item.statement })
     }).then(function (response) {
       // 2xx: stored. 4xx: this statement will never be accepted (or this is no longer
@@ -112,50 +133,107 @@
     var item = items[0];
     return send(item).then(function (answer) {
       writeQueue(readQueue().filter(function (other) { return other.id !== item.id; }));
-      var config = players[item.iri];
-      if (config && answer && answer.counted) {
-        status(config, document.querySelector('[data-h5p-player="' + config.id + '"]').getAttribute("data-h5p-saved"));
+      var entry = entryForBlock(item.block);
+      if (entry && answer && answer.counted) {
+        status(entry, section(entry).getAttribute("data-h5p-saved"));
+        var line = section(entry).querySelector("[data-h5p-result]");
+        if (line && answer.result) {
+          line.textContent = answer.result;
+          line.classList.add("status");
+          line.classList.toggle("status--done", !!answer.passed);
+        }
         document.dispatchEvent(new CustomEvent("qadam:h5p-result", { detail: answer }));
-      } else if (config && answer && answer.message) {
-        status(config, answer.message);  // e.g. join the course first (translated by the server)
+      } else if (entry && answer && answer.message) {
+        status(entry, answer.message);  // e.g. join the course first (translated by the server)
       }
       return flush();
     }).catch(function () {
-      var config = players[item.iri];
-      if (config) {
-        status(config, document.querySelector('[data-h5p-player="' + config.id + '"]').getAttribute("data-h5p-unsent"));
-      }
+      var entry = entryForBlock(item.block);
+      if (entry) { status(entry, section(entry).getAttribute("data-h5p-unsent")); }
       clearTimeout(retryTimer);
       retryTimer = setTimeout(flush, 5000);
     });
   }
 
-  /* Called by h5p-frame.js inside each player's iframe for every xAPI statement. */
-  function receive(statement) {
-    if (!learner || !statement || !statement.object) { return; }
-    var config = players[statement.object.id];
-    if (!config) { return; }
-    var items = readQueue();
-    items.push({ id: uuid(), iri: config.xAPIObjectIRI, url: config.xapiUrl, statement: statement });
-    writeQueue(items);
-    flush();
+  function saveState(entry, keepalive) {
+    clearTimeout(entry.timer);
+    entry.timer = null;
+    if (entry.pending === null) { return; }
+    var body = new URLSearchParams();
+    body.set("data", entry.pending);
+    entry.pending = null;
+    fetch(entry.stateUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      keepalive: !!keepalive,
+      headers: {
+        "X-CSRFToken": csrfToken(),
+        "X-Qadam-View": entry.view,
+        // Saving on its own must not keep a kiosk session awake.
+        "X-Qadam-Background": "1"
+      },
+      body: body
+    }).catch(function () { /* the next change or the next visit saves again */ });
   }
 
-  window.QadamH5P = { receive: receive };
+  function receive(entry, data) {
+    if (data.kind === "height") {
+      var height = Number(data.height);
+      if (isFinite(height) && height > 0) {
+        entry.frame.style.height = Math.min(Math.ceil(height), MAX_HEIGHT) + "px";
+      }
+    } else if (data.kind === "statement") {
+      if (!learner || !data.statement || typeof data.statement !== "object") { return; }
+      var items = readQueue();
+      items.push({
+        id: uuid(), block: entry.block, url: entry.xapiUrl, view: entry.view,
+        statement: data.statement
+      });
+      writeQueue(items);
+      flush();
+    } else if (data.kind === "state") {
+      if (!learner || typeof data.data !== "string") { return; }
+      entry.pending = data.data;
+      if (data.final) { saveState(entry, false); }
+      else if (!entry.timer) { entry.timer = setTimeout(function () { saveState(entry, false); }, entry.saveMs); }
+    } else if (data.kind === "failed") {
+      status(entry, section(entry).getAttribute("data-h5p-failed"));
+    }
+  }
+
+  window.addEventListener("message", function (event) {
+    var data = event.data;
+    if (event.origin !== "null" || !data || typeof data !== "object" || data.qadam !== "h5p-frame") { return; }
+    if (typeof data.view !== "string" || !KINDS[data.kind]) { return; }
+    for (var i = 0; i < frames.length; i++) {
+      var entry = frames[i];
+      if (entry.frame.contentWindow === event.source) {
+        if (data.view === entry.view) { receive(entry, data); }
+        return;
+      }
+    }
+  });
+
+  function leave() {
+    frames.forEach(function (entry) { saveState(entry, true); });
+  }
 
   function start() {
-    var elements = document.querySelectorAll("[data-h5p-player]");
-    if (!elements.length || !window.H5PStandalone) { return; }
-    Array.prototype.forEach.call(elements, function (el) {
-      if (el.getAttribute("data-h5p-started")) { return; }
-      el.setAttribute("data-h5p-started", "1");
-      var data = document.getElementById(el.getAttribute("data-h5p-player"));
-      var config = JSON.parse(data.textContent);
-      learner = learner || config.learner || null;
-      players[config.xAPIObjectIRI] = config;
-      window.H5PIntegration = window.H5PIntegration || {};
-      window.H5PIntegration.siteUrl = config.siteUrl;
-      new window.H5PStandalone.H5P(el, config);
+    var elements = document.querySelectorAll("iframe[data-h5p-frame]");
+    Array.prototype.forEach.call(elements, function (frame) {
+      if (frame.getAttribute("data-h5p-started")) { return; }
+      frame.setAttribute("data-h5p-started", "1");
+      learner = learner || frame.getAttribute("data-h5p-learner") || null;
+      frames.push({
+        frame: frame,
+        block: frame.getAttribute("data-h5p-frame"),
+        view: frame.getAttribute("data-h5p-view"),
+        xapiUrl: frame.getAttribute("data-h5p-xapi"),
+        stateUrl: frame.getAttribute("data-h5p-state"),
+        saveMs: 1000 * (Number(frame.getAttribute("data-h5p-save-seconds")) || 10),
+        pending: null,
+        timer: null
+      });
     });
     if (learner) {
       sweepOthers(learner);
@@ -165,10 +243,16 @@
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (form && form.action && /\/accounts\/logout\/?$/.test(new URL(form.action, location.href).pathname)) {
+    if (!form || !form.action) { return; }
+    leave();
+    if (/\/accounts\/logout\/?$/.test(new URL(form.action, location.href).pathname)) {
       window.QadamStorage.clearAll();
     }
   }, true);
+  window.addEventListener("pagehide", leave);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") { leave(); }
+  });
   window.addEventListener("online", function () { flush(); });
 
   if (document.readyState === "loading") {
