@@ -21,6 +21,7 @@ from lms.core.models import User
 from lms.core.policy import may_manage_learners, people_visible_to
 
 from . import kiosk_session as ks
+from .backends import KIOSK_BACKEND
 from .forms import PinChangeForm, PinSetForm, RegisterForm, SignInForm
 from .services.authentication import kiosk_sign_in
 from .services.devices import device_rebind, device_rebind_issue, device_register
@@ -81,7 +82,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             error = str(exc)
         else:
             language = request.session.get(ks.LANGUAGE_KEY)
-            login(request, result.user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, result.user, backend=KIOSK_BACKEND)
             ks.session_start(
                 request, device_id=str(device.pk), must_change_pin=result.must_change_pin
             )

@@ -6,6 +6,8 @@ import re
 
 from django.urls import reverse
 
+from tests.kiosk_client import sign_in
+
 ROLES = ["anonymous", "prisoner", "staff_learner", "officer", "trainer", "monitor", "administrator"]
 OK, FORBIDDEN, MISSING = 200, 403, 404
 LOGIN = "login"
@@ -23,7 +25,7 @@ def answers_by_role(
         user = users[role]
         client.logout()
         if user is not None:
-            client.force_login(user)
+            sign_in(client, user)
         response = client.get(url) if post is None else client.post(url, post)
         if response.status_code != 302:
             seen[role] = response.status_code

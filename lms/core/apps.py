@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import roles, serving, signals  # noqa: F401 - receivers connect on import
+        from . import checks, roles, serving, signals, signin  # noqa: F401 - receivers, checks
 
         post_migrate.connect(roles.role_groups_ensure_after_migrate, sender=self)
         signals.content_version_receivers_connect()

@@ -164,6 +164,10 @@ class User(AbstractUser):
             if self.prisoner_number:
                 self.username = self.prisoner_number
             self.email = ""
+            # PIN only (on a kiosk): a prisoner account never has a usable password, so no
+            # password sign-in or password reset can ever succeed for it.
+            if self.has_usable_password():
+                self.set_unusable_password()
         super().save(*args, **kwargs)
 
 
@@ -259,3 +263,27 @@ class ContentVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.token)
+
+
+class StaffSession(models.Model):
+    """One open (or ended) staff web session: which device and address it came from, so
+    the person and administrators can see it and end it. Written at sign-in and at most
+    once a minute after (``lms.core.staff_sessions``); the session's own data stays in
+    Django's session store. Kept until the session is ended or expires, then deleted."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="staff_sessions", verbose_name=_("person")
+    )
+    session_key = models.CharField(max_length=40, unique=True, editable=False)
+    started_at = models.DateTimeField(_("signed in"), default=timezone.now)
+    last_seen_at = models.DateTimeField(_("last seen"), default=timezone.now)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+        verbose_name = _("staff session")
+        verbose_name_plural = _("staff sessions")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.ip_address or '-'} · {self.started_at:%Y-%m-%d %H:%M}"

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import dj_email_url
 from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -418,3 +419,64 @@ AWS_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY", "")
 AWS_DEFAULT_ACL = None
 AWS_QUERYSTRING_AUTH = True  # signed, expiring links; buckets stay private
 AWS_S3_FILE_OVERWRITE = False
+
+
+# --- Sign-in and sessions (issue 11) ----------------------------------------------------
+# See docs/decisions/0020 (prisoners, kiosks) and 0044 (staff sign-in).
+
+# Password sign-in is for staff only; prisoners are signed in by the kiosk (PIN, device).
+# Axes first: it counts failures and refuses a locked account or address before any
+# password is checked, on every view that calls ``authenticate``.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "lms.core.backends.StaffPasswordBackend",
+    "kiosk.backends.KioskBackend",
+]
+INSTALLED_APPS += [
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE += [
+    "lms.core.staff_sessions.StaffSessionMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
+]
+
+# Lockout (django-axes): this many failed sign-ins for one username, or from one address,
+# lock it for AXES_COOLOFF_MINUTES; a good sign-in resets the account's count.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_MINUTES = int(os.environ.get("AXES_COOLOFF_MINUTES", "15"))
+AXES_COOLOFF_TIME = AXES_COOLOFF_MINUTES / 60  # hours, as django-axes counts
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "lms.core.signin.locked_out"
+AXES_VERBOSE = False
+
+# Staff web sessions end after this many seconds without a request made by the person
+# (besides SESSION_COOKIE_AGE, the absolute limit). Kiosks have their own (KIOSK_*).
+STAFF_IDLE_SECONDS = int(os.environ.get("STAFF_IDLE_SECONDS", str(30 * 60)))
+
+# Second factor (django-otp: TOTP apps, one-time recovery codes) for the staff roles that
+# see people or publish content. Monitors only with QADAM_MFA_MONITORS. Production always
+# enforces it (lms/settings/production.py); dev and tests switch it on where they test it.
+QADAM_MFA_REQUIRED = env_bool("QADAM_MFA_REQUIRED", True)
+QADAM_MFA_MONITORS = env_bool("QADAM_MFA_MONITORS", False)
+QADAM_MFA_RECOVERY_CODES = 10
+OTP_TOTP_ISSUER = QADAM_SITE_NAME
+
+# E-mail (password reset): EMAIL_URL, e.g. smtp+tls://user:password@mail.example:587.
+# Unset: mails are written to the console (development); production refuses to pass
+# `check --deploy` without it (lms.core.checks).
+EMAIL_URL = os.environ.get("EMAIL_URL", "")
+if EMAIL_URL:
+    globals().update(dj_email_url.parse(EMAIL_URL))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "qadam@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}

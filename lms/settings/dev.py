@@ -6,3 +6,6 @@ from .base import SECRET_KEY, env_bool
 DEBUG = env_bool("DEBUG", True)
 # A fixed key is fine for a developer's machine; production refuses to start without one.
 SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-qadam-do-not-use-in-production-0123456789"
+# The second factor is off on a developer's machine unless asked for (QADAM_MFA_REQUIRED=1);
+# production always enforces it (docs/decisions/0044).
+QADAM_MFA_REQUIRED = env_bool("QADAM_MFA_REQUIRED", False)

@@ -45,3 +45,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
 
 # Issue 6: issuer keys of the test run live under var/test, never in the real key dir.
 CREDENTIAL_KEY_DIR = TEST_DIR / "keys"
+
+# Staff sign-in (docs/decisions/0044): tests of the second factor switch it on themselves.
+QADAM_MFA_REQUIRED = False

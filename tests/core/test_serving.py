@@ -16,6 +16,7 @@ from courses.services import enrolment_create, quiz_attempt_submit
 from lms.core import serving
 from lms.core.models import ContentVersion
 from tests import factories
+from tests.kiosk_client import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,7 @@ def publish_text(lesson: LessonPage, text: str) -> None:
 @pytest.fixture
 def learner(client, facility_a):
     person = factories.PrisonerFactory(facility=facility_a, first_name="Aigerim")
-    client.force_login(person)
+    sign_in(client, person)
     return person
 
 
@@ -154,7 +155,7 @@ def test_the_remembered_lesson_holds_nothing_of_the_learner(client, learner, fac
     first = client.get(lesson.url).content.decode()
     assert "Aigerim" in first
     next_person = factories.PrisonerFactory(facility=facility_a, first_name="Bolat")
-    client.force_login(next_person)
+    sign_in(client, next_person)
     second = client.get(lesson.url).content.decode()
     assert "Bolat" in second and "Aigerim" not in second
     assert first.count("Safety check") == second.count("Safety check") == 1

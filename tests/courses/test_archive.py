@@ -20,6 +20,7 @@ from courses.archive import ArchiveError, course_export, course_import
 from courses.models import CoursePage, LessonPage
 from lms.core.models import User
 from tests import factories
+from tests.kiosk_client import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -229,7 +230,7 @@ def test_the_admin_exports_and_imports(client, trainer, rich_course):
 def test_learners_cannot_export_or_import(client, prisoner, rich_course):
     from django.urls import reverse
 
-    client.force_login(prisoner)
+    sign_in(client, prisoner)
     for url in (
         reverse("courses_admin:export", args=[rich_course.pk]),
         reverse("courses_admin:import"),

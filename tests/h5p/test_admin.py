@@ -16,6 +16,7 @@ from courses.services import enrolment_create
 from h5p.models import H5PContent, H5PLibrary
 from h5p.wagtail_hooks import report_url
 from tests import factories
+from tests.kiosk_client import sign_in
 
 from . import builders
 
@@ -28,7 +29,7 @@ DELETE = "wagtailsnippets_h5p_h5pcontent:delete"
 
 def client_for(user) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

@@ -17,6 +17,7 @@ from h5p.middleware import FRAME_BOOT_HASH
 from h5p.models import ContentUserData, XAPIStatement
 from lms.core.models import User
 from tests import factories
+from tests.kiosk_client import sign_in
 
 from . import builders
 
@@ -41,7 +42,7 @@ def people(facility_a, administrator, trainer):
 def client_for(user) -> Client:
     client = Client()
     if user is not None:
-        client.force_login(user)
+        sign_in(client, user)
     return client
 
 
@@ -249,7 +250,7 @@ def test_bad_statements_are_refused(people, h5p_lesson):
 def test_statements_need_the_csrf_token(people, h5p_lesson):
     lesson, block_id = h5p_lesson
     client = Client(enforce_csrf_checks=True)
-    client.force_login(people["prisoner"])
+    sign_in(client, people["prisoner"])
     response = post_statement(client, lesson, block_id, answered(1))
     assert response.status_code == 403
     state = reverse("h5p:state", args=[lesson.pk, block_id, "state", "0"])
@@ -365,7 +366,7 @@ def test_a_lesson_with_three_activities_costs_the_queries_of_one(client, tiny_co
     from courses.services import enrolment_create
 
     learner = factories.PrisonerFactory(facility=facility_a)
-    client.force_login(learner)
+    sign_in(client, learner)
     counts = []
     for activities in (1, 3):
         course = factories.make_course(title=f"Metalwork {activities}", lessons=1)

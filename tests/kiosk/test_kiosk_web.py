@@ -20,6 +20,7 @@ from kiosk.services import devices, pins
 from lms.core.models import AuditEvent
 from tests import factories
 from tests.certificates.helpers import complete
+from tests.kiosk_client import sign_in
 
 from .conftest import PIN, kiosk_sign_in
 
@@ -258,7 +259,7 @@ def test_only_officers_and_administrators_set_pins(client, role, prisoner, facil
         "trainer": factories.UserFactory(role="trainer", facility=None),
         "monitor": factories.UserFactory(role="monitor", facility=None),
     }
-    client.force_login(users[role])
+    sign_in(client, users[role])
     assert client.get(reverse("kiosk_manage:pin", args=[prisoner.public_id])).status_code == 403
 
 
@@ -421,6 +422,6 @@ def test_other_learner_pages_open_in_the_kiosk_theme_on_a_kiosk(kiosk_client, pi
 
 
 def test_the_same_pages_keep_the_staff_theme_off_a_kiosk(client, prisoner):
-    client.force_login(prisoner)
+    sign_in(client, prisoner)
     html = client.get(reverse("employability:mine")).content.decode()
     assert "theme-staff" in html and "theme-kiosk" not in html

@@ -8,7 +8,7 @@
   if (!H5P || !H5P.jQuery) { return; }
 
   function csrfToken() {
-    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    var match = document.cookie.match(/(?:^|;\s*)(?:__Host-)?csrftoken=([^;]+)/);
     return match ? decodeURIComponent(match[1]) : "";
   }
 

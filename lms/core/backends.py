@@ -1,0 +1,20 @@
+"""Who may authenticate how.
+
+- ``StaffPasswordBackend``: username and password, for staff only. Every password sign-in
+  (our sign-in page, Wagtail's admin and ``_util/login/`` views, the Django admin, and any
+  view that calls ``authenticate``) goes through it, so a prisoner account is refused on
+  all of them; and a session it made for a prisoner (``force_login``) opens as signed out.
+- ``kiosk.backends.KioskBackend`` is the only way a prisoner is signed in: the kiosk's own
+  sign-in checks number and PIN on a registered device and logs in with it.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.backends import ModelBackend
+
+
+class StaffPasswordBackend(ModelBackend):
+    """Django's model backend, refusing prisoner accounts (they sign in on kiosks)."""
+
+    def user_can_authenticate(self, user) -> bool:
+        return super().user_can_authenticate(user) and not getattr(user, "is_prisoner", False)
