@@ -37,13 +37,18 @@ def sign_in(client: Client, user: User) -> Client:
     """Sign ``client`` in as ``user``: prisoners on a kiosk of their facility with their
     number and PIN, staff by ``force_login``. Returns the client."""
     if not user.is_prisoner:
+        client.cookies.pop(settings.KIOSK_DEVICE_COOKIE, None)  # off the kiosk again
         client.force_login(user)
         return client
     client.logout()  # whoever was signed in before, and their kiosk
-    make_kiosk(client, user.facility)
+    # Signed in by a client of its own (whatever CSRF checks ``client`` enforces), whose
+    # cookies (device and session) ``client`` then takes.
+    kiosk = Client()
+    make_kiosk(kiosk, user.facility)
     pins.kiosk_pin_set(actor=_kiosk_actor(), learner=user, pin=KIOSK_PIN, must_change=False)
-    response = client.post("/kiosk/", {"prisoner_number": user.prisoner_number, "pin": KIOSK_PIN})
+    response = kiosk.post("/kiosk/", {"prisoner_number": user.prisoner_number, "pin": KIOSK_PIN})
     assert response.status_code == 302 and response.url.startswith("/learn/"), (
         f"kiosk sign-in of {user} failed: {response.status_code}"
     )
+    client.cookies.update(kiosk.cookies)
     return client

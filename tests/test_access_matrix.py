@@ -11,6 +11,7 @@ from django.urls import resolve, reverse
 from certificates.models import Certificate
 from courses.services import enrolment_create, lesson_complete
 from guidelines.models import GuidelineIndexPage, GuidelinePage
+from kiosk.backends import KIOSK_BACKEND
 from lms.core.models import User
 from tests import factories
 from tests.access import (
@@ -21,6 +22,7 @@ from tests.access import (
     MISSING,
     OK,
     ROLES,
+    answer_of,
     answers_by_role,
 )
 
@@ -270,6 +272,22 @@ def test_each_url_answers_each_role_as_designed(client, world, name):
         for role, answer in EXPECTED[name].items()
     }
     assert seen == expected
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+@pytest.mark.parametrize("backend", ["lms.core.backends.StaffPasswordBackend", KIOSK_BACKEND])
+def test_each_url_refuses_a_prisoner_session_made_off_a_kiosk(client, world, name, backend):
+    """The off-kiosk prisoner column: a prisoner session that did not come from a kiosk
+    sign-in (here ``force_login``, with either backend) is never signed in anywhere: each
+    URL answers as to a signed-out visitor, or ends the session and sends to the kiosk."""
+    client.force_login(world["users"]["prisoner"], backend=backend)
+    url = world["urls"][name]
+    post = POSTS.get(name)
+    response = client.get(url) if post is None else client.post(url, post)
+    anonymous = EXPECTED[name]["anonymous"]
+    anonymous = anonymous.format(**world["urls"]) if isinstance(anonymous, str) else anonymous
+    assert answer_of(response) in (anonymous, f"302 {reverse('kiosk:sign_in')}")
+    assert "_auth_user_id" not in client.session
 
 
 def test_the_matrix_covers_every_employability_url(world):

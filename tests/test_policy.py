@@ -139,7 +139,7 @@ def test_the_policy_calls_two_of_the_three_courses_voluntary(courses):
 
 def staff_screens(client, officer, prisoner, learned) -> dict[str, str]:
     """What an officer reads about the prisoner on every staff screen and export."""
-    client.force_login(officer)
+    sign_in(client, officer)
     export = reverse("employability:export", args=[prisoner.public_id])
     cv = client.post(export, {"kind": "cv", "language": "en"})
     bundle = client.post(export, {"kind": "credentials", "language": "en"})

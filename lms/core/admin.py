@@ -33,7 +33,7 @@ class PersonCreationForm(AdminUserCreationForm):
 
     def clean(self):
         if self.data.get("role") == User.Role.PRISONER_LEARNER:
-            self.cleaned_data["usable_password"] = "false"
+            self.cleaned_data["usable_password"] = "false"  # noqa: S105 - "disabled"
         elif not self.cleaned_data.get("username"):
             self.add_error("username", _("Staff need a username."))
         return super().clean()

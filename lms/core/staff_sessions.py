@@ -96,10 +96,13 @@ class StaffSessionMiddleware:
             key = request.session.session_key
             if key:
                 StaffSession.objects.filter(session_key=key).update(last_seen_at=timezone.now())
-        if mfa_required_for(request.user) and not request.user.is_verified():
-            if not request.path_info.startswith(MFA_OPEN_PREFIXES):
-                url = reverse("two_factor") + "?" + urlencode({"next": request.get_full_path()})
-                return no_store(redirect(url))
+        if (
+            mfa_required_for(request.user)
+            and not request.user.is_verified()
+            and not request.path_info.startswith(MFA_OPEN_PREFIXES)
+        ):
+            url = reverse("two_factor") + "?" + urlencode({"next": request.get_full_path()})
+            return no_store(redirect(url))
         return no_store(self.get_response(request))
 
     def _end_idle(self, request: HttpRequest) -> HttpResponse:
@@ -110,7 +113,10 @@ class StaffSessionMiddleware:
 
 
 def no_store(response: HttpResponse) -> HttpResponse:
-    patch_cache_control(response, no_store=True, private=True)
+    """Mark ``response`` no-store, unless it already says it is immutable (versioned
+    library code such as H5P's, which holds nothing about anyone)."""
+    if "immutable" not in response.get("Cache-Control", ""):
+        patch_cache_control(response, no_store=True, private=True)
     return response
 
 

@@ -94,7 +94,7 @@ def test_production_cookies_are_host_only_and_secure():
         text=True,
         timeout=120,
     )
-    assert result.stdout.split() == [
+    assert result.stdout.strip().splitlines()[-1].split() == [
         "__Host-sessionid",
         "__Host-csrftoken",
         "True",

@@ -129,11 +129,11 @@ def test_raw_media_files_are_for_authors_only(client, media, prisoner, staff_mem
     trainer = factories.UserFactory(role=User.Role.TRAINER, facility=None)
     for obj in (media["staff_image"], media["prisoner_image"]):
         url = obj.file.url
-        assert status(client, prisoner, url) == 404
+        assert status(client, prisoner, url) == 403  # a kiosk opens no /media/ URL
         assert status(client, staff_member, url) == 404
         assert status(client, trainer, url) == 200
     assert status(client, trainer, "/media/../lms/settings/base.py") == 404
-    assert status(client, prisoner, media["staff_doc"].file.url) == 404
+    assert status(client, prisoner, media["staff_doc"].file.url) == 403
 
 
 def test_the_lesson_links_images_through_the_checked_view(client, media, prisoner):

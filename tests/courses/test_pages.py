@@ -43,7 +43,7 @@ def test_the_catalogue_shows_each_audience_its_own_courses(
     sign_in(client, prisoner)
     page = client.get(url(factories.catalogue())).content.decode()
     assert "Welding safety" in page and "Use of force" not in page
-    client.force_login(staff_member)
+    sign_in(client, staff_member)
     page = client.get(url(factories.catalogue())).content.decode()
     assert "Use of force" in page and "Welding safety" not in page
 
