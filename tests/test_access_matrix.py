@@ -154,10 +154,16 @@ EXPECTED: dict[str, dict[str, object]] = {
         "trainer": OK,
         "officer": OK,  # kiosk registration codes live in the admin (issue 5)
         "administrator": OK,
+        "prisoner": FORBIDDEN,  # prisoners are on kiosks, which open no admin
     },
-    "django_admin": {**{role: ADMIN_LOGIN for role in ROLES}, "administrator": OK},
-    "verify_form": {role: OK for role in ROLES},
-    "verify": {role: OK for role in ROLES},
+    "django_admin": {
+        **{role: ADMIN_LOGIN for role in ROLES},
+        "administrator": OK,
+        "prisoner": FORBIDDEN,
+    },
+    # Public, but not on a kiosk (which opens only kiosk and learning pages).
+    "verify_form": {**{role: OK for role in ROLES}, "prisoner": FORBIDDEN},
+    "verify": {**{role: OK for role in ROLES}, "prisoner": FORBIDDEN},
     "healthz": {role: OK for role in ROLES},
     "guideline": {**EVERYONE_SIGNED_IN, "anonymous": LOGIN, "prisoner": MISSING},
     "guideline_reports": {
@@ -167,9 +173,9 @@ EXPECTED: dict[str, dict[str, object]] = {
         "administrator": OK,
     },
     # Kiosks and consent (issue 5)
-    "kiosk_sign_in": {role: FORBIDDEN for role in ROLES},
+    "kiosk_sign_in": {**{role: FORBIDDEN for role in ROLES}, "prisoner": "302 /learn/"},
     "kiosk_register": {role: OK for role in ROLES},
-    "kiosk_pin_change": {**{role: FORBIDDEN for role in ROLES}, "anonymous": LOGIN},
+    "kiosk_pin_change": {**{role: FORBIDDEN for role in ROLES}, "anonymous": LOGIN, "prisoner": OK},
     "kiosk_pin_manage_a": {
         **{role: FORBIDDEN for role in ROLES},
         "anonymous": LOGIN,
@@ -193,10 +199,12 @@ EXPECTED: dict[str, dict[str, object]] = {
         "trainer": ADMIN_HOME,
         "officer": OK,
         "administrator": OK,
+        "prisoner": FORBIDDEN,
     },
     "kiosk_admin_code": {
         **{role: ADMIN_LOGIN for role in ROLES},
         "trainer": ADMIN_HOME,
+        "prisoner": FORBIDDEN,
         "officer": OK,
         "administrator": OK,
     },
@@ -248,7 +256,11 @@ EXPECTED: dict[str, dict[str, object]] = {
         "officer": MISSING,
         "administrator": "302 {manage_record_b}",
     },
-    "record_export_get": {**{role: 405 for role in ROLES}, "anonymous": LOGIN},  # POST only
+    "record_export_get": {  # POST only; a kiosk opens no staff page at all
+        **{role: 405 for role in ROLES},
+        "anonymous": LOGIN,
+        "prisoner": FORBIDDEN,
+    },
     "record_export_a": {
         **{role: FORBIDDEN for role in ROLES},
         "anonymous": LOGIN,
