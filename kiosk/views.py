@@ -17,11 +17,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from lms.core.backends import KIOSK_BACKEND
 from lms.core.models import User
 from lms.core.policy import may_manage_learners, people_visible_to
 
 from . import kiosk_session as ks
-from .backends import KIOSK_BACKEND
 from .forms import PinChangeForm, PinSetForm, RegisterForm, SignInForm
 from .services.authentication import kiosk_sign_in
 from .services.devices import device_rebind, device_rebind_issue, device_register

@@ -11,7 +11,7 @@ from django.urls import resolve, reverse
 from certificates.models import Certificate
 from courses.services import enrolment_create, lesson_complete
 from guidelines.models import GuidelineIndexPage, GuidelinePage
-from kiosk.backends import KIOSK_BACKEND
+from lms.core.backends import KIOSK_BACKEND
 from lms.core.models import User
 from tests import factories
 from tests.access import (

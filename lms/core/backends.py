@@ -4,7 +4,7 @@
   (our sign-in page, Wagtail's admin and ``_util/login/`` views, the Django admin, and any
   view that calls ``authenticate``) goes through it, so a prisoner account is refused on
   all of them; and a session it made for a prisoner (``force_login``) opens as signed out.
-- ``kiosk.backends.KioskBackend`` is the only way a prisoner is signed in: the kiosk's own
+- ``KioskBackend`` is the only way a prisoner is signed in: the kiosk's own
   sign-in checks number and PIN on a registered device and logs in with it.
 """
 
@@ -18,3 +18,22 @@ class StaffPasswordBackend(ModelBackend):
 
     def user_can_authenticate(self, user) -> bool:
         return super().user_can_authenticate(user) and not getattr(user, "is_prisoner", False)
+
+
+KIOSK_BACKEND = "lms.core.backends.KioskBackend"
+
+
+class KioskBackend(ModelBackend):
+    """The session backend of kiosk sign-ins (prisoners only).
+
+    It authenticates nothing by itself (``authenticate`` always answers None, so no login
+    form can use it): the kiosk sign-in view checks number, PIN, device and facility
+    (``kiosk.services.authentication.kiosk_sign_in``) and then logs the prisoner in with
+    this backend. On later requests it loads only active prisoners; the kiosk middleware
+    decides whether the session still belongs to the device it is seen on."""
+
+    def authenticate(self, request, **credentials):
+        return None
+
+    def user_can_authenticate(self, user) -> bool:
+        return super().user_can_authenticate(user) and getattr(user, "is_prisoner", False)

@@ -19,7 +19,7 @@ from django.dispatch import receiver
 
 @receiver(user_logged_in, dispatch_uid="core.prisoner_only_on_kiosk")
 def prisoner_only_on_kiosk(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    from kiosk.backends import KIOSK_BACKEND
+    from lms.core.backends import KIOSK_BACKEND
 
     if request is None or not getattr(user, "is_prisoner", False):
         return

@@ -430,7 +430,7 @@ AWS_S3_FILE_OVERWRITE = False
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "lms.core.backends.StaffPasswordBackend",
-    "kiosk.backends.KioskBackend",
+    "lms.core.backends.KioskBackend",
 ]
 INSTALLED_APPS += [
     "axes",

@@ -15,8 +15,8 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from kiosk.backends import KIOSK_BACKEND
 from lms.core import mfa, staff_sessions
+from lms.core.backends import KIOSK_BACKEND
 from lms.core.models import AuditEvent, StaffSession, User
 from tests import factories
 from tests.kiosk_client import sign_in

@@ -428,7 +428,7 @@ def test_the_same_pages_keep_the_staff_theme_off_a_kiosk(client, staff_member):
 
 
 def test_a_prisoner_session_off_a_kiosk_is_ended(client, prisoner):
-    from kiosk.backends import KIOSK_BACKEND
+    from lms.core.backends import KIOSK_BACKEND
 
     client.force_login(prisoner, backend=KIOSK_BACKEND)
     response = client.get(reverse("employability:mine"))
