@@ -21,7 +21,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Node.js/npm and the Python venv module are checked by command, not by package name: a
 # machine may have them from elsewhere (NodeSource, pyenv), and Debian's npm would clash.
 DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core gettext
-# Issue 6: the tests read certificates' QR codes from a PNG of the PDF (pdftoppm).
+# The certificate tests read the QR code from a PNG of the PDF (pdftoppm).
 DEBIAN_PACKAGES += poppler-utils
 # The browser tests (kiosk, H5P) drive Debian's Chromium through Playwright.
 DEBIAN_PACKAGES += chromium
@@ -77,11 +77,11 @@ $(VENDOR)/.built: node_modules/.package-lock.json Makefile
 	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/fonts
 	cp $(FONTS)/noto-sans-{latin,latin-ext,cyrillic,cyrillic-ext}-{400,700}-normal.woff2 $(VENDOR)/fonts/
 	cp node_modules/@fontsource/noto-sans/LICENSE $(VENDOR)/fonts/LICENSE-noto-sans.txt
-	# H5P player (issue 4): the built dist of h5p-standalone, pinned in package.json.
+	# H5P player: the built dist of h5p-standalone, pinned in package.json.
 	mkdir -p $(VENDOR)/h5p-standalone
 	cp -r node_modules/h5p-standalone/dist/. $(VENDOR)/h5p-standalone/
 	cp node_modules/h5p-standalone/LICENSE $(VENDOR)/h5p-standalone/LICENSE.txt
-	mkdir -p $(VENDOR)/axe  # axe-core: accessibility checks in the browser tests (issue 5)
+	mkdir -p $(VENDOR)/axe  # axe-core: accessibility checks in the browser tests
 	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE $(VENDOR)/axe/
 	touch $@
 
@@ -107,9 +107,15 @@ run: seed
 	$(BIN)/honcho --procfile Procfile.dev start
 
 ## --- Checking ------------------------------------------------------------------------------
+# Type-checked: the modules that hold the rules and the writes (pyproject.toml [tool.mypy]).
+MYPY_SCOPE = $(sort $(wildcard */services.py */services/*.py */selectors.py */selectors/*.py \
+  */tasks.py */rendering.py lms/core/policy.py lms/core/append_only.py))
+
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy $(MYPY_SCOPE)
+	$(BIN)/djlint themes/templates --lint
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) manage.py makemigrations --check --dry-run
 	@for po in locale/*/LC_MESSAGES/django.po; do \
 	  left=$$(msgattrib --untranslated --no-obsolete "$$po"; msgattrib --only-fuzzy --no-obsolete "$$po"); \
@@ -138,7 +144,7 @@ lock:
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var/static var/test
 
-## --- Production footing (issue 7): the whole thing on PostgreSQL + Redis; benchmarks ------
+## --- Production footing: the whole thing on PostgreSQL + Redis; benchmarks ----------------
 # `make run-services` runs the production process layout (Procfile: gunicorn, a worker per
 # queue, beat) against PostgreSQL and Redis on this machine. `make bench` measures it
 # (bench/README.md); it is not part of `make test`.

@@ -52,7 +52,7 @@ def renewals_due(*, viewer: User, learner: User | None = None) -> QuerySet[Certi
         status=Certificate.Status.ISSUED,
         expires_on__gt=horizon,
     )
-    due = (
+    due: QuerySet[Certificate] = (
         Certificate.objects.filter(
             learner__in=people,
             status=Certificate.Status.ISSUED,

@@ -11,23 +11,16 @@ appears in a certificate, an export or an employability record.
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class AppendOnlyQuerySet(models.QuerySet["ConsentRecord"]):
-    def update(self, **kwargs: Any) -> int:
-        raise PermissionError("Consent records are append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise PermissionError("Consent records are append-only.")
+from lms.core.append_only import AppendOnlyModel
 
 
-class ConsentRecord(models.Model):
+class ConsentRecord(AppendOnlyModel):
     """One consent event for one learner and course (all language versions, by the
     course's ``translation_key``). The newest row is the current state."""
 
@@ -45,8 +38,6 @@ class ConsentRecord(models.Model):
     # The plain-language notice the person saw, by version, so it can be shown again.
     notice_version = models.PositiveSmallIntegerField(default=1)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["learner", "course_key", "at"], name="consent_current_idx")]
@@ -55,11 +46,3 @@ class ConsentRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise PermissionError("Consent records are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError("Consent records are append-only.")

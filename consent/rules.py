@@ -1,7 +1,7 @@
-"""The consent rule, imported by ``courses.services``: a course that requires consent
-records no progress for a learner whose latest consent record is not "given".
-
-Deliberately small and free of imports from ``courses`` (courses imports this module).
+"""Whether a learner's consent to a course is current: their newest consent record for it
+is "given". ``ConsentConfig.ready`` registers ``consent_is_current`` with
+``courses.participation``, which every write of progress asks (a course that asks for
+consent records nothing without it).
 """
 
 from __future__ import annotations
@@ -20,11 +20,3 @@ def consent_is_current(*, learner_id: int, course_key: uuid.UUID) -> bool:
         .first()
     )
     return latest == ConsentRecord.Action.GIVEN
-
-
-def consent_needed(*, learner_id: int, course: object) -> bool:
-    """Whether ``course`` (a CoursePage) needs consent the learner has not (or no longer)
-    given."""
-    if not getattr(course, "requires_consent", False):
-        return False
-    return not consent_is_current(learner_id=learner_id, course_key=course.translation_key)

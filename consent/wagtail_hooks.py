@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from wagtail import hooks
 from wagtail.models import Page
 
-from .rules import consent_needed
+from courses.participation import consent_needed
 
 
 @hooks.register("before_serve_page")

@@ -7,14 +7,6 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_save
-
-        from guidelines.models import GuidelineIndexPage
-
-        from . import review
-
-        post_save.connect(
-            review._guideline_index_saved,
-            sender=GuidelineIndexPage,
-            dispatch_uid="courses.review_guideline_index",
-        )
+        # review connects the programme areas' review rule; selectors registers what each
+        # page shows (courses.models.pages.ReadsContext).
+        from . import review, selectors  # noqa: F401

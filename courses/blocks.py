@@ -2,6 +2,10 @@
 
 Each block renders through its own template in ``themes/templates/courses/blocks/``, in
 both themes (staff web and kiosk). Scored blocks (quizzes, H5P) subclass ``ActivityBlock``.
+
+Apps above ``courses`` add their activities to the lesson body with
+``lesson_activity_register`` from their ``AppConfig.ready`` (the H5P block), so that
+``courses`` imports none of them (docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -9,8 +13,9 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.forms.utils import ErrorList
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -217,7 +222,22 @@ class QuizBlock(ActivityBlock):
         template = "courses/blocks/quiz.html"
 
 
-from h5p.blocks import H5PActivityBlock  # noqa: E402  (needs ActivityBlock above)
+# Activities that apps above courses add to the lesson body, in the order registered.
+_registered_activities: dict[str, ActivityBlock] = {}
+
+
+def lesson_activity_register(name: str, block: ActivityBlock) -> None:
+    """Add an app's scored activity to the lesson body as block type ``name``. Called from
+    that app's ``AppConfig.ready``: the body is built only once every app is ready, so a
+    block type that lessons already hold is never missing (Wagtail would drop it, unseen,
+    the next time the lesson is saved)."""
+    if apps.ready:
+        raise ImproperlyConfigured(
+            f"Lesson activity {name!r} registered after the lesson body was built."
+        )
+    if name in LessonBodyBlock.base_blocks or name in _registered_activities:
+        raise ImproperlyConfigured(f"The lesson body already has a block named {name!r}.")
+    _registered_activities[name] = block
 
 
 class LessonBodyBlock(blocks.StreamBlock):
@@ -236,7 +256,13 @@ class LessonBodyBlock(blocks.StreamBlock):
     document = DocumentBlock()
     glossary_term = GlossaryTermBlock()
     quiz = QuizBlock()
-    h5p = H5PActivityBlock()
+
+    def __init__(self, local_blocks: Any = None, **kwargs: Any) -> None:
+        if not apps.ready:
+            raise ImproperlyConfigured(
+                "The lesson body is built once every app is ready (lesson_activity_register)."
+            )
+        super().__init__([*_registered_activities.items(), *(local_blocks or [])], **kwargs)
 
 
 @functools.cache

@@ -119,10 +119,3 @@ def review_setup_all() -> int:
 def _area_saved(sender: Any, instance: Page, created: bool, raw: bool, **kwargs: Any) -> None:
     if created and not raw:
         review_setup(instance)
-
-
-def _guideline_index_saved(
-    sender: Any, instance: Page, created: bool, raw: bool, **kwargs: Any
-) -> None:
-    if created and not raw:
-        review_setup(instance)

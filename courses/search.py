@@ -1,8 +1,14 @@
-"""Search over what the person may see: courses and lessons of their audience, and for
-staff the guidelines. Wagtail's database backend (PostgreSQL full text on PostgreSQL)."""
+"""Search over what the person may see: courses and lessons of their audience, and what
+apps above ``courses`` add (the guidelines, for staff). Wagtail's database backend
+(PostgreSQL full text on PostgreSQL).
+
+Those apps register a search source (``search_source_register``) when they are ready, so
+``courses`` imports none of them (docs/architecture.md).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
@@ -25,10 +31,20 @@ class SearchHit:
     context: str
 
 
+# A source: (user, query, locale) -> at most MAX_RESULTS hits the user may open.
+SearchSource = Callable[[User, str, Locale], list[SearchHit]]
+_sources: list[SearchSource] = []
+
+
+def search_source_register(source: SearchSource) -> None:
+    """Add an app's pages to the search (called from its ``AppConfig.ready``). The source
+    decides who may find its pages; it is asked only for signed-in users with an audience."""
+    if source not in _sources:
+        _sources.append(source)
+
+
 def search_for(*, user: User, query: str) -> list[SearchHit]:
     """Live pages in the active language matching ``query`` that ``user`` may open."""
-    from guidelines.models import GuidelinePage
-
     audiences = audiences_for(user)
     query = query.strip()[:200]
     if not audiences or not query:
@@ -53,10 +69,8 @@ def search_for(*, user: User, query: str) -> list[SearchHit]:
         )
         if course is not None:
             hits.append(SearchHit(lesson, "lesson", course.title))
-    if user.is_staff_member:
-        guidelines = GuidelinePage.objects.live().filter(locale=locale)
-        for guideline in guidelines.search(query)[:MAX_RESULTS]:
-            hits.append(SearchHit(guideline, "guideline", guideline.summary))
+    for source in _sources:
+        hits.extend(source(user, query, locale))
     return hits[:MAX_RESULTS]
 
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
-from wagtail.models import Locale
+from django.http import HttpRequest
+from wagtail.models import Locale, Page
 
 from lms.core.models import User
 from lms.core.policy import audience_allows, audiences_for, learners_managed_by
@@ -21,16 +23,19 @@ from lms.core.serving import memoised, view_restrictions_pass
 
 from .models import (
     ActivityResult,
+    CatalogueIndexPage,
     CourseCompletion,
     CoursePage,
     Enrolment,
     LessonPage,
     LessonProgress,
+    ProgrammeAreaPage,
     QuizAttempt,
 )
+from .models.pages import page_context_reader
 
-if TYPE_CHECKING:
-    from .models import CatalogueIndexPage
+# Pages are read by signed-in people and, where a page allows it, by anyone.
+Visitor = User | AnonymousUser
 
 
 @dataclass
@@ -148,7 +153,7 @@ def course_required_activities(course: CoursePage) -> set[tuple[uuid.UUID, str]]
     return required
 
 
-def _done_keys(user: User, keys: set[uuid.UUID]) -> set[uuid.UUID]:
+def _done_keys(user: Visitor, keys: set[uuid.UUID]) -> set[uuid.UUID]:
     if not user.is_authenticated or not keys:
         return set()
     return set(
@@ -158,7 +163,7 @@ def _done_keys(user: User, keys: set[uuid.UUID]) -> set[uuid.UUID]:
     )
 
 
-def course_overview(*, user: User, course: CoursePage) -> CourseOverview:
+def course_overview(*, user: Visitor, course: CoursePage) -> CourseOverview:
     """The course as ``user`` sees it: lessons in their language, what they have done,
     their enrolment, and whether they may join."""
     courses = _translations({course.translation_key}) or [course]
@@ -208,7 +213,7 @@ class LessonOverview:
     quiz_attempts: dict[str, QuizAttempt] = field(default_factory=dict)
 
 
-def lesson_overview(*, user: User, lesson: LessonPage) -> LessonOverview:
+def lesson_overview(*, user: Visitor, lesson: LessonPage) -> LessonOverview:
     course = course_overview(user=user, course=lesson.course)
     keys = [entry.lesson.translation_key for entry in course.lessons]
     index = keys.index(lesson.translation_key) if lesson.translation_key in keys else 0
@@ -245,7 +250,7 @@ class CatalogueEntry:
     enrolment_status: str | None
 
 
-def courses_visible_to(user: User) -> list[CoursePage]:
+def courses_visible_to(user: Visitor) -> list[CoursePage]:
     """Live courses for ``user``'s audience, in the active language where translated."""
     audiences = audiences_for(user)
     if not audiences:
@@ -260,7 +265,7 @@ def courses_visible_to(user: User) -> list[CoursePage]:
     return sorted(chosen.values(), key=lambda course: course.title.lower())
 
 
-def catalogue_for(*, user: User, catalogue: CatalogueIndexPage) -> list[CatalogueEntry]:
+def catalogue_for(*, user: Visitor, catalogue: CatalogueIndexPage) -> list[CatalogueEntry]:
     courses = courses_visible_to(user)
     statuses: dict[uuid.UUID, str] = {}
     if user.is_authenticated:
@@ -303,21 +308,21 @@ def enrolment_summaries(*, viewer: User, learner: User) -> list[EnrolmentSummary
     Anyone but the learner gets no enrolment in a voluntary programme
     (``CoursePage.objects.voluntary_keys``), nor one whose course no longer exists at all
     (nothing is left to tell whether it was one)."""
-    enrolments = Enrolment.objects.visible_to(viewer).filter(learner=learner)
+    visible = Enrolment.objects.visible_to(viewer).filter(learner=learner)
     if viewer.pk != learner.pk:
-        enrolments = enrolments.exclude(course_key__in=CoursePage.objects.voluntary_keys()).filter(
+        visible = visible.exclude(course_key__in=CoursePage.objects.voluntary_keys()).filter(
             course_key__in=CoursePage.objects.values("translation_key")
         )
-    enrolments = list(enrolments.order_by("-status_changed_at"))
+    enrolments = list(visible.order_by("-status_changed_at"))
     if not enrolments:
         return []
     keys = {enrolment.course_key for enrolment in enrolments}
     courses = _translations(keys)
     locale = Locale.get_active()
     display: dict[uuid.UUID, CoursePage] = {}
-    for course in courses:
-        if course.translation_key not in display or course.locale_id == locale.pk:
-            display[course.translation_key] = course
+    for translation in courses:
+        if translation.translation_key not in display or translation.locale_id == locale.pk:
+            display[translation.translation_key] = translation
     lessons_by_key: dict[uuid.UUID, list[LessonPage]] = defaultdict(list)
     for key, lessons in _lessons_by_course_key(courses).items():
         lessons_by_key[key].extend(lessons)
@@ -369,3 +374,53 @@ def page_for_request(*, model: type[CoursePage] | type[LessonPage], request, pag
     if not view_restrictions_pass(request, page):
         return None
     return page
+
+
+# --- What the pages show (``courses.models.pages.ReadsContext``) ----------------------------
+
+
+@page_context_reader(CatalogueIndexPage)
+def catalogue_page_context(*, request: HttpRequest, page: CatalogueIndexPage) -> dict[str, Any]:
+    """The catalogue page: the courses the visitor may take, by programme area, and for
+    staff the guideline index."""
+    entries = catalogue_for(user=request.user, catalogue=page)
+    by_type: dict[str, list[CatalogueEntry]] = {}
+    for entry in entries:
+        by_type.setdefault(entry.course.programme_type, []).append(entry)
+    context: dict[str, Any] = {
+        "entries": entries,
+        "areas": [
+            (area, by_type[area.programme_type])
+            for area in ProgrammeAreaPage.objects.child_of(page).live().order_by("path")
+            if area.programme_type in by_type
+        ],
+    }
+    if getattr(request.user, "is_staff_member", False):
+        context["guideline_index"] = (
+            Page.objects.child_of(page).live().filter(content_type__app_label="guidelines").first()
+        )
+    return context
+
+
+@page_context_reader(ProgrammeAreaPage)
+def programme_area_page_context(*, request: HttpRequest, page: ProgrammeAreaPage) -> dict[str, Any]:
+    """A programme area's page: the catalogue's entries of its programme type."""
+    return {
+        "entries": [
+            entry
+            for entry in catalogue_for(user=request.user, catalogue=page.get_parent())
+            if entry.course.programme_type == page.programme_type
+        ]
+    }
+
+
+@page_context_reader(CoursePage)
+def course_page_context(*, request: HttpRequest, page: CoursePage) -> dict[str, Any]:
+    """A course's page: its lessons and the visitor's progress (``course_overview``)."""
+    return {"overview": course_overview(user=request.user, course=page)}
+
+
+@page_context_reader(LessonPage)
+def lesson_page_context(*, request: HttpRequest, page: LessonPage) -> dict[str, Any]:
+    """A lesson's page: where it sits in the course and the visitor's results."""
+    return {"overview": lesson_overview(user=request.user, lesson=page)}

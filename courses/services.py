@@ -14,7 +14,6 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consent.rules import consent_needed
 from lms.core.audit import audit_record
 from lms.core.models import User
 from lms.core.policy import audience_allows, may_manage_learner
@@ -28,6 +27,7 @@ from .models import (
     LessonProgress,
     QuizAttempt,
 )
+from .participation import consent_needed
 from .selectors import course_lesson_keys, course_required_activities
 from .signals import course_completed
 from .time_reports import TimeReportOutcome, time_report_store
@@ -441,7 +441,7 @@ def quiz_attempt_submit(
     return attempt
 
 
-# --- Consent (issue 5) --------------------------------------------------------------------
+# --- Consent --------------------------------------------------------------------------------
 
 
 def _require_consent(learner: User, course: CoursePage) -> None:

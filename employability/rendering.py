@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.template.loader import render_to_string
 from django.utils import translation
+from django_stubs_ext import StrOrPromise
 
 from certificates.rendering import render_document
 
@@ -42,7 +43,7 @@ class CvData:
     name: str
     language: str
     entries: tuple[CvEntry, ...] = ()
-    hours: tuple[tuple[str, Decimal], ...] = ()
+    hours: tuple[tuple[StrOrPromise, Decimal], ...] = ()  # labels stay lazy (the CV's language)
     skills: tuple[str, ...] = ()
     placements: tuple[CvPlacement, ...] = ()
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django_stubs_ext import StrOrPromise
 
 from certificates.models import Certificate
 from courses.models import CourseCompletion, CoursePage, ProgrammeType
@@ -23,7 +24,7 @@ class EmployabilityRecord:
     include_voluntary: bool
     has_voluntary: bool
     certificates: list[Certificate] = field(default_factory=list)
-    hours_by_programme: list[tuple[str, Decimal]] = field(default_factory=list)
+    hours_by_programme: list[tuple[StrOrPromise, Decimal]] = field(default_factory=list)
     skills: list[str] = field(default_factory=list)
     placements: QuerySet[Placement] | list[Placement] = field(default_factory=list)
     goals: QuerySet[Goal] | list[Goal] = field(default_factory=list)

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from wagtail.models import Locale
 
+from courses.search import MAX_RESULTS, SearchHit
 from lms.core.models import Facility, User
 from lms.core.policy import people_visible_to
 
@@ -76,3 +77,15 @@ def acknowledgement_report(
             )
         )
     return list(groups.values())
+
+
+def guideline_search(user: User, query: str, locale: Locale) -> list[SearchHit]:
+    """Live guidelines in ``locale`` matching ``query``, for staff only (guidelines are for
+    staff, ``GuidelinePage.audience``). The site search (``courses.search``) asks this."""
+    if not user.is_staff_member:
+        return []
+    guidelines = GuidelinePage.objects.live().filter(locale=locale)
+    return [
+        SearchHit(guideline, "guideline", guideline.summary)
+        for guideline in guidelines.search(query)[:MAX_RESULTS]
+    ]

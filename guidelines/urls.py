@@ -1,11 +1,17 @@
+"""Guidelines' URL sets, mounted by ``lms/urls.py`` under the namespace ``guidelines``:
+``learner_urls`` (staff acknowledging a guideline, at ``learn/guidelines/``) and
+``management_urls`` (who has read what, at ``manage/guidelines/``). The guideline pages
+themselves are Wagtail pages, served by the page tree."""
+
 from django.urls import path
 
 from . import views
 
-app_name = "guidelines"
+learner_urls = [
+    path("<int:page_id>/acknowledge/", views.acknowledge, name="acknowledge"),
+]
 
-urlpatterns = [
-    path("learn/guidelines/<int:page_id>/acknowledge/", views.acknowledge, name="acknowledge"),
-    path("manage/guidelines/", views.report_index, name="report_index"),
-    path("manage/guidelines/<int:page_id>/", views.report, name="report"),
+management_urls = [
+    path("", views.report_index, name="report_index"),
+    path("<int:page_id>/", views.report, name="report"),
 ]

@@ -11,11 +11,15 @@ class H5PConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
+        from courses.blocks import lesson_activity_register
         from lms.core.serving import content_version_bump
 
         from . import permissions
+        from .blocks import H5PActivityBlock
         from .models import H5PContent, H5PLibrary
 
+        # courses, a floor below, imports nothing of h5p: the lesson body gets the block here.
+        lesson_activity_register("h5p", H5PActivityBlock())
         post_migrate.connect(permissions.trainer_permissions_ensure_after_migrate, sender=self)
 
         # Lesson pages remember the libraries' revision (their files' URLs) and the

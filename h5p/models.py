@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from lms.core.append_only import AppendOnlyModel
 
 
 def h5p_root() -> Path:
@@ -111,15 +112,7 @@ class H5PContent(models.Model):
         return h5p_root() / "content" / str(self.public_id)
 
 
-class XAPIStatementQuerySet(models.QuerySet["XAPIStatement"]):
-    def update(self, **kwargs: Any) -> int:
-        raise PermissionError("xAPI statements are append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise PermissionError("xAPI statements are append-only.")
-
-
-class XAPIStatement(models.Model):
+class XAPIStatement(AppendOnlyModel):
     """One xAPI statement a learner's browser sent, as we stored it (append-only).
 
     The actor, id, timestamp, version and object id are the server's, never the browser's.
@@ -142,8 +135,6 @@ class XAPIStatement(models.Model):
     statement = models.JSONField()
     stored_at = models.DateTimeField(default=timezone.now)
 
-    objects = XAPIStatementQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("xAPI statement")
         verbose_name_plural = _("xAPI statements")
@@ -156,14 +147,6 @@ class XAPIStatement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.verb} ({self.stored_at:%Y-%m-%d %H:%M})"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise PermissionError("xAPI statements are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError("xAPI statements are append-only.")
 
 
 class ContentUserData(models.Model):

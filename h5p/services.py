@@ -38,12 +38,18 @@ class H5PError(Exception):
     """An H5P action the rules refuse; the message is shown to the user."""
 
 
+def _dict_at(statement: dict[str, Any], key: str) -> dict[str, Any]:
+    """``statement[key]`` where it is an object, else an empty one (browsers send anything)."""
+    value = statement.get(key)
+    return value if isinstance(value, dict) else {}
+
+
 def _is_top_level(statement: dict[str, Any]) -> bool:
-    obj = statement.get("object") if isinstance(statement.get("object"), dict) else {}
+    obj = _dict_at(statement, "object")
     extensions = (obj.get("definition") or {}).get("extensions") or {}
     if not isinstance(extensions, dict) or SUB_CONTENT_EXTENSION in extensions:
         return False
-    context = statement.get("context") if isinstance(statement.get("context"), dict) else {}
+    context = _dict_at(statement, "context")
     activities = context.get("contextActivities") or {}
     return not (isinstance(activities, dict) and activities.get("parent"))
 
@@ -83,7 +89,7 @@ def xapi_statement_record(
     existing = XAPIStatement.objects.filter(learner=actor, client_id=client_id).first()
     if existing is not None:
         return existing, False
-    verb = statement.get("verb") if isinstance(statement.get("verb"), dict) else {}
+    verb = _dict_at(statement, "verb")
     verb_id = str(verb.get("id", ""))[:255]
     stored = copy.deepcopy(statement)
     now = timezone.now()
@@ -100,7 +106,7 @@ def xapi_statement_record(
             "version": XAPI_VERSION,
         }
     )
-    obj = stored.get("object") if isinstance(stored.get("object"), dict) else {}
+    obj = _dict_at(stored, "object")
     obj["id"] = activity_iri(lesson, block_id)
     obj.setdefault("objectType", "Activity")
     stored["object"] = obj
@@ -155,7 +161,7 @@ def content_user_data_save(
     """Save (or with ``data=None`` forget) ``actor``'s state in ``content``. Idempotent."""
     if data is not None and len(data) > MAX_STATE_CHARS:
         raise H5PError(_("The saved answers are too large."))
-    key = {
+    key: dict[str, Any] = {
         "learner": actor,
         "content": content,
         "data_type": data_type[:64],

@@ -27,8 +27,8 @@ from django.http import (
 )
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from consent.rules import consent_needed
 from courses.models import LessonPage
+from courses.participation import consent_needed
 from courses.selectors import page_for_request
 
 from .models import h5p_root

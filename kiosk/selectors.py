@@ -4,7 +4,7 @@ kiosks and open registration codes of the facilities a staff member manages."""
 from __future__ import annotations
 
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -25,7 +25,7 @@ def device_from_token(token: str | None) -> Device | None:
     return matches[0] if matches else None
 
 
-def lockout_seconds(*, device: Device, prisoner_number: str, since: object = None) -> int:
+def lockout_seconds(*, device: Device, prisoner_number: str, since: datetime | None = None) -> int:
     """Seconds until sign-in may be tried again on this device or for this number (0:
     not locked). A number is locked after ``KIOSK_LOCKOUT_ACCOUNT_FAILURES`` failures in
     the window (counted since its last good sign-in); a device after

@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -7,15 +9,24 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from consent.urls import manage_patterns as consent_manage_patterns
+from certificates import urls as certificates_urls
+from consent import urls as consent_urls
+from courses import urls as courses_urls
 from courses.media_views import AudienceImageServeView, document_serve, media_file
-from courses.urls import learning_patterns, manage_patterns
-from kiosk.urls import kiosk_patterns
-from kiosk.urls import manage_patterns as kiosk_manage_patterns
+from guidelines import urls as guidelines_urls
+from kiosk import urls as kiosk_urls
 from lms.core import serving
 from lms.core.health import healthz
 from lms.core.urls import account_urls
 
+# The employability record's URL sets are looked up by dotted path rather than imported:
+# the import contract "nothing imports the employability record" covers lms/ too, and
+# this URL root is the one place that has to name them.
+employability_urls = import_module("employability.urls")
+
+# Every app's URL sets, each under its own prefix: learner pages under learn/, officers'
+# pages under manage/, public ones under their own names. A namespace is one include, so
+# an app whose sets sit under several prefixes gets one include at "" that lists them.
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
@@ -25,18 +36,61 @@ urlpatterns = [
     # shadows the same pattern in wagtaildocs_urls (whose other views stay as they are).
     re_path(r"^documents/(\d+)/(.*)$", document_serve, name="wagtaildocs_serve"),
     path("documents/", include(wagtaildocs_urls)),
+    # Staff sign-in (prisoners sign in on kiosks)
     path("accounts/", include(account_urls)),
-    path("learn/", include(learning_patterns)),
-    path("manage/", include(manage_patterns)),
-    path("", include("certificates.urls")),
-    path("", include("guidelines.urls")),
-    path("h5p/", include("h5p.urls")),  # H5P player files and endpoints (issue 4)
-    # Kiosks and consent (issue 5)
-    path("kiosk/", include(kiosk_patterns)),
-    path("manage/kiosk/", include(kiosk_manage_patterns)),
-    path("learn/consent/", include("consent.urls")),
-    path("manage/consent/", include(consent_manage_patterns)),
-    path("", include("employability.urls")),
+    # Courses: the learning home, enrolment, progress; officers' learner pages
+    path("learn/", include((courses_urls.learner_urls, "learning"))),
+    path("manage/", include((courses_urls.management_urls, "manage"))),
+    # Certificates: a learner's own, public verification (the QR code printed on every
+    # certificate is /verify/<code>/), what verifiers fetch, officers' lists and actions
+    path(
+        "",
+        include(
+            (
+                [
+                    path("learn/certificates/", include(certificates_urls.learner_urls)),
+                    path("verify/", include(certificates_urls.public_urls)),
+                    path("credentials/", include(certificates_urls.credential_urls)),
+                    path("manage/", include(certificates_urls.management_urls)),
+                ],
+                "certificates",
+            )
+        ),
+    ),
+    # Guidelines: staff acknowledging one; who has read what
+    path(
+        "",
+        include(
+            (
+                [
+                    path("learn/guidelines/", include(guidelines_urls.learner_urls)),
+                    path("manage/guidelines/", include(guidelines_urls.management_urls)),
+                ],
+                "guidelines",
+            )
+        ),
+    ),
+    # H5P player files and the xAPI/state endpoints of lesson activities
+    path("h5p/", include("h5p.urls")),
+    # Kiosks: what a kiosk shows; officers setting a prisoner's PIN
+    path("kiosk/", include((kiosk_urls.learner_urls, "kiosk"))),
+    path("manage/kiosk/", include((kiosk_urls.management_urls, "kiosk_manage"))),
+    # Consent: a learner's own consents; an officer reading a learner's history
+    path("learn/consent/", include((consent_urls.learner_urls, "consent"))),
+    path("manage/consent/", include((consent_urls.management_urls, "consent_manage"))),
+    # The employability record: a prisoner's own; an officer's view and export
+    path(
+        "",
+        include(
+            (
+                [
+                    path("learn/record/", include(employability_urls.learner_urls)),
+                    path("manage/record/", include(employability_urls.management_urls)),
+                ],
+                "employability",
+            )
+        ),
+    ),
 ]
 
 # Media is never served as plain files: images through the audience-checked image view,

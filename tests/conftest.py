@@ -90,7 +90,7 @@ def staff_course(db):
     )
 
 
-# --- Issue 6: certificates' issuer keys --------------------------------------------------
+# --- Certificates' issuer keys: a fresh set per test run, never the real key dir --------
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -79,6 +79,8 @@ def bulk_issue_run(*, public_id: str) -> BulkIssue:
                 raise CertificateError(gettext("The course does not issue certificates."))
             with transaction.atomic():
                 certificate = certificate_prepare(completion=completion, course=course)
+            if certificate is None:
+                raise CertificateError("The course does not issue certificates.")
             certificate_issue(serial=certificate.serial)
         except Exception:
             logger.exception("bulk issue %s: completion %s failed", bulk.public_id, completion_id)

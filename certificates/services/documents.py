@@ -62,7 +62,10 @@ def certificate_data(certificate: Certificate) -> CertificateData:
 
 
 def certificate_credential(certificate: Certificate) -> str:
-    """The signed OB 3.0 credential (VC-JWT) of ``certificate``, with the active key."""
+    """The signed OB 3.0 credential (VC-JWT) of ``certificate``, with the active key. The
+    certificate has its place on the status list already (the credential points at it)."""
+    if certificate.status_index is None:
+        raise ValueError("A certificate gets its status list index before its credential.")
     issued_at = certificate.issued_at or timezone.now()
     valid_until = (
         timezone.make_aware(datetime.combine(certificate.expires_on, time.max))
@@ -91,11 +94,13 @@ def certificate_credential(certificate: Certificate) -> str:
 
 def status_list_token() -> str:
     """The revocation status list as a signed VC-JWT, built now from the database."""
-    revoked = set(
-        Certificate.objects.filter(
+    revoked = {
+        index
+        for index in Certificate.objects.filter(
             status=Certificate.Status.REVOKED, status_index__isnull=False
         ).values_list("status_index", flat=True)
-    )
+        if index is not None
+    }
     signer = credentials.issuer_key_active()
     payload = credentials.status_list_credential(
         url=status_list_url(),

@@ -7,10 +7,11 @@ page is decided by its audience (``lms.core.policy``), enforced when a page is s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -29,8 +30,40 @@ from lms.core.serving import RememberedPageMixin
 
 from ..blocks import LessonBodyBlock
 
+# What a page's template shows is read in ``courses.selectors``, a floor above the models:
+# each page class names no selector; the selector registers itself for the page class.
+PageContextReader = Callable[..., dict[str, Any]]
+_context_readers: dict[type, PageContextReader] = {}
 
-class CatalogueIndexPage(RememberedPageMixin, Page):
+
+def page_context_reader(page_class: type) -> Callable[[PageContextReader], PageContextReader]:
+    """Register ``reader(*, request, page) -> dict`` as what ``page_class``'s pages add to
+    their template context (a decorator; ``courses.selectors`` uses it)."""
+
+    def register(reader: PageContextReader) -> PageContextReader:
+        _context_readers[page_class] = reader
+        return reader
+
+    return register
+
+
+class ReadsContext:
+    """A page whose template context comes from its registered reader (Wagtail's
+    ``get_context``, with the reads kept in selectors)."""
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)  # type: ignore[misc]
+        reader = next(
+            (_context_readers[cls] for cls in type(self).__mro__ if cls in _context_readers),
+            None,
+        )
+        if reader is None:
+            raise ImproperlyConfigured(f"No context reader for {type(self).__name__}.")
+        context.update(reader(request=request, page=self))
+        return context
+
+
+class CatalogueIndexPage(ReadsContext, RememberedPageMixin, Page):
     """The root of learning content: lists the courses the visitor may take."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"], verbose_name=_("intro"))
@@ -44,31 +77,8 @@ class CatalogueIndexPage(RememberedPageMixin, Page):
     class Meta:
         verbose_name = _("course catalogue")
 
-    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from ..selectors import catalogue_for
 
-        context = super().get_context(request, *args, **kwargs)
-        entries = catalogue_for(user=request.user, catalogue=self)
-        by_type: dict[str, list] = {}
-        for entry in entries:
-            by_type.setdefault(entry.course.programme_type, []).append(entry)
-        context["entries"] = entries
-        context["areas"] = [
-            (area, by_type[area.programme_type])
-            for area in ProgrammeAreaPage.objects.child_of(self).live().order_by("path")
-            if area.programme_type in by_type
-        ]
-        if getattr(request.user, "is_staff_member", False):
-            context["guideline_index"] = (
-                Page.objects.child_of(self)
-                .live()
-                .filter(content_type__app_label="guidelines")
-                .first()
-            )
-        return context
-
-
-class ProgrammeAreaPage(RememberedPageMixin, Page):
+class ProgrammeAreaPage(ReadsContext, RememberedPageMixin, Page):
     """One programme area (vocational training, faith-based programmes, ...). Its courses
     take their programme type from it, and review workflows attach to it."""
 
@@ -98,17 +108,6 @@ class ProgrammeAreaPage(RememberedPageMixin, Page):
                 raise ValidationError(
                     {"programme_type": _("This catalogue already has an area of this type.")}
                 )
-
-    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from ..selectors import catalogue_for
-
-        context = super().get_context(request, *args, **kwargs)
-        context["entries"] = [
-            entry
-            for entry in catalogue_for(user=request.user, catalogue=self.get_parent())
-            if entry.course.programme_type == self.programme_type
-        ]
-        return context
 
 
 class CoursePageForm(WagtailAdminPageForm):
@@ -148,7 +147,7 @@ class CoursePageQuerySet(PageQuerySet):
 CoursePageManager = PageManager.from_queryset(CoursePageQuerySet)
 
 
-class CoursePage(RememberedPageMixin, Page):
+class CoursePage(ReadsContext, RememberedPageMixin, Page):
     """A course: its settings and, as descendants, its lessons in order (directly or
     grouped in modules). Its programme type is its programme area's."""
 
@@ -378,13 +377,6 @@ class CoursePage(RememberedPageMixin, Page):
         arranged them."""
         return LessonPage.objects.descendant_of(self).live().order_by("path")
 
-    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from ..selectors import course_overview
-
-        context = super().get_context(request, *args, **kwargs)
-        context["overview"] = course_overview(user=request.user, course=self)
-        return context
-
 
 class CourseSkill(TaggedItemBase):
     content_object = ParentalKey(
@@ -415,10 +407,12 @@ class ModulePage(RememberedPageMixin, Page):
         return redirect(CoursePage.objects.ancestor_of(self).get().url)
 
 
-class LessonPage(RememberedPageMixin, Page):
+class LessonPage(ReadsContext, RememberedPageMixin, Page):
     """A lesson: a stream of content blocks, marked done by the learner."""
 
-    body = StreamField(LessonBodyBlock(), blank=True, verbose_name=_("body"))
+    # The class, not an instance: the field builds the body when first used, once the apps
+    # above courses have added their activities (``lesson_activity_register``).
+    body = StreamField(LessonBodyBlock, blank=True, verbose_name=_("body"))
     estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=15)
 
     content_panels = [*Page.content_panels, FieldPanel("estimated_minutes"), FieldPanel("body")]
@@ -448,10 +442,3 @@ class LessonPage(RememberedPageMixin, Page):
 
         names = activity_block_names()
         return any(item.get("type") in names for item in self.body.raw_data)
-
-    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from ..selectors import lesson_overview
-
-        context = super().get_context(request, *args, **kwargs)
-        context["overview"] = lesson_overview(user=request.user, lesson=self)
-        return context

@@ -65,7 +65,7 @@ def kiosk_sign_in(*, device: Device, prisoner_number: str, pin: str) -> SignInRe
                 ok = False
             else:
                 ok = check_password(pin, credential.pin_hash)
-            if not ok or not user.is_active:
+            if credential is None or not ok or not user.is_active:
                 SignInFailure.objects.create(prisoner_number=number or "-", device=device)
                 wait = lockout_seconds(device=device, prisoner_number=number, since=since)
                 error = (
@@ -93,4 +93,5 @@ def kiosk_sign_in(*, device: Device, prisoner_number: str, pin: str) -> SignInRe
                 )
     if error is not None:
         raise error
+    assert credential is not None  # no error: the PIN was checked against it
     return SignInResult(user=user, must_change_pin=credential.must_change)

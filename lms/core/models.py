@@ -18,6 +18,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .append_only import AppendOnlyModel
+
 
 class Facility(models.Model):
     """A prison, colony or pre-trial centre. Holds units and kiosks."""
@@ -195,15 +197,7 @@ class Transfer(models.Model):
         return f"{self.person} → {self.to_facility} ({self.moved_at:%Y-%m-%d})"
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs: Any) -> int:
-        raise PermissionError("Audit events are append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise PermissionError("Audit events are append-only.")
-
-
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     """Who did what, when, to which record, with its state before and after.
 
     Written by services in the same transaction as the change they record; never updated
@@ -225,8 +219,6 @@ class AuditEvent(models.Model):
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name = _("audit event")
@@ -235,14 +227,6 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise PermissionError("Audit events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError("Audit events are append-only.")
 
 
 class ContentVersion(models.Model):

@@ -20,6 +20,7 @@ Holds no data of its own.
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
@@ -51,7 +52,7 @@ class ProgrammeType(models.TextChoices):
 # --- Audience ------------------------------------------------------------------------------
 
 
-def audiences_for(user: User) -> list[str]:
+def audiences_for(user: User | AnonymousUser) -> list[str]:
     """The audience values whose content ``user`` may receive: prisoners get prisoner
     content, every staff role staff content, nobody signed out (or without a role) any."""
     if not user.is_authenticated or not user.is_active or not user.role:
@@ -61,7 +62,7 @@ def audiences_for(user: User) -> list[str]:
     return [Audience.STAFF, Audience.BOTH]
 
 
-def audience_allows(user: User, audience: str) -> bool:
+def audience_allows(user: User | AnonymousUser, audience: str) -> bool:
     """Whether content for ``audience`` may reach ``user``."""
     return audience in audiences_for(user)
 

@@ -238,7 +238,7 @@ class RememberedPageMixin:
         )
         return memoised(key, lambda: parent.get_url(request=request))
 
-    def get_view_restrictions(self):  # noqa: ANN201 - Wagtail's signature
+    def get_view_restrictions(self):  # Wagtail's signature, untyped
         from wagtail.models import PageViewRestriction
 
         parent = super(RememberedPageMixin, self)  # noqa: UP008 - used in a lambda

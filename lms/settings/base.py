@@ -15,7 +15,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("QADAM_VAR_DIR", BASE_DIR / "var"))
 
 
-def env_bool(name: str, default: bool) -> bool:
+def env_bool(name: str, default: bool | None) -> bool | None:
     value = os.environ.get(name)
     if value is None:
         return default
@@ -29,7 +29,10 @@ def env_list(name: str, default: str = "") -> list[str]:
 # --- Core -------------------------------------------------------------------------------
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-DEBUG = env_bool("DEBUG", False)
+# DEBUG as the environment sets it (None: not set); each settings module picks its
+# default: dev on, test and production off (production ignores it).
+DEBUG_FROM_ENV = env_bool("DEBUG", None)
+DEBUG = bool(DEBUG_FROM_ENV)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Public base URL, used where a link leaves the request (the QR code on a certificate).
@@ -39,12 +42,24 @@ QADAM_SITE_NAME = os.environ.get("QADAM_SITE_NAME", "Qadam")
 QADAM_DEMO_ALLOWED = True
 
 INSTALLED_APPS = [
+    # The core: people and roles, facilities and units, transfers, the audit trail
     "lms.core",
+    # Learning: courses and lessons, enrolments and progress
     "courses",
+    # Records: certificates and verifiable credentials; the employability record
     "certificates",
     "employability",
+    # Staff content and activities: methodological guidelines, H5P activities
     "guidelines",
     "h5p",
+    # Prisoners on shared devices: kiosk sign-in and sessions; consent to voluntary
+    # programmes
+    "kiosk",
+    "consent",
+    # Operations and trying it out: backups and restores; demo content (seed_demo)
+    "lms.ops",
+    "demo",
+    # Wagtail: pages, documents, images, search, translations and its admin
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.simple_translation",
@@ -61,7 +76,10 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    # Background work: Wagtail's own task queue; Celery beat's schedule in the database
     "django_tasks",
+    "django_celery_beat",
+    # Django
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -75,18 +93,25 @@ INSTALLED_APPS = [
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 MIDDLEWARE = [
+    # Security headers, static files and the content security policy, before any view
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "h5p.middleware.H5PPlayerPolicyMiddleware",  # one hash, only on pages with a player
+    # The session, then the language of the request (which may come from the session)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lms.core.middleware.LocaleMiddleware",
+    # Django's request basics: trailing slashes, CSRF, the signed-in user, messages, framing
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Wagtail: redirects set up by editors
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Kiosks: a kiosk's rules (device, idle timeout, who may stay signed in); needs the
+    # session and the user, so it comes last
+    "kiosk.middleware.KioskMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
@@ -108,6 +133,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "lms.core.context_processors.site",
+                "kiosk.context_processors.kiosk",
             ],
         },
     },
@@ -136,6 +162,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The test run's SQLite database file (empty: var/test/test-qadam.sqlite3); lets two
+# test runs on one machine use a file each.
+QADAM_TEST_DB = os.environ.get("QADAM_TEST_DB", "")
 
 # What each web process keeps in memory of published content (routes, pages, course
 # lessons, rendered lesson bodies), per content version: at most this many entries,
@@ -231,8 +260,11 @@ TASKS = {
 # Embedded default: kombu's SQLAlchemy transport on a SQLite file (no server). Redis or
 # RabbitMQ by CELERY_BROKER_URL. See docs/decisions/0002-embedded-broker.md.
 
-CELERY_BROKER_URL = os.environ.get(
-    "CELERY_BROKER_URL", f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}"
+# The broker the environment names (empty: the embedded one; the test run keeps its own
+# embedded broker under var/test).
+CELERY_BROKER_URL_FROM_ENV = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_BROKER_URL = (
+    CELERY_BROKER_URL_FROM_ENV or f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}"
 )
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
@@ -257,7 +289,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CERTIFICATE_PROVIDER_NAME = os.environ.get("CERTIFICATE_PROVIDER_NAME", "Qadam Training Centre")
 CERTIFICATE_RENDER_TIMEOUT = int(os.environ.get("CERTIFICATE_RENDER_TIMEOUT", "60"))
 
-# --- Certificates: credentials, verification, render limits (issue 6) -------------------
+# --- Certificates: credentials, verification, render limits ----------------------------
 # See docs/decisions/0030-0032. Private issuer keys live in files here (mode 0600), never
 # in the database; `manage.py credential_key generate|rotate` manages them.
 CREDENTIAL_KEY_DIR = Path(os.environ.get("CREDENTIAL_KEY_DIR", VAR_DIR / "keys"))
@@ -296,6 +328,13 @@ SESSION_ENGINE = os.environ.get(
 
 # --- Security ---------------------------------------------------------------------------
 
+# HTTPS hardening: read here, applied only by lms.settings.production (dev and test
+# serve plain HTTP). The defaults are production's.
+PRODUCTION_SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+PRODUCTION_SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+PRODUCTION_SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+PRODUCTION_SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -333,7 +372,7 @@ LOGGING = {
     },
 }
 
-# --- H5P (issue 4) ----------------------------------------------------------------------
+# --- H5P --------------------------------------------------------------------------------
 # Libraries and content unpacked from uploaded packages; served only through h5p.views.
 H5P_ROOT = Path(os.environ.get("H5P_ROOT", VAR_DIR / "h5p"))
 # Limits on what one package may unpack to (counted in bytes actually decompressed).
@@ -348,12 +387,9 @@ H5P_LRS_ENDPOINT = os.environ.get("H5P_LRS_ENDPOINT", "")
 H5P_LRS_USERNAME = os.environ.get("H5P_LRS_USERNAME", "")
 H5P_LRS_PASSWORD = os.environ.get("H5P_LRS_PASSWORD", "")
 H5P_LRS_TIMEOUT = int(os.environ.get("H5P_LRS_TIMEOUT", "10"))
-# --- Kiosks and consent (issue 5) -------------------------------------------------------
+# --- Kiosks and consent -----------------------------------------------------------------
 # See docs/kiosk.md and docs/decisions/0020-kiosk-sign-in-and-sessions.md.
 
-INSTALLED_APPS += ["kiosk", "consent"]
-MIDDLEWARE += ["kiosk.middleware.KioskMiddleware"]
-TEMPLATES[0]["OPTIONS"]["context_processors"].append("kiosk.context_processors.kiosk")
 KIOSK_DEVICE_COOKIE = "qadam_kiosk"
 KIOSK_DEVICE_COOKIE_AGE = 10 * 365 * 24 * 60 * 60
 KIOSK_REGISTRATION_CODE_HOURS = int(os.environ.get("KIOSK_REGISTRATION_CODE_HOURS", "24"))
@@ -374,10 +410,8 @@ KIOSK_LOCKOUT_MINUTES = int(os.environ.get("KIOSK_LOCKOUT_MINUTES", "15"))
 KIOSK_FAILURE_RETENTION_DAYS = int(os.environ.get("KIOSK_FAILURE_RETENTION_DAYS", "30"))
 
 
-# --- Production footing (issue 7): beat, the certificate sweeper, media store ------------
+# --- Production footing: beat, the certificate sweeper, media store ---------------------
 # See docs/deploy.md and docs/decisions/0040-production-footing.md.
-
-INSTALLED_APPS += ["django_celery_beat", "lms.ops"]  # noqa: F405 - beat schedules; backups
 
 # Celery beat keeps its schedule in the database (django-celery-beat), so a restarted or
 # moved beat carries on; the entries below are written into it when beat starts.

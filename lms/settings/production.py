@@ -1,11 +1,16 @@
-"""Production: everything from the environment; refuses to start without a secret key."""
-
-import os
+"""Production: everything from the environment (read in ``base``; this module only
+chooses values); refuses to start without a secret key."""
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env_bool
+from .base import (
+    PRODUCTION_SECURE_HSTS_INCLUDE_SUBDOMAINS,
+    PRODUCTION_SECURE_HSTS_PRELOAD,
+    PRODUCTION_SECURE_HSTS_SECONDS,
+    PRODUCTION_SECURE_SSL_REDIRECT,
+    SECRET_KEY,
+)
 
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be set (at least 50 random characters).")
@@ -13,11 +18,11 @@ if len(SECRET_KEY) < 50:
 DEBUG = False
 QADAM_DEMO_ALLOWED = False
 
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_SSL_REDIRECT = PRODUCTION_SECURE_SSL_REDIRECT
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_HSTS_SECONDS = PRODUCTION_SECURE_HSTS_SECONDS
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION_SECURE_HSTS_INCLUDE_SUBDOMAINS
+SECURE_HSTS_PRELOAD = PRODUCTION_SECURE_HSTS_PRELOAD
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 # Host-only, Secure, Path=/ cookies: no subdomain or plain-HTTP page can set or replace

@@ -1,9 +1,8 @@
-"""The test suite. Embedded defaults unless DATABASE_URL / CELERY_BROKER_URL say otherwise."""
-
-import os
+"""The test suite. Embedded defaults unless DATABASE_URL / CELERY_BROKER_URL say otherwise
+(read in ``base``, like every environment variable; this module only chooses values)."""
 
 from .base import *  # noqa: F403
-from .base import DATABASES, VAR_DIR
+from .base import CELERY_BROKER_URL_FROM_ENV, DATABASES, QADAM_TEST_DB, VAR_DIR
 
 SECRET_KEY = "test-only-key-qadam-0123456789-abcdefghijklmnopqrstuvwxyz"
 DEBUG = False
@@ -32,18 +31,16 @@ STORAGES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory: integration tests start a Celery worker process that must see
     # the same test database.
-    DATABASES["default"]["TEST"] = {
-        "NAME": os.environ.get("QADAM_TEST_DB", str(TEST_DIR / "test-qadam.sqlite3"))
-    }
+    DATABASES["default"]["TEST"] = {"NAME": QADAM_TEST_DB or str(TEST_DIR / "test-qadam.sqlite3")}
 
-CELERY_BROKER_URL = os.environ.get(
-    "CELERY_BROKER_URL", f"sqla+sqlite:///{TEST_DIR / 'celery-broker.sqlite3'}"
+CELERY_BROKER_URL = (
+    CELERY_BROKER_URL_FROM_ENV or f"sqla+sqlite:///{TEST_DIR / 'celery-broker.sqlite3'}"
 )
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {} if CELERY_BROKER_URL.startswith("sqla+") else {"visibility_timeout": 3600}
 )
 
-# Issue 6: issuer keys of the test run live under var/test, never in the real key dir.
+# Issuer keys of the test run live under var/test, never in the real key dir.
 CREDENTIAL_KEY_DIR = TEST_DIR / "keys"
 
 # Staff sign-in (docs/decisions/0044): tests of the second factor switch it on themselves.

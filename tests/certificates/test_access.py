@@ -1,6 +1,6 @@
-"""Every certificate URL added by issue 6, as every role (the pattern of
-tests/test_access_matrix.py, kept here so the shared matrix stays small; the
-employability record's URLs are in the shared matrix)."""
+"""Every certificate URL (learner, public verification, management), as every role
+(the pattern of tests/test_access_matrix.py, kept here so the shared matrix stays
+small; the employability record's URLs are in the shared matrix)."""
 
 from __future__ import annotations
 

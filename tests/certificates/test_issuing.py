@@ -246,7 +246,7 @@ def test_two_workers_issuing_the_same_certificate_at_once_give_one_certificate(f
         try:
             barrier.wait(timeout=10)
             certificate_issue(serial=certificate.serial)
-        except Exception as error:  # noqa: BLE001 - reported below
+        except Exception as error:  # reported below
             errors.append(error)
         finally:
             connection.close()

@@ -106,7 +106,7 @@ def test_concurrent_requests_record_one_lesson_and_one_completion(facility_a):
         try:
             barrier.wait(timeout=10)
             lesson_complete(actor=prisoner, lesson=lesson)
-        except Exception as error:  # noqa: BLE001 - reported below
+        except Exception as error:  # reported below
             errors.append(error)
         finally:
             connection.close()  # each thread has its own connection; let the test DB go
@@ -267,7 +267,7 @@ def test_the_same_time_report_sent_twice_at_once_counts_once(prisoner):
             outcomes.append(
                 lesson_time_record(actor=prisoner, lesson=lesson, seconds=30, report_id=report_id)
             )
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+        except Exception as error:  # reported by the assertion below
             errors.append(error)
         finally:
             connection.close()

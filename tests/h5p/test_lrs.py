@@ -21,7 +21,7 @@ def lrs():
     answer = {"status": 204}
 
     class Handler(BaseHTTPRequestHandler):
-        def do_PUT(self):  # noqa: N802
+        def do_PUT(self):  # the HTTP verb, as the base class names it
             body = self.rfile.read(int(self.headers["Content-Length"]))
             received.append(
                 {

@@ -204,20 +204,3 @@ def test_the_kiosk_code_command_prints_a_working_code(admin_user, facility_a, of
     staff = factories.UserFactory(facility=facility_a)
     with pytest.raises(CommandError):
         call_command("kiosk_code", facility="a", by=staff.username, stdout=StringIO())
-
-
-def test_kiosk_demo_gives_demo_prisoners_a_pin_and_prints_a_code(db, settings):
-    from io import StringIO
-
-    from django.core.management import CommandError, call_command
-
-    call_command("seed_demo", stdout=StringIO())
-    out = StringIO()
-    call_command("kiosk_demo", stdout=out)
-    code = out.getvalue().strip().rsplit(" ", 1)[-1]
-    device, _token = devices.device_register(code=code)
-    result = authentication.kiosk_sign_in(device=device, prisoner_number="N-100001", pin="2580")
-    assert result.user.username == "N-100001"
-    settings.QADAM_DEMO_ALLOWED = False
-    with pytest.raises(CommandError):
-        call_command("kiosk_demo", stdout=StringIO())

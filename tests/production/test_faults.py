@@ -301,7 +301,7 @@ def test_completions_during_a_broker_outage_are_kept_and_certified_when_it_retur
 def _publish(task) -> bool:
     try:
         task.delay()
-    except Exception:  # noqa: BLE001 - the broker is still coming back
+    except Exception:  # the broker is still coming back
         return False
     return True
 

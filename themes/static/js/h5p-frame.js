@@ -1,4 +1,4 @@
-/* Runs inside each H5P player iframe (issue 4), after H5P core and the libraries.
+/* Runs inside each H5P player iframe, after H5P core and the libraries.
  * - H5P core saves learner state with jQuery POSTs: add our CSRF token to same-origin ones.
  * - Hands every xAPI statement to the page (h5p-player.js), which sends it to the server.
  */

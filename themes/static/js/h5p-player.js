@@ -1,4 +1,4 @@
-/* H5P activities in lessons (issue 4).
+/* H5P activities in lessons.
  *
  * Starts h5p-standalone for each [data-h5p-player] with the settings the server put in the
  * page (a JSON script element), and sends the activity's xAPI statements to our endpoint

@@ -17,7 +17,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
-from courses.demo_content import (
+from courses.media_files import store_file_metadata
+from courses.models import CatalogueIndexPage, CoursePage, LessonPage, ProgrammeAreaPage
+from courses.review import review_setup_all
+from demo.content import (
     AREAS,
     CATALOGUE,
     COURSES,
@@ -25,9 +28,6 @@ from courses.demo_content import (
     GUIDELINE,
     GUIDELINE_INDEX,
 )
-from courses.media_files import store_file_metadata
-from courses.models import CatalogueIndexPage, CoursePage, LessonPage, ProgrammeAreaPage
-from courses.review import review_setup_all
 from guidelines.models import GuidelineIndexPage, GuidelinePage
 from lms.core.models import Facility, Unit, User
 
@@ -356,7 +356,7 @@ class Command(BaseCommand):
                 store_file_metadata(existing)
                 existing.save(update_fields=["file_hash", "file_size"])
             return existing
-        path = Path(__file__).resolve().parents[2] / "demo_media" / value
+        path = Path(__file__).resolve().parents[2] / "media" / value
         with path.open("rb") as handle:
             item = model(title=value, file=File(handle, name=value))
             store_file_metadata(item)

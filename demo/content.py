@@ -514,7 +514,7 @@ GUIDELINE: dict[str, object] = {
 
 
 # Media and activities, added after each lesson's text above. Media values name files in
-# courses/demo_media/ (seed_demo uploads them once as images and documents).
+# demo/media/ (seed_demo uploads them once as images and documents).
 def _quiz(title: str, q1: str, a1: tuple, q2: str, a2: tuple, q3: str, feedback: str) -> tuple:
     return (
         "quiz",
