@@ -499,6 +499,7 @@ STAFF_IDLE_SECONDS = int(os.environ.get("STAFF_IDLE_SECONDS", str(30 * 60)))
 # see people or publish content. Monitors only with QADAM_MFA_MONITORS. Production always
 # enforces it (lms/settings/production.py); dev and tests switch it on where they test it.
 QADAM_MFA_REQUIRED = env_bool("QADAM_MFA_REQUIRED", True)
+QADAM_MFA_FROM_ENV = os.environ.get("QADAM_MFA_REQUIRED")  # dev: off unless set
 QADAM_MFA_MONITORS = env_bool("QADAM_MFA_MONITORS", False)
 QADAM_MFA_RECOVERY_CODES = 10
 OTP_TOTP_ISSUER = QADAM_SITE_NAME
