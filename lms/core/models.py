@@ -206,8 +206,10 @@ class AuditEvent(AppendOnlyModel):
 
     id = models.BigAutoField(primary_key=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
+    # PROTECT: deleting a person never empties the actor of their rows. People with audit
+    # history are deactivated; a real erasure pseudonymises them (``person_erase``).
     actor = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     actor_label = models.CharField(max_length=200, blank=True)
     action = models.CharField(max_length=100, db_index=True)
