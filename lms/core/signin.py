@@ -58,6 +58,8 @@ def _signin_audit(*, action: str, username: str, request: Any) -> None:
 def sign_in_failed_audit(
     sender: Any, credentials: dict, request: Any = None, **kwargs: Any
 ) -> None:
+    if getattr(request, "axes_locked_out", False):
+        return  # refused unchecked while locked: the lockout row says so, once
     _signin_audit(
         action="sign_in.failed", username=str(credentials.get("username") or ""), request=request
     )
@@ -67,6 +69,13 @@ def sign_in_failed_audit(
 def sign_in_locked_audit(
     sender: Any, request: Any, username: str | None = None, **kwargs: Any
 ) -> None:
+    from django.conf import settings
+    from django.core.cache import cache
+
+    # One row per account and address for each lockout, however often it is hammered.
+    key = f"qadam:locked-out:{username or '-'}:{_address(request)}"
+    if not cache.add(key, 1, settings.AXES_COOLOFF_MINUTES * 60):
+        return
     _signin_audit(action="sign_in.locked_out", username=username or "", request=request)
 
 
