@@ -156,7 +156,7 @@ BENCH_BROKER_URL ?= redis://127.0.0.1:6379/13
 BENCH_CACHE_URL ?= redis://127.0.0.1:6379/12
 BENCH_PORT ?= 8090
 
-.PHONY: run-services bench bench-deps createdb-run
+.PHONY: run-services bench bench-deps createdb-run bench-training
 
 define createdb
 	@url='$(1)'; db=$${url##*/}; admin=$${url%/*}/postgres; \
@@ -179,6 +179,12 @@ run-services: install assets createdb-run
 bench: bench-deps install-dev assets
 	DATABASE_URL=$(BENCH_DATABASE_URL) CELERY_BROKER_URL=$(BENCH_BROKER_URL) \
 	  CACHE_URL=$(BENCH_CACHE_URL) BENCH_PORT=$(BENCH_PORT) $(PY) -m bench.run
+
+# The mandatory-training engine at planning scale (20,000 staff, 100 facilities): once,
+# bounded, on a database of its own (dropped and created again). bench/README.md.
+BENCH_TRAINING_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/qadam_bench_training
+bench-training: install-dev assets
+	DATABASE_URL=$(BENCH_TRAINING_DATABASE_URL) $(PY) -m bench.training_bench
 
 # wrk drives the web loads of `make bench`, nginx stands in front of gunicorn for the paced
 # kiosks, as in production (Debian packages; not needed by `make test`).

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import CODE_LENGTH, normalise_code
@@ -19,12 +20,31 @@ class VerifyForm(forms.Form):
         return code
 
 
+class HolderNameForm(forms.Form):
+    name = forms.CharField(
+        label=_("Holder's name"),
+        max_length=300,
+        help_text=_("As the holder gave it to you; capitals and keyboard layout do not matter."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         max_length=300,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
         help_text=_("Kept in the audit trail."),
+    )
+
+
+class RevokeForm(ReasonForm):
+    confirm = forms.BooleanField(
+        label=_(
+            "I understand: anyone who checks this certificate will see it is revoked, "
+            "and this cannot be undone."
+        ),
+        error_messages={"required": _("Tick the box to confirm that you want to revoke it.")},
     )
 
 
@@ -50,6 +70,8 @@ class ManualIssueForm(ReasonForm):
     def __init__(self, *args, courses=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["course"].queryset = courses
+        # The browser's date picker stops at today; the service refuses later dates too.
+        self.fields["completed_on"].widget.attrs["max"] = timezone.localdate().isoformat()
         self.order_fields(["course", "completed_on", "reason"])
 
 

@@ -9,12 +9,13 @@ certificate was earned in prison (the provider is the training provider).
 
 A certificate moves ``pending -> rendering -> issued`` (or ``failed``, retried); it is
 created in the same transaction as the completion it proves, one per completion, so a
-task that runs twice issues once. ``revoked`` is final; a reissue goes back to
-``pending`` with the same identity.
+task that runs twice issues once. ``revoked`` is final; a reissue is a new
+certificate (``reissue_of``) and revokes the one it replaces.
 """
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import uuid
 from datetime import date
@@ -45,11 +46,31 @@ def new_verification_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
+SERIAL_LENGTH = 10  # 50 random bits: printed as Q-XXXXX-XXXXX
+
+
+def new_serial_code() -> str:
+    """The printed serial number: random, so it says nothing of how many were issued."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(SERIAL_LENGTH))
+
+
 def normalise_code(text: str) -> str:
     """What a person typed, as stored: upper case, no spaces or dashes, look-alikes
     mapped (O->0, I/L->1)."""
     cleaned = "".join(ch for ch in text.upper() if ch.isalnum())
     return cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+
+
+def key_fingerprint(public: bytes) -> str:
+    """What a person compares: SHA-256 of a raw public key, first 16 bytes, in groups
+    (printed on the verify page and by ``credential_key list``)."""
+    digest = hashlib.sha256(public).hexdigest()[:32].upper()
+    return " ".join(digest[i : i + 4] for i in range(0, 32, 4))
+
+
+def key_slug(public: bytes) -> str:
+    """A key's short name in URLs (its status list)."""
+    return hashlib.sha256(public).hexdigest()[:16]
 
 
 def private_storage():
@@ -255,8 +276,22 @@ class Certificate(models.Model):
     )
     issue_reason = models.CharField(_("reason for issuing by hand"), max_length=300, blank=True)
     version = models.PositiveSmallIntegerField(default=1)
-    # The signed Open Badges 3.0 credential (VC-JWT) and its place in the status list.
+    # The signed Open Badges 3.0 credential in its two forms (VC-JWT; JSON-LD with an
+    # eddsa-rdfc-2022 proof), the key that signed them (whose status list holds this
+    # certificate's bit) and its place in that list.
     credential = models.TextField(blank=True)
+    credential_ld = models.TextField(blank=True)
+    issuer_key = models.ForeignKey(
+        "IssuerKey", on_delete=models.PROTECT, null=True, blank=True, related_name="certificates"
+    )
+    serial_code = models.CharField(
+        max_length=SERIAL_LENGTH, unique=True, default=new_serial_code, editable=False
+    )
+    # A reissue is a new certificate (own code, serial, credential id, status index);
+    # the one it replaces is revoked and named here.
+    reissue_of = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reissued_as"
+    )
     status_index = models.PositiveIntegerField(unique=True, null=True, blank=True)
     holder_salt = models.CharField(max_length=32, default=new_holder_salt, editable=False)
     # The holder's own choice for the public verify page; empty: the installation's
@@ -288,7 +323,8 @@ class Certificate(models.Model):
 
     @property
     def serial_number(self) -> str:
-        return f"Q-{self.serial:08d}"
+        code = self.serial_code
+        return f"Q-{code[:5]}-{code[5:]}"
 
     @property
     def display_code(self) -> str:
@@ -348,6 +384,14 @@ class IssuerKey(models.Model):
 
     def __str__(self) -> str:
         return self.did
+
+    @property
+    def fingerprint(self) -> str:
+        return key_fingerprint(bytes(self.public_key))
+
+    @property
+    def slug(self) -> str:
+        return key_slug(bytes(self.public_key))
 
 
 class BulkIssue(models.Model):

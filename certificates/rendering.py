@@ -235,4 +235,6 @@ def render_certificate_pdf(data: CertificateData) -> bytes:
     )
     if len(document.pages) > settings.CERTIFICATE_RENDER_MAX_PAGES:
         raise RenderRefused(f"{len(document.pages)} pages: the certificate text is too long")
-    return document.write_pdf()
+    # PDF/UA-1: tagged (headings, paragraphs, the link), with the language and title,
+    # so screen readers and text extraction read it in order.
+    return document.write_pdf(pdf_variant="pdf/ua-1")

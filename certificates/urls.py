@@ -2,7 +2,8 @@
 ``certificates``: ``learner_urls`` (a learner's own certificates, at
 ``learn/certificates/``), ``public_urls`` (verification for anyone holding a printed QR
 code, at ``verify/``), ``credential_urls`` (the revocation status list and JSON-LD
-contexts that verifiers fetch, at ``credentials/``) and ``management_urls`` (officers'
+contexts that verifiers fetch, at ``credentials/``; the ``did:web`` document in
+``well_known_urls``, at ``.well-known/``) and ``management_urls`` (officers'
 lists and actions, at ``manage/``)."""
 
 from django.urls import path
@@ -24,7 +25,13 @@ public_urls = [
 
 credential_urls = [
     path("status/revocation/", views.status_list, name="status_list"),
+    path("status/<slug:key>/revocation/", views.status_list_of_key, name="status_list_key"),
     path("contexts/<str:name>", views.json_ld_context, name="context"),
+]
+
+# The installation's did:web document (at ``.well-known/``).
+well_known_urls = [
+    path("did.json", views.did_document, name="did_web"),
 ]
 
 management_urls = [

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -23,11 +23,10 @@ from lms.core.policy import (
     person_read_denied,
 )
 
-from . import selectors
-from .forms import ManualIssueForm, ReasonForm, ReissueForm, VerifyForm
-from .models import Certificate, normalise_code
+from . import credentials, selectors
+from .forms import HolderNameForm, ManualIssueForm, ReissueForm, RevokeForm, VerifyForm
+from .models import Certificate, IssuerKey, normalise_code
 from .ratelimit import verify_rate_limit
-from .services.documents import status_list_token
 from .services.errors import CertificateError
 from .services.officer_actions import (
     certificate_issue_manual,
@@ -37,6 +36,14 @@ from .services.officer_actions import (
 from .services.privacy import certificate_privacy_set
 
 VC_JWT_TYPE = "application/vc+jwt"
+VC_LD_TYPE = "application/vc+ld+json"
+
+
+def _public(response: HttpResponse) -> HttpResponse:
+    """For documents that browser-based verifiers on other origins fetch: status lists,
+    contexts, the DID document (nothing personal, no cookies read)."""
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 @login_required
@@ -83,12 +90,19 @@ def certificate_download(request: HttpRequest, public_id: str) -> FileResponse:
     )
 
 
-def _credential_response(certificate: Certificate) -> HttpResponse:
-    if not certificate.credential:
+def _credential_response(certificate: Certificate, form: str) -> HttpResponse:
+    """The credential as JSON-LD with its Data Integrity proof (what wallets import), or
+    as VC-JWT with ``form=jwt``."""
+    # Certificates issued before the JSON-LD form existed have only the VC-JWT.
+    if form == "jwt" or not certificate.credential_ld:
+        content, content_type, extension = certificate.credential, VC_JWT_TYPE, "jwt"
+    else:
+        content, content_type, extension = certificate.credential_ld, VC_LD_TYPE, "json"
+    if not content:
         raise Http404
-    response = HttpResponse(certificate.credential, content_type=VC_JWT_TYPE)
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = (
-        f'attachment; filename="credential-{certificate.serial_number}.jwt"'
+        f'attachment; filename="credential-{certificate.serial_number}.{extension}"'
     )
     response["X-Robots-Tag"] = "noindex"
     return response
@@ -97,11 +111,11 @@ def _credential_response(certificate: Certificate) -> HttpResponse:
 @login_required
 @never_cache
 def credential_download(request: HttpRequest, public_id: str) -> HttpResponse:
-    """The holder's signed Open Badges 3.0 credential (VC-JWT)."""
+    """The holder's signed Open Badges 3.0 credential (JSON-LD, or ``?form=jwt``)."""
     certificate = get_object_or_404(
         Certificate.objects.issued(), public_id=public_id, learner=request.user
     )
-    return _credential_response(certificate)
+    return _credential_response(certificate, request.GET.get("form", ""))
 
 
 @require_GET
@@ -114,7 +128,12 @@ def verify_form(request: HttpRequest) -> HttpResponse:
 
 
 def _issued_by_code(code: str) -> Certificate | None:
-    return Certificate.objects.issued().filter(verification_code=normalise_code(code)).first()
+    return (
+        Certificate.objects.issued()
+        .select_related("issuer_key")
+        .filter(verification_code=normalise_code(code))
+        .first()
+    )
 
 
 @require_GET
@@ -123,12 +142,23 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     """Public: is this certificate genuine? Valid, expired or revoked, and only what an
     employer needs: never the facility, the prisoner number or where it was earned."""
     certificate = _issued_by_code(code)
+    name_form = HolderNameForm(request.GET if "name" in request.GET else None)
+    name_matches = None
+    if certificate is not None and name_form.is_valid():
+        # Forgiving of case, Unicode forms and look-alike letters; the credential's
+        # hash still covers the exact name as printed.
+        typed = credentials.name_key(name_form.cleaned_data["name"])
+        name_matches = typed == credentials.name_key(certificate.holder_name)
     response = render(
         request,
         "certificates/verify.html",
         {
             "certificate": certificate,
             "form": VerifyForm(),
+            "name_form": name_form,
+            "name_matches": name_matches,
+            "issuer_key": certificate.issuer_key if certificate else None,
+            "did_web": credentials.did_web(),
             "show_full_name": certificate is not None and certificate.shows_full_name,
         },
         status=200 if certificate else 404,
@@ -144,26 +174,57 @@ def verify_credential(request: HttpRequest, code: str) -> HttpResponse:
     certificate = _issued_by_code(code)
     if certificate is None:
         raise Http404
-    return _credential_response(certificate)
+    return _credential_response(certificate, request.GET.get("form", ""))
+
+
+def _status_list_response(request: HttpRequest, key: IssuerKey | None) -> HttpResponse:
+    """VC-JWT unless the client asks for JSON (``Accept`` naming JSON and not
+    ``application/vc+jwt``, or ``?form=ld``): then JSON-LD with a Data Integrity proof."""
+    token, document = credentials.status_list_documents(key)
+    accept = request.headers.get("Accept", "")
+    wants_ld = request.GET.get("form") == "ld" or (
+        "json" in accept and "application/vc+jwt" not in accept
+    )
+    if wants_ld:
+        response = HttpResponse(document, content_type=VC_LD_TYPE)
+    else:
+        response = HttpResponse(token, content_type=VC_JWT_TYPE)
+    response["Cache-Control"] = "no-cache, max-age=0"
+    response["Vary"] = "Accept"
+    return _public(response)
 
 
 @require_GET
 def status_list(request: HttpRequest) -> HttpResponse:
-    """The signed revocation status list (Bitstring Status List as VC-JWT). Built from
-    the database on each request: a revocation shows at once."""
-    response = HttpResponse(status_list_token(), content_type=VC_JWT_TYPE)
-    response["Cache-Control"] = "no-cache, max-age=0"
-    return response
+    """The revocation status list of credentials issued before there was one list per
+    key. Built from the database on each request: a revocation shows at once."""
+    return _status_list_response(request, None)
+
+
+@require_GET
+def status_list_of_key(request: HttpRequest, key: str) -> HttpResponse:
+    """The revocation status list of the credentials one of our keys signed, signed by
+    that key (so issuer and list signer are the same, also after a rotation)."""
+    for row in IssuerKey.objects.all():
+        if row.slug == key:
+            return _status_list_response(request, row)
+    raise Http404
+
+
+@require_GET
+def did_document(request: HttpRequest) -> HttpResponse:
+    """``did:web`` of this installation: every key of ours, each also known as the
+    ``did:key`` our credentials name."""
+    response = JsonResponse(credentials.did_web_document(), content_type="application/did+json")
+    return _public(response)
 
 
 @require_GET
 def json_ld_context(request: HttpRequest, name: str) -> HttpResponse:
-    from .credentials import BUNDLED_CONTEXTS
-
-    files = {path.name: path for path in BUNDLED_CONTEXTS.values()}
+    files = {path.name: path for path in credentials.BUNDLED_CONTEXTS.values()}
     if name not in files:
         raise Http404
-    return HttpResponse(files[name].read_bytes(), content_type="application/ld+json")
+    return _public(HttpResponse(files[name].read_bytes(), content_type="application/ld+json"))
 
 
 # --- Staff web --------------------------------------------------------------------------
@@ -208,7 +269,7 @@ def manage_certificate(request: HttpRequest, public_id: str) -> HttpResponse:
         raise Http404
     person_read(request, person=certificate.learner, page="certificate")
     action = request.POST.get("action")
-    revoke_form = ReasonForm(request.POST if action == "revoke" else None, prefix="revoke")
+    revoke_form = RevokeForm(request.POST if action == "revoke" else None, prefix="revoke")
     reissue_form = ReissueForm(request.POST if action == "reissue" else None, prefix="reissue")
     try:
         if action == "revoke" and revoke_form.is_valid():
@@ -220,15 +281,18 @@ def manage_certificate(request: HttpRequest, public_id: str) -> HttpResponse:
             messages.success(request, _("The certificate is revoked."))
             return redirect("certificates:manage_certificate", public_id=public_id)
         if action == "reissue" and reissue_form.is_valid():
-            certificate_reissue(
+            new = certificate_reissue(
                 actor=request.user,
                 certificate=certificate,
                 reason=reissue_form.cleaned_data["reason"],
                 holder_name=reissue_form.cleaned_data["holder_name"] or None,
                 template=reissue_form.cleaned_data["template"],
             )
-            messages.success(request, _("The certificate is being reissued."))
-            return redirect("certificates:manage_certificate", public_id=public_id)
+            messages.success(
+                request,
+                _("A new certificate is being prepared; the old one is revoked as replaced."),
+            )
+            return redirect("certificates:manage_certificate", public_id=new.public_id)
     except CertificateError as error:
         messages.error(request, str(error))
         return redirect("certificates:manage_certificate", public_id=public_id)
@@ -237,7 +301,8 @@ def manage_certificate(request: HttpRequest, public_id: str) -> HttpResponse:
         "certificate.issue": _("Issued"),
         "certificate.issue_manual": _("Issued by hand"),
         "certificate.revoke": _("Revoked"),
-        "certificate.reissue": _("Reissued"),
+        "certificate.reissue": _("Reissued (replaced by a new certificate)"),
+        "certificate.reissue_of": _("Issued to replace an earlier certificate"),
     }
     history = [
         (event, labels.get(event.action, event.action))

@@ -27,7 +27,7 @@ def _lock_learner(learner: User) -> None:
 def consent_give(*, actor: User, course: CoursePage) -> ConsentRecord | None:
     """Record that ``actor`` agrees to take part in ``course``. Idempotent: if consent is
     already current, nothing is written and None is returned."""
-    if not course.requires_consent:
+    if not course.asks_for_consent:
         raise NotAllowed(_("This course does not ask for consent."))
     with transaction.atomic():
         _lock_learner(actor)

@@ -23,7 +23,7 @@ from .forms import ConsentReadReasonForm
 
 def _course(request: HttpRequest, page_id: int) -> CoursePage:
     course = page_for_request(model=CoursePage, request=request, page_id=page_id)
-    if course is None or not course.requires_consent:
+    if course is None or not course.asks_for_consent:
         raise Http404
     return course
 

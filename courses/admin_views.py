@@ -14,7 +14,13 @@ from django.utils.translation import gettext_lazy
 
 from lms.core.models import User
 
-from .archive import ArchiveError, archive_from_upload, course_export, course_import
+from .archive import (
+    ON_EXISTING_NEW_SLUG,
+    ON_EXISTING_REFUSE,
+    ArchiveError,
+    course_export,
+    course_import,
+)
 from .models import CoursePage, ProgrammeAreaPage
 
 MAX_UPLOAD = 500 * 1024 * 1024
@@ -32,6 +38,16 @@ class ImportForm(forms.Form):
     archive = forms.FileField(label=gettext_lazy("Course archive (.zip)"))
     area = forms.ModelChoiceField(
         queryset=ProgrammeAreaPage.objects.none(), label=gettext_lazy("Programme area")
+    )
+    on_existing = forms.ChoiceField(
+        label=gettext_lazy("If the area already has a course at the same address"),
+        choices=[
+            (ON_EXISTING_REFUSE, gettext_lazy("Do not import")),
+            (ON_EXISTING_NEW_SLUG, gettext_lazy("Import it as a new course with a new address")),
+        ],
+        initial=ON_EXISTING_REFUSE,
+        required=False,
+        widget=forms.RadioSelect,
     )
 
     def __init__(self, *args, user: User, **kwargs) -> None:
@@ -66,11 +82,15 @@ def import_view(request: HttpRequest) -> HttpResponse:
         try:
             course = course_import(
                 actor=request.user,
-                data=archive_from_upload(form.cleaned_data["archive"]),
+                # The upload as Django stored it (a temporary file past 2.5 MB): read
+                # from there, never copied into memory.
+                archive=form.cleaned_data["archive"],
                 area=form.cleaned_data["area"],
+                on_existing=form.cleaned_data["on_existing"] or ON_EXISTING_REFUSE,
             )
         except ArchiveError as error:
-            form.add_error("archive", str(error))
+            for reason in error.reasons:
+                form.add_error("archive", reason)
         else:
             messages.success(
                 request,

@@ -1,9 +1,11 @@
+import uuid
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lms.core.models import User
+from lms.core.models import Unit, User
 
-from .models import CoursePage
+from .models import CoursePage, Enrolment
 
 
 class EnrolLearnerForm(forms.Form):
@@ -17,3 +19,38 @@ class EnrolLearnerForm(forms.Form):
         self.fields["course"].queryset = CoursePage.objects.filter(
             pk__in=[course.pk for course in courses]
         ).order_by("title")
+
+
+class LearnerFilterForm(forms.Form):
+    """The officer's learner list filters: name or number, unit, course and status. Units
+    are those of the facilities the officer manages; courses never voluntary ones."""
+
+    q = forms.CharField(label=_("Name or number"), required=False, max_length=100)
+    unit = forms.ModelChoiceField(
+        queryset=Unit.objects.none(), label=_("Unit"), required=False, empty_label=_("All units")
+    )
+    course = forms.TypedChoiceField(
+        label=_("Course"), required=False, coerce=uuid.UUID, empty_value=None
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args, units, courses: list[CoursePage], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units.select_related("facility").order_by(
+            "facility__name", "name"
+        )
+        self.fields["course"].choices = [("", _("All courses"))] + [
+            (str(course.translation_key), course.title) for course in courses
+        ]
+        self.fields["status"].choices = [("", _("Any status")), *Enrolment.Status.choices]
+
+    def filters(self):
+        from .selectors import LearnerListFilters
+
+        data = self.cleaned_data
+        return LearnerListFilters(
+            query=data.get("q") or "",
+            unit_id=data["unit"].pk if data.get("unit") else None,
+            course_key=data.get("course"),
+            status=data.get("status") or "",
+        )

@@ -17,7 +17,23 @@ from lms.core.policy import audience_allows
 
 
 def is_author(user: User) -> bool:
-    return user.is_authenticated and user.is_active and user.has_perm("wagtailadmin.access_admin")
+    """Whether ``user`` writes content: may add or change pages, images or documents.
+    Opening the Wagtail admin is not enough (education officers open it to manage
+    kiosks, and get files only as the pages that use them allow)."""
+    from wagtail.documents.permissions import permission_policy as documents
+    from wagtail.images.permissions import permission_policy as images
+    from wagtail.permission_policies.pages import PagePermissionPolicy
+
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    actions = ["add", "change"]
+    return (
+        PagePermissionPolicy().user_has_any_permission(user, [*actions, "publish"])
+        or images.user_has_any_permission(user, actions)
+        or documents.user_has_any_permission(user, actions)
+    )
 
 
 def pages_using(obj: models.Model) -> models.QuerySet[Page]:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import mimetypes
 from pathlib import Path
 
 from django.conf import settings
@@ -16,6 +15,7 @@ from wagtail.images import get_image_model
 from wagtail.images.views.serve import ServeView
 
 from lms.core.byte_ranges import answer_range
+from lms.core.file_responses import harden_file_response
 
 from .media_access import is_author, user_may_receive
 
@@ -24,9 +24,13 @@ def document_serve(
     request: HttpRequest, document_id: str, document_filename: str
 ) -> HttpResponseBase:
     """Wagtail's document view (its ``before_serve_document`` hooks, so our audience
-    check, its ETag, Content-Disposition and CSP), answering Range requests on the file
-    it serves, so that lesson video and audio seek without fetching from the start."""
-    return answer_range(request, wagtail_document_serve(request, document_id, document_filename))
+    check, and its ETag), with the type, disposition and CSP of
+    ``lms.core.file_responses`` (nothing served runs in a browser, whatever its name),
+    answering Range requests on the file it serves, so that lesson video and audio seek
+    without fetching from the start. Wagtail has checked that ``document_filename`` is
+    the document's own file name before it answers with the file."""
+    response = wagtail_document_serve(request, document_id, document_filename)
+    return answer_range(request, harden_file_response(response, filename=document_filename))
 
 
 class AudienceImageServeView(ServeView):
@@ -61,5 +65,4 @@ def media_file(request: HttpRequest, path: str) -> HttpResponse:
         raise Http404 from error
     if not full_path.is_file():
         raise Http404
-    content_type = mimetypes.guess_type(full_path.name)[0] or "application/octet-stream"
-    return FileResponse(full_path.open("rb"), content_type=content_type)
+    return harden_file_response(FileResponse(full_path.open("rb")), filename=full_path.name)

@@ -2,9 +2,9 @@
 question that every write of progress (lessons, quizzes, H5P files and statements) and
 every lesson page asks.
 
-A course that asks for consent (``CoursePage.requires_consent``; every faith-based
-programme does) records nothing for a learner whose current consent is not "given". The
-consent records live in the ``consent`` app, a floor above ``courses``
+A course that asks for consent (``CoursePage.asks_for_consent``: every voluntary
+programme, in every language) records nothing for a learner whose current consent is not
+"given". The consent records live in the ``consent`` app, a floor above ``courses``
 (docs/architecture.md): it registers the function that reads them when it is ready, so
 that ``courses`` never imports it. Deny by default: until a reader is registered, a
 course that asks for consent takes nobody in.
@@ -39,7 +39,7 @@ def consent_reader_register(reader: ConsentReader) -> None:
 
 def consent_needed(*, learner_id: int, course: CoursePage) -> bool:
     """Whether ``course`` asks for consent that the learner has not (or no longer) given."""
-    if not course.requires_consent:
+    if not course.asks_for_consent:
         return False
     if _reader is None:
         return True

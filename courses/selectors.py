@@ -360,6 +360,75 @@ def learners_visible_to(viewer: User) -> list[User]:
     )
 
 
+def courses_for_learner_filter() -> list[CoursePage]:
+    """Live courses an officer may filter learners by: every audience, never a voluntary
+    programme, one per course in the active language where translated."""
+    locale = Locale.get_active()
+    voluntary = CoursePage.objects.voluntary_keys()
+    chosen: dict[uuid.UUID, CoursePage] = {}
+    for course in CoursePage.objects.live().exclude(translation_key__in=voluntary):
+        current = chosen.get(course.translation_key)
+        if current is None or (course.locale_id == locale.pk and current.locale_id != locale.pk):
+            chosen[course.translation_key] = course
+    return sorted(chosen.values(), key=lambda course: course.title.lower())
+
+
+@dataclass
+class LearnerListFilters:
+    """What an officer narrows the learner list by (every field optional)."""
+
+    query: str = ""
+    unit_id: int | None = None
+    course_key: uuid.UUID | None = None
+    status: str = ""
+
+
+def learner_list(*, viewer: User, filters: LearnerListFilters):
+    """The learners ``viewer`` manages (``learners_managed_by``), narrowed by ``filters``
+    (name or number; unit; an enrolment on a course, in a status), each annotated with
+    counts of enrolments in progress and completed. Voluntary programmes never count nor
+    filter (``CoursePage.objects.voluntary_keys``), so the list reveals nothing of them.
+    One query for the page, whatever its length."""
+    from django.db.models import Count, Q
+
+    ordinary = ~Q(enrolments__course_key__in=CoursePage.objects.voluntary_keys())
+    learners = (
+        learners_managed_by(viewer)
+        .filter(is_active=True)
+        .exclude(pk=viewer.pk)
+        .select_related("facility", "unit")
+    )
+    if filters.query:
+        for word in filters.query.split()[:5]:
+            learners = learners.filter(
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(username__icontains=word)
+                | Q(prisoner_number__icontains=word)
+            )
+    if filters.unit_id:
+        learners = learners.filter(unit_id=filters.unit_id)
+    if filters.course_key or filters.status:
+        wanted = Enrolment.objects.exclude(course_key__in=CoursePage.objects.voluntary_keys())
+        if filters.course_key:
+            wanted = wanted.filter(course_key=filters.course_key)
+        if filters.status:
+            wanted = wanted.filter(status=filters.status)
+        learners = learners.filter(pk__in=wanted.values("learner_id"))
+    return learners.annotate(
+        courses_active=Count(
+            "enrolments",
+            filter=ordinary & Q(enrolments__status=Enrolment.Status.ACTIVE),
+            distinct=True,
+        ),
+        courses_completed=Count(
+            "enrolments",
+            filter=ordinary & Q(enrolments__status=Enrolment.Status.COMPLETED),
+            distinct=True,
+        ),
+    ).order_by("facility__name", "last_name", "first_name", "pk")
+
+
 def page_for_request(*, model: type[CoursePage] | type[LessonPage], request, page_id: int):
     """The live course or lesson ``page_id`` if ``request.user`` may open it (its audience,
     and the view restrictions the page itself would ask for), else None. The page comes from

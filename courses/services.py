@@ -8,6 +8,7 @@ messages.
 from __future__ import annotations
 
 import uuid
+from datetime import date, datetime, time
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -384,6 +385,53 @@ def course_completion_evaluate(
         actor=actor, enrolment=enrolment, status=Enrolment.Status.COMPLETED, action="complete"
     )
     course_completed.send(sender=CourseCompletion, completion=completion, course=course)
+    return completion
+
+
+def enrolment_complete_by_hand(
+    *, actor: User, learner: User, course: CoursePage, completed_on: date
+) -> CourseCompletion:
+    """Record that ``learner`` completed ``course`` outside the system (a classroom
+    course), on ``completed_on``, when an education officer issues the certificate by
+    hand: the enrolment (made if there is none, source ASSIGNED) moves to completed and
+    gets its completion row. Sends no ``course_completed``: the caller issues the
+    certificate itself. Idempotent: an enrolment already completed keeps its completion.
+    The caller checks that ``actor`` may act for the person and the course."""
+    completed_at = timezone.make_aware(datetime.combine(completed_on, time(12)))
+    with transaction.atomic():
+        enrolment, created = Enrolment.objects.select_for_update().get_or_create(
+            learner=learner,
+            course_key=course.translation_key,
+            defaults={"course": course, "source": Enrolment.Source.ASSIGNED, "enrolled_by": actor},
+        )
+        if created:
+            audit_record(
+                actor=actor,
+                action="enrolment.create",
+                obj=enrolment,
+                after=enrolment.snapshot(),
+                facility=learner.facility,
+            )
+        existing = CourseCompletion.objects.filter(enrolment=enrolment).first()
+        if existing is not None:
+            return existing
+        completion = CourseCompletion.objects.create(
+            learner=learner,
+            enrolment=enrolment,
+            course=course,
+            course_key=enrolment.course_key,
+            completed_at=completed_at,
+        )
+        if enrolment.status != Enrolment.Status.ACTIVE:
+            _enrolment_move(
+                actor=actor, enrolment=enrolment, status=Enrolment.Status.ACTIVE, action="resume"
+            )
+        _enrolment_move(
+            actor=actor,
+            enrolment=enrolment,
+            status=Enrolment.Status.COMPLETED,
+            action="complete_by_hand",
+        )
     return completion
 
 

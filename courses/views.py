@@ -7,16 +7,22 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lms.core.models import User
-from lms.core.policy import may_manage_learners, people_visible_to, person_for_staff_read
+from lms.core.models import Unit, User
+from lms.core.policy import (
+    managed_facilities,
+    may_manage_learners,
+    people_visible_to,
+    person_for_staff_read,
+)
 
 from . import selectors, services
-from .forms import EnrolLearnerForm
+from .forms import EnrolLearnerForm, LearnerFilterForm
 from .models import CoursePage, Enrolment, LessonPage
 
 
@@ -89,10 +95,23 @@ def _managed_learner(request: HttpRequest, public_id: str) -> User:
 def manage_learners(request: HttpRequest) -> HttpResponse:
     if not may_manage_learners(request.user):
         raise PermissionDenied
+    form = LearnerFilterForm(
+        request.GET or None,
+        units=Unit.objects.filter(facility__in=managed_facilities(request.user)),
+        courses=selectors.courses_for_learner_filter(),
+    )
+    filters = (
+        form.filters() if form.is_bound and form.is_valid() else selectors.LearnerListFilters()
+    )
+    pager = Paginator(selectors.learner_list(viewer=request.user, filters=filters), 50).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "courses/manage/learners.html",
-        {"learners": selectors.learners_visible_to(request.user)},
+        {"learners": pager, "pager": pager, "form": form, "query": query.urlencode()},
     )
 
 
@@ -103,7 +122,7 @@ def manage_learner(request: HttpRequest, public_id: str) -> HttpResponse:
     form = EnrolLearnerForm(request.POST or None, learner=learner, courses=courses)
     if request.method == "POST" and form.is_valid():
         try:
-            services.enrolment_create(
+            enrolment = services.enrolment_create(
                 actor=request.user,
                 learner=learner,
                 course=form.cleaned_data["course"],
@@ -112,11 +131,11 @@ def manage_learner(request: HttpRequest, public_id: str) -> HttpResponse:
         except services.CourseError as error:
             messages.error(request, str(error))
         else:
-            messages.success(
-                request,
-                _("%(learner)s is enrolled on “%(course)s”.")
-                % {"learner": learner, "course": form.cleaned_data["course"].title},
-            )
+            names = {"learner": learner, "course": form.cleaned_data["course"].title}
+            if enrolment.status == Enrolment.Status.COMPLETED:
+                messages.info(request, _("%(learner)s has already completed “%(course)s”.") % names)
+            else:
+                messages.success(request, _("%(learner)s is enrolled on “%(course)s”.") % names)
         return redirect("manage:learner", public_id=learner.public_id)
     return render(
         request,

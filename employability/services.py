@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from certificates.services.documents import status_list_url, verify_url
+from certificates.credentials import certificates_presentation
+from certificates.services.documents import verify_url
 from lms.core.audit import audit_record
 from lms.core.models import User
 
@@ -149,21 +150,17 @@ def cv_data(person: User, language: str, record: EmployabilityRecord | None = No
 
 def record_export(*, actor: User, person: User, kind: str, language: str) -> tuple[bytes, str]:
     """Export the record at release: ``cv`` (a PDF with no prison branding) or
-    ``credentials`` (a JSON bundle of the signed credentials). Audited with what was
+    ``credentials`` (a Verifiable Presentation of the signed credentials, signed by the
+    installation). Audited with what was
     exported (counts, never content). Faith-based entries only if the person chose."""
     _require_officer_for(actor, person)
     record = employability_record(person=person)
     if kind == "cv":
         content, content_type = render_cv_pdf(cv_data(person, language, record)), "application/pdf"
     elif kind == "credentials":
-        bundle = {
-            "type": "CredentialBundle",
-            "generated": timezone.now().isoformat(),
-            "format": "VC-JWT (Open Badges 3.0, EdDSA, did:key)",
-            "statusList": status_list_url(),
-            "credentials": [c.credential for c in record.certificates if c.credential],
-        }
-        content = json.dumps(bundle, ensure_ascii=False, indent=2).encode()
+        # A Verifiable Presentation a wallet imports, signed by the installation.
+        presentation = certificates_presentation(record.certificates)
+        content = json.dumps(presentation, ensure_ascii=False, indent=2).encode()
         content_type = "application/json"
     else:
         raise RecordError(gettext("Unknown export: %(kind)s.") % {"kind": kind})

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from lms.core.bad_input import uuid_or_bad_input
 from lms.core.policy import may_manage_learners, person_for_staff_read
 
 from . import services
@@ -86,7 +87,9 @@ def manage_record(request: HttpRequest, public_id: str) -> HttpResponse:
             messages.success(request, _("Saved."))
             return redirect("employability:manage", public_id=public_id)
         if action == "goal_achieved":
-            goal = get_object_or_404(Goal, pk=request.POST.get("goal"), person=person)
+            goal = get_object_or_404(
+                Goal, pk=uuid_or_bad_input(request.POST.get("goal")), person=person
+            )
             services.goal_achieved(actor=request.user, goal=goal)
             return redirect("employability:manage", public_id=public_id)
     except services.RecordError as error:

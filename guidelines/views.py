@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lms.core.policy import may_manage_learners
+from lms.core.spreadsheets import csv_response
 
 from . import selectors, services
 from .models import GuidelinePage
@@ -61,38 +60,32 @@ def report(request: HttpRequest, page_id: int) -> HttpResponse:
     )
     groups = selectors.acknowledgement_report(viewer=request.user, guideline=guideline)
     if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
         stamp = timezone.localdate().isoformat()
-        response["Content-Disposition"] = (
-            f'attachment; filename="acknowledgements-{guideline.slug}-{stamp}.csv"'
-        )
-        response.write("\ufeff")  # so spreadsheet programs read UTF-8 (Kazakh names)
-        writer = csv.writer(response)
-        writer.writerow(
-            [
+        return csv_response(
+            filename=f"acknowledgements-{guideline.slug}-{stamp}.csv",
+            header=[
                 _("Facility"),
                 _("Name"),
                 _("Username"),
                 _("Position"),
                 _("Acknowledged"),
                 _("Version"),
-            ]
+            ],
+            rows=(
+                [
+                    str(group.facility or _("Headquarters")),
+                    row.person.get_full_name(),
+                    row.person.get_username(),
+                    row.person.position,
+                    timezone.localtime(row.acknowledged_at).strftime("%Y-%m-%d %H:%M")
+                    if row.acknowledged_at
+                    else "",
+                    row.version or "",
+                ]
+                for group in groups
+                for row in group.rows
+            ),
         )
-        for group in groups:
-            for row in group.rows:
-                writer.writerow(
-                    [
-                        str(group.facility or _("Headquarters")),
-                        row.person.get_full_name(),
-                        row.person.get_username(),
-                        row.person.position,
-                        timezone.localtime(row.acknowledged_at).strftime("%Y-%m-%d %H:%M")
-                        if row.acknowledged_at
-                        else "",
-                        row.version or "",
-                    ]
-                )
-        return response
     return render(
         request, "guidelines/manage/report.html", {"guideline": guideline, "groups": groups}
     )

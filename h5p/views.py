@@ -34,6 +34,7 @@ from courses.selectors import page_for_request
 from .models import h5p_root
 from .permissions import may_author
 from .services import H5PError, content_user_data_save, xapi_statement_record
+from .svg import svg_response_protect
 
 MAX_STATEMENT_BYTES = 64 * 1024
 YEAR = 365 * 24 * 60 * 60
@@ -120,6 +121,8 @@ def _file(base: Path, relative: str, cache: str) -> FileResponse:
     handle = open(resolved, "rb")  # noqa: SIM115
     response = FileResponse(handle, content_type=content_type or "application/octet-stream")
     response["Cache-Control"] = cache
+    if suffix == ".svg":
+        svg_response_protect(response)
     return response
 
 

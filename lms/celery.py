@@ -24,3 +24,27 @@ def housekeeping_task(function):
         retry_backoff_max=900,
         max_retries=5,
     )(function)
+
+
+def enqueue_on_commit(task, *args, **kwargs) -> None:
+    """Send ``task`` when the current transaction commits, and never let a broker that is
+    down turn work already recorded into an error for the person who did it.
+
+    Use it only for tasks that a periodic task catches up on (the certificate sweep, the
+    nightly training evaluation): a message that cannot be sent is logged and left to
+    that sweep, so nothing is lost."""
+    import logging
+
+    from django.db import transaction
+
+    def send() -> None:
+        try:
+            task.delay(*args, **kwargs)
+        except Exception:  # kombu.OperationalError, a timeout, a refused connection
+            logging.getLogger("lms.celery").warning(
+                "Broker unavailable: %s not sent now; its periodic sweep will catch up.",
+                task.name,
+                exc_info=True,
+            )
+
+    transaction.on_commit(send)

@@ -1,5 +1,3 @@
-from importlib import import_module
-
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -13,16 +11,13 @@ from certificates import urls as certificates_urls
 from consent import urls as consent_urls
 from courses import urls as courses_urls
 from courses.media_views import AudienceImageServeView, document_serve, media_file
+from employability import urls as employability_urls
 from guidelines import urls as guidelines_urls
 from kiosk import urls as kiosk_urls
 from lms.core import serving
 from lms.core.health import healthz
 from lms.core.urls import account_urls
-
-# The employability record's URL sets are looked up by dotted path rather than imported:
-# the import contract "nothing imports the employability record" covers lms/ too, and
-# this URL root is the one place that has to name them.
-employability_urls = import_module("employability.urls")
+from training import urls as training_urls
 
 # Every app's URL sets, each under its own prefix: learner pages under learn/, officers'
 # pages under manage/, public ones under their own names. A namespace is one include, so
@@ -51,6 +46,7 @@ urlpatterns = [
                     path("learn/certificates/", include(certificates_urls.learner_urls)),
                     path("verify/", include(certificates_urls.public_urls)),
                     path("credentials/", include(certificates_urls.credential_urls)),
+                    path(".well-known/", include(certificates_urls.well_known_urls)),
                     path("manage/", include(certificates_urls.management_urls)),
                 ],
                 "certificates",
@@ -91,6 +87,19 @@ urlpatterns = [
             )
         ),
     ),
+    # Mandatory training: a staff member's own; compliance, requests and the people import
+    path(
+        "",
+        include(
+            (
+                [
+                    path("learn/training/", include(training_urls.learner_urls)),
+                    path("manage/training/", include(training_urls.management_urls)),
+                ],
+                "training",
+            )
+        ),
+    ),
 ]
 
 # Media is never served as plain files: images through the audience-checked image view,
@@ -111,3 +120,5 @@ urlpatterns += i18n_patterns(
     *[pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"],
     re_path(wagtail_urls.serve_pattern, serving.serve, name="wagtail_serve"),
 )
+
+handler400 = "lms.core.bad_input.bad_request"

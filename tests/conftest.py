@@ -45,6 +45,16 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Each test starts with empty Django caches: counters such as the verification rate
+    limit (per client address, per minute) would otherwise carry over between tests."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _celery_eager():
     """Tasks run in-process unless a test starts a real worker (see ``celery_worker``)."""
     celery_app.conf.task_always_eager = True

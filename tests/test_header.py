@@ -33,7 +33,14 @@ def test_management_pages_are_under_one_manage_menu(client, role, facility_a):
     html = header(client, manager)
     menu = manage_menu(html)
     assert re.search(r"<summary>\s*Manage\s*</summary>", menu)
-    assert links(menu) == ["Learners", "Certificates", "Acknowledgements", "Authoring"]
+    assert links(menu) == [
+        "Learners",
+        "Certificates",
+        "Acknowledgements",
+        "Training compliance",
+        "Authoring",
+        "My training",
+    ]
     assert links(html.replace(menu, "")) == ["My learning", "Courses", "My certificates"]
     assert "js/nav-menu.js" in html
 

@@ -183,7 +183,7 @@ def test_a_kazakh_officer_sees_the_refusal_in_kazakh(
         url = reverse("certificates:manage_certificate", args=[certificate.public_id])
     response = client.post(
         url,
-        {"action": "revoke", "revoke-reason": "Again"},
+        {"action": "revoke", "revoke-reason": "Again", "revoke-confirm": "on"},
         HTTP_ACCEPT_LANGUAGE="kk",
         follow=True,
     )

@@ -80,7 +80,7 @@ def bulk_issue_run(*, public_id: str) -> BulkIssue:
             with transaction.atomic():
                 certificate = certificate_prepare(completion=completion, course=course)
             if certificate is None:
-                raise CertificateError("The course does not issue certificates.")
+                raise CertificateError(gettext("The course does not issue certificates."))
             certificate_issue(serial=certificate.serial)
         except Exception:
             logger.exception("bulk issue %s: completion %s failed", bulk.public_id, completion_id)

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from courses.models import CourseCompletion, CoursePage
+from lms.celery import enqueue_on_commit
 from lms.core.audit import audit_record
 
 from .. import credentials
@@ -90,9 +91,9 @@ def certificate_enqueue(certificate: Certificate) -> None:
     """Enqueue the render of ``certificate`` once the current transaction commits."""
     certificate_issue_task = current_app.tasks[ISSUE_TASK]
 
-    # robust: a broker that is down must not turn a recorded completion into an error
-    # page; the certificate stays pending and the sweeper enqueues it again later.
-    transaction.on_commit(lambda: certificate_issue_task.delay(certificate.serial), robust=True)
+    # A broker that is down must not turn a recorded completion into an error page:
+    # the certificate stays pending and the sweeper enqueues it again later.
+    enqueue_on_commit(certificate_issue_task, certificate.serial)
 
 
 def _status_index_assign(certificate: Certificate) -> None:
@@ -158,9 +159,14 @@ def certificate_issue(*, serial: int) -> Certificate:
         certificate.issued_at = certificate.issued_at or timezone.now()
         certificate.last_error = ""
         _status_index_assign(certificate)
-        certificate.credential = certificate_credential(certificate)
+        certificate.issuer_key, certificate.credential, certificate.credential_ld = (
+            certificate_credential(certificate)
+        )
         certificate.save(
-            update_fields=["pdf", "status", "issued_at", "last_error", "status_index", "credential"]
+            update_fields=[
+                *("pdf", "status", "issued_at", "last_error", "status_index"),
+                *("credential", "credential_ld", "issuer_key"),
+            ]
         )
         if old_pdf and old_pdf != certificate.pdf.name:
             storage = certificate.pdf.storage

@@ -1,7 +1,8 @@
 """What an education officer (or an administrator) does to a certificate by hand:
-``certificate_issue_manual`` (with a reason), ``certificate_revoke`` and
-``certificate_reissue``. Revoking and reissuing keep the certificate's identity (serial,
-code, credential id, status index) and leave their history in the audit trail."""
+``certificate_issue_manual`` (with a reason and a completion date that can be true),
+``certificate_revoke`` and ``certificate_reissue``. A reissue is a new certificate (its
+own code, serial, credential id and status index) and the one it replaces is revoked, so
+an old credential can never pass for the corrected one; the audit trail keeps both."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from courses.models import CoursePage
+from courses.models import CourseCompletion, CoursePage
+from courses.services import enrolment_complete_by_hand
 from lms.core.audit import audit_record
 from lms.core.models import Facility, User
 from lms.core.policy import audience_allows, may_manage_learner, may_manage_learners
@@ -56,6 +58,8 @@ def certificate_issue_manual(
         raise CertificateError(
             gettext("Certificates of voluntary programmes are not issued by hand.")
         )
+    completed_on = completed_on or timezone.localdate()
+    _require_possible_completion_date(completed_on, course)
     already = Certificate.objects.filter(
         learner=learner, course_key=course.translation_key
     ).exclude(status=Certificate.Status.REVOKED)
@@ -64,14 +68,22 @@ def certificate_issue_manual(
             raise CertificateError(
                 gettext("This person already has a certificate for this course.")
             )
+        # The person's enrolment shows the course as completed, as a completion by the
+        # system would (no second certificate: the completion is this one's).
+        completion: CourseCompletion | None = enrolment_complete_by_hand(
+            actor=actor, learner=learner, course=course, completed_on=completed_on
+        )
+        if Certificate.objects.filter(completion=completion).exists():
+            completion = None  # its certificate was revoked: this one stands alone
         try:
             with transaction.atomic():
                 certificate = Certificate.objects.create(
                     learner=learner,
+                    completion=completion,
                     holder_name=learner.get_full_name() or learner.get_username(),
                     issued_by=actor,
                     issue_reason=reason[:300],
-                    **_course_facts(course, completed_on or timezone.localdate()),
+                    **_course_facts(course, completed_on),
                 )
         except IntegrityError as error:  # another officer issued it a moment ago
             raise CertificateError(
@@ -86,6 +98,19 @@ def certificate_issue_manual(
         )
         certificate_enqueue(certificate)
     return certificate
+
+
+def _require_possible_completion_date(completed_on: date, course: CoursePage) -> None:
+    """A certificate cannot say a course was completed in the future, or before the
+    course was first published."""
+    if completed_on > timezone.localdate():
+        raise CertificateError(gettext("The completion date cannot be in the future."))
+    first = course.first_published_at
+    if first is not None and completed_on < timezone.localdate(first):
+        raise CertificateError(
+            gettext("The course was first published on %(date)s: it cannot be completed before.")
+            % {"date": timezone.localdate(first).isoformat()}
+        )
 
 
 def certificate_revoke(*, actor: User, certificate: Certificate, reason: str) -> Certificate:
@@ -124,42 +149,64 @@ def certificate_reissue(
     holder_name: str | None = None,
     template: CertificateTemplate | None = None,
 ) -> Certificate:
-    """Reissue with a corrected name and/or another template. The certificate keeps its
-    serial, code, credential id and status index; the version goes up, the PDF and the
-    credential are made again, and the audit trail keeps the old values."""
+    """Reissue with a corrected name and/or another template: a new certificate (new
+    code, serial, credential id, status index, version + 1) is prepared from this one,
+    takes over its completion, and this one is revoked ("replaced") in the same
+    transaction, so its credential reads revoked everywhere. Returns the new one."""
     _require_manager(actor, certificate.learner)
     reason = reason.strip()
     if not reason:
         raise CertificateError(gettext("Say why the certificate is reissued."))
     with transaction.atomic():
-        certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
-        if certificate.status != Certificate.Status.ISSUED:
+        old = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if old.status != Certificate.Status.ISSUED:
             raise CertificateError(gettext("Only an issued certificate can be reissued."))
-        before = {
-            "holder_name": certificate.holder_name,
-            "template": certificate.template_id,
-            "version": certificate.version,
-        }
-        if holder_name is not None and holder_name.strip():
-            certificate.holder_name = holder_name.strip()[:300]
-        if template is not None:
-            certificate.template = template
-            certificate.provider = template.issuing_provider or certificate.provider
-        certificate.version += 1
-        certificate.status = Certificate.Status.PENDING
-        certificate.save(update_fields=["holder_name", "template", "provider", "version", "status"])
+        completion_id = old.completion_id
+        old.status = Certificate.Status.REVOKED
+        old.revoked_at = timezone.now()
+        old.revoked_reason = f"Replaced by a reissue: {reason}"[:300]
+        old.completion = None
+        old.save(update_fields=["status", "revoked_at", "revoked_reason", "completion"])
+        new = Certificate.objects.create(
+            completion_id=completion_id,
+            learner=old.learner,
+            holder_name=(holder_name or "").strip()[:300] or old.holder_name,
+            course_title=old.course_title,
+            provider=(template.issuing_provider if template else "") or old.provider,
+            hours=old.hours,
+            language=old.language,
+            completed_on=old.completed_on,
+            course_key=old.course_key,
+            programme_type=old.programme_type,
+            expires_on=old.expires_on,
+            template=template or old.template,
+            issued_by=old.issued_by,
+            issue_reason=old.issue_reason,
+            version=old.version + 1,
+            verify_name=old.verify_name,
+            reissue_of=old,
+        )
         audit_record(
             actor=actor,
             action="certificate.reissue",
-            obj=certificate,
-            before=before,
+            obj=old,
+            before={"holder_name": old.holder_name, "template": old.template_id},
             after={
-                "holder_name": certificate.holder_name,
-                "template": certificate.template_id,
-                "version": certificate.version,
+                "status": old.status,
+                "reissued_as": new.serial_number,
+                "holder_name": new.holder_name,
+                "template": new.template_id,
+                "version": new.version,
                 "reason": reason[:300],
             },
-            facility=_learner_facility(certificate.learner),
+            facility=_learner_facility(old.learner),
         )
-        certificate_enqueue(certificate)
-    return certificate
+        audit_record(
+            actor=actor,
+            action="certificate.reissue_of",
+            obj=new,
+            after={"replaces": old.serial_number, "reason": reason[:300]},
+            facility=_learner_facility(old.learner),
+        )
+        certificate_enqueue(new)
+    return new

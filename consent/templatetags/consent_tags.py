@@ -12,7 +12,7 @@ def consent_state(context: template.Context, course: object) -> dict[str, bool]:
     """For a course page: does the course ask for consent, and has the signed-in learner
     given it (and not withdrawn it)?"""
     user = context["request"].user
-    required = bool(getattr(course, "requires_consent", False))
+    required = bool(getattr(course, "asks_for_consent", False))
     current = bool(
         required
         and user.is_authenticated

@@ -26,7 +26,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from lms.core.policy import Audience, ProgrammeType, is_voluntary, voluntary_q
-from lms.core.serving import RememberedPageMixin
+from lms.core.serving import RememberedPageMixin, memoised
 
 from ..blocks import LessonBodyBlock
 
@@ -145,6 +145,17 @@ class CoursePageQuerySet(PageQuerySet):
 
 
 CoursePageManager = PageManager.from_queryset(CoursePageQuerySet)
+
+
+def voluntary_course_keys() -> frozenset:
+    """Translation keys of every voluntary programme (``CoursePage.objects.voluntary_keys``),
+    kept per process until content changes (``lms.core.serving.memoised``)."""
+    return memoised(
+        ("voluntary_course_keys",),
+        lambda: frozenset(
+            CoursePage.objects.voluntary_keys().values_list("translation_key", flat=True)
+        ),
+    )
 
 
 class CoursePage(ReadsContext, RememberedPageMixin, Page):
@@ -299,12 +310,22 @@ class CoursePage(ReadsContext, RememberedPageMixin, Page):
             return True
         if not self.translation_key:
             return False
+        # Most courses are not voluntary in any language: the set of keys that are, kept
+        # per process and content version, answers them without a query.
+        if self.translation_key not in voluntary_course_keys():
+            return False
         return (
             CoursePage.objects.voluntary_keys()
             .filter(translation_key=self.translation_key)
             .exclude(pk=self.pk)
             .exists()
         )
+
+    @property
+    def asks_for_consent(self) -> bool:
+        """Whether learners must give consent before this course records anything: every
+        voluntary programme asks, in every language, whichever language's page set it."""
+        return self.is_voluntary
 
     @staticmethod
     def voluntary_among(courses: list[CoursePage]) -> list[CoursePage]:

@@ -1,5 +1,7 @@
 """Who may authenticate how.
 
+- ``LockoutBackend`` (django-axes) refuses a locked account or address before any
+  password is checked.
 - ``StaffPasswordBackend``: username and password, for staff only. Every password sign-in
   (our sign-in page, Wagtail's admin and ``_util/login/`` views, the Django admin, and any
   view that calls ``authenticate``) goes through it, so a prisoner account is refused on
@@ -10,7 +12,23 @@
 
 from __future__ import annotations
 
+from axes.backends import AxesStandaloneBackend
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """django-axes' backend (first in AUTHENTICATION_BACKENDS), marking the request it
+    refuses because the account or the address is locked: that try's password was never
+    checked, so it is no failed sign-in of its own (``lms.core.signin``)."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        try:
+            return super().authenticate(request, username, password, **kwargs)
+        except PermissionDenied:
+            if request is not None:
+                request.qadam_refused_while_locked = True
+            raise
 
 
 class StaffPasswordBackend(ModelBackend):

@@ -1,12 +1,16 @@
-"""Deployment checks (``manage.py check --deploy``): what a production instance must have
-configured before people use it."""
+"""System checks of our own: deployment checks (``manage.py check --deploy``: what a
+production instance must have configured before people use it) and the stored-names check
+(registered with the database tag in ``CoreConfig.ready``)."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import Error, Tags, register
+
+from .names import names_with_bidi_controls_q
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", ""}
 
@@ -47,3 +51,25 @@ def second_factor_enforced(app_configs, **kwargs) -> list[Error]:
     if not settings.QADAM_MFA_REQUIRED:
         return [Error("QADAM_MFA_REQUIRED must be on in production.", id="qadam.E103")]
     return []
+
+
+def existing_names_check(app_configs: Any = None, databases: Any = None, **kwargs: Any) -> list:
+    """A system check (database tag): people whose stored names still hold
+    bidirectional controls."""
+    from django.core.checks import Warning
+
+    if not databases:
+        return []
+    from .models import User  # imported late: checks load with the app registry
+
+    count = User.objects.filter(names_with_bidi_controls_q()).count()
+    if not count:
+        return []
+    return [
+        Warning(
+            f"{count} people have bidirectional control characters in their names.",
+            hint="Saving each person strips them (User.save); or run the data migration "
+            "core.0003_names_without_bidi_controls again.",
+            id="qadam.W001",
+        )
+    ]

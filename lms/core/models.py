@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .append_only import AppendOnlyModel
+from .names import strip_name_fields
 
 
 class Facility(models.Model):
@@ -28,6 +29,12 @@ class Facility(models.Model):
     name = models.CharField(_("name"), max_length=200)
     region = models.CharField(_("region"), max_length=100, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        help_text=_("For example Asia/Almaty. Empty: the installation's time zone."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -36,6 +43,23 @@ class Facility(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        from zoneinfo import available_timezones
+
+        from django.core.exceptions import ValidationError
+
+        if self.time_zone and self.time_zone not in available_timezones():
+            raise ValidationError({"time_zone": _("Not a time zone name.")})
+
+    @property
+    def tzinfo(self):
+        """The facility's time zone: dates at this facility (due dates, "today") use it."""
+        from zoneinfo import ZoneInfo
+
+        from django.conf import settings
+
+        return ZoneInfo(self.time_zone or settings.TIME_ZONE)
 
 
 class Unit(models.Model):
@@ -158,7 +182,12 @@ class User(AbstractUser):
     def is_education_officer(self) -> bool:
         return self.role == self.Role.EDUCATION_OFFICER
 
+    def clean(self) -> None:
+        super().clean()
+        strip_name_fields(self)  # lms.core.names: no right-to-left overrides in names
+
     def save(self, *args: Any, **kwargs: Any) -> None:
+        strip_name_fields(self)
         # The role is the single source of admin rights: only administrators are superusers.
         self.is_superuser = self.is_staff = self.role == self.Role.ADMINISTRATOR
         if self.is_prisoner:

@@ -34,7 +34,7 @@ def _address(request: Any) -> str | None:
     return request.META.get("REMOTE_ADDR") if request is not None else None
 
 
-def _signin_audit(*, action: str, username: str, request: Any) -> None:
+def _signin_audit(*, action: str, username: str, request: Any, locked: str = "") -> None:
     from .models import AuditEvent, User
 
     user = User.objects.filter(username=username[:150]).first() if username else None
@@ -50,6 +50,7 @@ def _signin_audit(*, action: str, username: str, request: Any) -> None:
                 "ip_address": _address(request),
                 "path": getattr(request, "path", "")[:200],
                 "known_account": user is not None,
+                **({"locked": locked} if locked else {}),
             },
         )
 
@@ -58,25 +59,59 @@ def _signin_audit(*, action: str, username: str, request: Any) -> None:
 def sign_in_failed_audit(
     sender: Any, credentials: dict, request: Any = None, **kwargs: Any
 ) -> None:
-    if getattr(request, "axes_locked_out", False):
-        return  # refused unchecked while locked: the lockout row says so, once
+    if getattr(request, "qadam_refused_while_locked", False):
+        return  # refused unchecked while locked (LockoutBackend): the lockout row says so
     _signin_audit(
         action="sign_in.failed", username=str(credentials.get("username") or ""), request=request
     )
+
+
+def _locked_subjects(*, username: str, address: str | None) -> list[str]:
+    """What is locked now: the account, the address, or both (AXES_LOCKOUT_PARAMETERS
+    lock each on its own), from django-axes' counts."""
+    from axes.models import AccessAttempt
+    from django.conf import settings
+    from django.db.models import Sum
+
+    def failures(**filters: Any) -> int:
+        rows = AccessAttempt.objects.filter(**filters)
+        return rows.aggregate(n=Sum("failures_since_start"))["n"] or 0
+
+    subjects = []
+    if username and failures(username=username) >= settings.AXES_FAILURE_LIMIT:
+        subjects.append("account")
+    if address and failures(ip_address=address) >= settings.AXES_FAILURE_LIMIT:
+        subjects.append("address")
+    return subjects or ["account"]
 
 
 @receiver(user_locked_out, dispatch_uid="core.sign_in_locked_audit")
 def sign_in_locked_audit(
     sender: Any, request: Any, username: str | None = None, **kwargs: Any
 ) -> None:
-    from django.conf import settings
-    from django.core.cache import cache
+    """One audit row when an account or an address is locked, not one for each try the
+    lock refuses (django-axes signals every one; its own log keeps them). A lock hammered
+    past its cool-off (each refused try extends it) is written again once per cool-off."""
+    from datetime import timedelta
 
-    # One row per account and address for each lockout, however often it is hammered.
-    key = f"qadam:locked-out:{username or '-'}:{_address(request)}"
-    if not cache.add(key, 1, settings.AXES_COOLOFF_MINUTES * 60):
-        return
-    _signin_audit(action="sign_in.locked_out", username=username or "", request=request)
+    from django.conf import settings
+    from django.utils import timezone
+
+    from .models import AuditEvent
+
+    username = username or ""
+    address = getattr(request, "axes_ip_address", None) or _address(request)
+    since = timezone.now() - timedelta(minutes=settings.AXES_COOLOFF_MINUTES)
+    recent = AuditEvent.objects.filter(action="sign_in.locked_out", at__gte=since)
+    for subject in _locked_subjects(username=username, address=address):
+        if subject == "account":
+            already = recent.filter(after__locked="account", actor_label=(username or "-")[:200])
+        else:
+            already = recent.filter(after__locked="address", after__ip_address=address)
+        if not already.exists():
+            _signin_audit(
+                action="sign_in.locked_out", username=username, request=request, locked=subject
+            )
 
 
 def locked_out(request: Any, original_response: Any = None, credentials: Any = None):

@@ -101,6 +101,7 @@ MIDDLEWARE = [
     # The session, then the language of the request (which may come from the session)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lms.core.middleware.LocaleMiddleware",
+    "lms.core.bad_input.RefuseNulMiddleware",  # after the locale: the 400 is translated
     # Django's request basics: trailing slashes, CSRF, the signed-in user, messages, framing
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -236,6 +237,15 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = int(os.environ.get("WAGTAILDOCS_MAX_UPLOAD_MB", "5
 WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf", "text/plain", "text/vtt"]
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Course archives (courses.archive): limits on what one archive may unpack to.
+COURSE_ARCHIVE_MAX_ENTRIES = int(os.environ.get("COURSE_ARCHIVE_MAX_ENTRIES", "2000"))
+COURSE_ARCHIVE_MAX_TOTAL_BYTES = int(
+    os.environ.get("COURSE_ARCHIVE_MAX_TOTAL_BYTES", str(2 * 1024**3))
+)
+COURSE_ARCHIVE_MAX_RATIO = int(os.environ.get("COURSE_ARCHIVE_MAX_RATIO", "100"))
+COURSE_ARCHIVE_MAX_JSON_BYTES = int(
+    os.environ.get("COURSE_ARCHIVE_MAX_JSON_BYTES", str(50 * 1024 * 1024))
+)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILEMBEDS_FINDERS: list[dict] = []  # no oEmbed: the server never calls out
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no outbound network from the server
@@ -293,6 +303,9 @@ CERTIFICATE_RENDER_TIMEOUT = int(os.environ.get("CERTIFICATE_RENDER_TIMEOUT", "6
 # See docs/decisions/0030-0032. Private issuer keys live in files here (mode 0600), never
 # in the database; `manage.py credential_key generate|rotate` manages them.
 CREDENTIAL_KEY_DIR = Path(os.environ.get("CREDENTIAL_KEY_DIR", VAR_DIR / "keys"))
+# Seconds a served revocation status list stays valid (validUntil): a saved copy older
+# than this is refused by verifiers, which fetch the list again.
+CREDENTIAL_STATUS_LIST_TTL = int(os.environ.get("CREDENTIAL_STATUS_LIST_TTL", "3600"))
 # The verify page prints the holder's full name ("full") or initials ("initials").
 CERTIFICATE_VERIFY_NAME = os.environ.get("CERTIFICATE_VERIFY_NAME", "full")
 # Verification lookups per client IP per minute, counted in the cache named here.
@@ -375,13 +388,19 @@ LOGGING = {
 # --- H5P --------------------------------------------------------------------------------
 # Libraries and content unpacked from uploaded packages; served only through h5p.views.
 H5P_ROOT = Path(os.environ.get("H5P_ROOT", VAR_DIR / "h5p"))
-# Limits on what one package may unpack to (counted in bytes actually decompressed).
+# Limits on what one package may unpack to (counted in bytes actually decompressed), by
+# default Lumi's: 16 MiB a file, 64 MiB in all (video belongs in Wagtail documents).
 H5P_MAX_ENTRIES = int(os.environ.get("H5P_MAX_ENTRIES", "10000"))
-H5P_MAX_TOTAL_BYTES = int(os.environ.get("H5P_MAX_TOTAL_BYTES", str(500 * 1024 * 1024)))
-H5P_MAX_FILE_BYTES = int(os.environ.get("H5P_MAX_FILE_BYTES", str(200 * 1024 * 1024)))
+H5P_MAX_TOTAL_BYTES = int(os.environ.get("H5P_MAX_TOTAL_BYTES", str(64 * 1024 * 1024)))
+H5P_MAX_FILE_BYTES = int(os.environ.get("H5P_MAX_FILE_BYTES", str(16 * 1024 * 1024)))
+# A file over 1 MiB unpacked that is compressed more than this many times is refused.
+H5P_MAX_COMPRESSION_RATIO = int(os.environ.get("H5P_MAX_COMPRESSION_RATIO", "100"))
+# What one trainer's H5P activities may take in all (content, not shared libraries; 0: no
+# limit). Administrators are not limited.
+H5P_QUOTA_BYTES = int(os.environ.get("H5P_QUOTA_BYTES", str(512 * 1024 * 1024)))
 # How often the player saves a learner's answers so far (seconds).
 H5P_SAVE_SECONDS = int(os.environ.get("H5P_SAVE_SECONDS", "10"))
-H5P_MAX_UPLOAD_BYTES = int(os.environ.get("H5P_MAX_UPLOAD_BYTES", str(200 * 1024 * 1024)))
+H5P_MAX_UPLOAD_BYTES = int(os.environ.get("H5P_MAX_UPLOAD_BYTES", str(64 * 1024 * 1024)))
 # Optional: forward every stored xAPI statement to a Learning Record Store (empty: off).
 H5P_LRS_ENDPOINT = os.environ.get("H5P_LRS_ENDPOINT", "")
 H5P_LRS_USERNAME = os.environ.get("H5P_LRS_USERNAME", "")
@@ -456,13 +475,13 @@ AWS_S3_FILE_OVERWRITE = False
 
 
 # --- Sign-in and sessions (issue 11) ----------------------------------------------------
-# See docs/decisions/0020 (prisoners, kiosks) and 0044 (staff sign-in).
+# See docs/decisions/0020 (prisoners, kiosks) and 0045 (staff sign-in).
 
 # Password sign-in is for staff only; prisoners are signed in by the kiosk (PIN, device).
 # Axes first: it counts failures and refuses a locked account or address before any
 # password is checked, on every view that calls ``authenticate``.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "lms.core.backends.LockoutBackend",  # django-axes
     "lms.core.backends.StaffPasswordBackend",
     "lms.core.backends.KioskBackend",
 ]
@@ -504,9 +523,12 @@ QADAM_MFA_MONITORS = env_bool("QADAM_MFA_MONITORS", False)
 QADAM_MFA_RECOVERY_CODES = 10
 OTP_TOTP_ISSUER = QADAM_SITE_NAME
 
-# E-mail (password reset): EMAIL_URL, e.g. smtp+tls://user:password@mail.example:587.
+# E-mail, the one configuration for every mail (password reset, training reminders and
+# digests): EMAIL_URL, e.g. smtp+tls://user:password@mail.example:587 (dj-email-url).
 # Unset: mails are written to the console (development); production refuses to pass
-# `check --deploy` without it (lms.core.checks).
+# `check --deploy` without it (lms.core.checks). EMAIL_TIMEOUT keeps a worker from waiting
+# for ever on a mail server; a `?timeout=` in the URL wins.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 EMAIL_URL = os.environ.get("EMAIL_URL", "")
 if EMAIL_URL:
     globals().update(dj_email_url.parse(EMAIL_URL))
@@ -514,4 +536,33 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "qadam@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Read for the test settings only (a backend class no EMAIL_URL can name, used by a test's
+# worker process); dev and production take their mail from EMAIL_URL alone.
+EMAIL_BACKEND_FROM_ENV = os.environ.get("EMAIL_BACKEND", "")
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}
+
+# --- Mandatory training: requirements, deadlines, reminders (training/) ------------------
+# See docs/decisions/0050-mandatory-training.md. The nightly evaluation re-reads every rule
+# for everyone (chunks of TRAINING_EVALUATION_CHUNK people) and records the reminders owed;
+# digests go out each morning through Django's e-mail (EMAIL_URL above).
+from celery.schedules import crontab  # noqa: E402
+
+INSTALLED_APPS += ["training"]
+TRAINING_EVALUATION_CHUNK = int(os.environ.get("TRAINING_EVALUATION_CHUNK", "500"))
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "training-nightly": {
+            "task": "training.tasks.evaluate_all_task",
+            "schedule": crontab(hour=2, minute=0),
+        },
+        "training-reminders": {
+            "task": "training.tasks.reminders_send_task",
+            "schedule": crontab(hour=7, minute=0),
+        },
+        "training-officer-digest": {
+            "task": "training.tasks.officer_digests_send_task",
+            "schedule": crontab(hour=7, minute=30, day_of_week=1),
+        },
+    }
+)
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("training.context_processors.training")

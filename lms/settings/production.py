@@ -30,7 +30,7 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
 LANGUAGE_COOKIE_SECURE = True
-# Staff who see people or publish always pass a second factor here (docs/decisions/0044).
+# Staff who see people or publish always pass a second factor here (docs/decisions/0045).
 QADAM_MFA_REQUIRED = True
 
 STORAGES = {

@@ -1,4 +1,6 @@
 import io
+import json
+import subprocess
 
 import pytest
 from django.urls import reverse
@@ -98,3 +100,36 @@ def test_a_pending_certificate_is_not_valid_yet(client, prisoner, prisoner_cours
     assert certificate.status == Certificate.Status.PENDING
     response = client.get(reverse("certificates:verify", args=[certificate.verification_code]))
     assert response.status_code == 404
+
+
+def test_the_pdf_is_tagged_its_text_extracts_and_the_verify_url_is_a_link(issued):
+    data = issued.pdf.read()
+    info = subprocess.run(["pdfinfo", "-"], input=data, capture_output=True, check=True).stdout
+    assert b"Tagged:          yes" in info
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
+    assert "CITY VOCATIONAL COLLEGE" in text and "CHECK THIS CERTIFICATE" in text
+    assert issued.display_code in text
+    page = PdfReader(io.BytesIO(data)).pages[0]
+    links = [a.get_object()["/A"]["/URI"] for a in page.get("/Annots", [])]
+    assert f"/verify/{issued.verification_code}/" in "".join(links)
+
+
+def test_serial_numbers_are_random_and_say_nothing_of_how_many_were_issued(issued):
+    assert issued.serial_number.startswith("Q-") and issued.serial_number != "Q-00000001"
+    # The printed number is drawn at random, not counted: it is not the row's number, and
+    # two certificates issued one after the other share no sequence.
+    assert issued.serial_code != f"{issued.serial:0{len(issued.serial_code)}d}"
+    assert not issued.serial_code.isdigit() or int(issued.serial_code) != issued.serial
+
+
+def test_a_kazakh_credential_speaks_kazakh(issued):
+    from certificates.credentials import certificate_sign
+
+    issued.language = "kk"
+    _, _, document = certificate_sign(issued)
+    achievement = json.loads(document)["credentialSubject"]["achievement"]
+    assert achievement["description"] == "Welding safety (12 сағ.)"
+    assert achievement["criteria"]["narrative"].startswith("Аяқталған күні: ")
+    assert json.loads(document)["evidence"][0]["name"] == "Тексеру"

@@ -1,5 +1,6 @@
 """Issuing by hand, in bulk, reissue, renewals, and two workers racing."""
 
+import json
 import threading
 from datetime import date, timedelta
 
@@ -18,7 +19,7 @@ from certificates.services.officer_actions import (
     certificate_reissue,
     certificate_revoke,
 )
-from courses.models import CourseCompletion
+from courses.models import CourseCompletion, CoursePage, Enrolment
 from lms.core.models import AuditEvent, User
 from tests import factories
 
@@ -38,25 +39,67 @@ def issued(prisoner, prisoner_course, django_capture_on_commit_callbacks):
 def test_an_officer_issues_a_certificate_by_hand_with_a_reason(
     client, officer, prisoner, prisoner_course, django_capture_on_commit_callbacks
 ):
+    CoursePage.objects.filter(pk=prisoner_course.pk).update(
+        first_published_at=timezone.now() - timedelta(days=400)
+    )
+    day = timezone.localdate() - timedelta(days=60)
     client.force_login(officer)
     url = reverse("certificates:manage_issue", args=[prisoner.public_id])
     assert client.get(url).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             url,
-            {"course": prisoner_course.pk, "completed_on": "2026-10-01", "reason": "Classroom"},
+            {"course": prisoner_course.pk, "completed_on": day.isoformat(), "reason": "Classroom"},
         )
     certificate = Certificate.objects.get(learner=prisoner)
     assert response.status_code == 302
     assert certificate.status == Certificate.Status.ISSUED
-    assert certificate.completion is None and certificate.issued_by == officer
-    assert certificate.completed_on == date(2026, 10, 1)
+    assert certificate.issued_by == officer and certificate.completed_on == day
+    # The enrolment shows the course as completed on that day, not "In progress".
+    enrolment = Enrolment.objects.get(learner=prisoner, course_key=prisoner_course.translation_key)
+    assert enrolment.status == Enrolment.Status.COMPLETED
+    assert certificate.completion.enrolment == enrolment
+    assert timezone.localdate(certificate.completion.completed_at) == day
     event = AuditEvent.objects.get(action="certificate.issue_manual")
     assert event.actor == officer and event.after["reason"] == "Classroom"
     with pytest.raises(CertificateError, match="already has"):
         certificate_issue_manual(
             actor=officer, learner=prisoner, course=prisoner_course, reason="again"
         )
+
+
+def test_a_hand_issued_certificate_cannot_be_dated_in_the_future_or_before_the_course(
+    client, officer, prisoner, prisoner_course
+):
+    CoursePage.objects.filter(pk=prisoner_course.pk).update(
+        first_published_at=timezone.now() - timedelta(days=10)
+    )
+    prisoner_course.refresh_from_db()
+    with pytest.raises(CertificateError, match="cannot be in the future"):
+        certificate_issue_manual(
+            actor=officer,
+            learner=prisoner,
+            course=prisoner_course,
+            reason="Classroom",
+            completed_on=date(2030, 1, 1),
+        )
+    with pytest.raises(CertificateError, match="first published on"):
+        certificate_issue_manual(
+            actor=officer,
+            learner=prisoner,
+            course=prisoner_course,
+            reason="Classroom",
+            completed_on=timezone.localdate() - timedelta(days=30),
+        )
+    client.force_login(officer)
+    response = client.post(
+        reverse("certificates:manage_issue", args=[prisoner.public_id]),
+        {"course": prisoner_course.pk, "completed_on": "2030-01-01", "reason": "Classroom"},
+        follow=True,
+    )
+    assert "The completion date cannot be in the future." in response.content.decode()
+    assert not Certificate.objects.exists()
+    assert not Enrolment.objects.filter(learner=prisoner).exists()
 
 
 def test_manual_issue_needs_a_reason_and_a_learner_of_the_officers_facility(
@@ -81,14 +124,13 @@ def test_a_learner_cannot_issue_or_revoke(issued, prisoner):
         certificate_revoke(actor=prisoner, certificate=issued, reason="mine")
 
 
-def test_reissue_with_a_corrected_name_keeps_identity_and_history(
+def test_a_reissue_is_a_new_certificate_and_the_old_one_is_revoked(
     issued, officer, django_capture_on_commit_callbacks
 ):
     template = CertificateTemplate.objects.create(name="College", layout="modern")
-    before = (issued.serial, issued.verification_code, issued.public_id, issued.status_index)
-    old_pdf = issued.pdf.name
+    completion = issued.completion
     with django_capture_on_commit_callbacks(execute=True):
-        certificate_reissue(
+        new = certificate_reissue(
             actor=officer,
             certificate=issued,
             reason="Name misspelt",
@@ -96,26 +138,39 @@ def test_reissue_with_a_corrected_name_keeps_identity_and_history(
             template=template,
         )
     issued.refresh_from_db()
-    after = (issued.serial, issued.verification_code, issued.public_id, issued.status_index)
-    assert after == before
-    assert issued.version == 2 and issued.status == Certificate.Status.ISSUED
-    assert "Nurlan Abenovich" in pdf_text(issued.pdf.read())
-    assert issued.pdf.name != old_pdf and not issued.pdf.storage.exists(old_pdf)
+    new.refresh_from_db()
+    assert issued.status == Certificate.Status.REVOKED and issued.completion is None
+    assert issued.revoked_reason == "Replaced by a reissue: Name misspelt"
+    assert new.status == Certificate.Status.ISSUED and new.completion == completion
+    assert new.reissue_of == issued and new.version == 2
+    for field in ("serial_code", "verification_code", "public_id", "status_index"):
+        assert getattr(new, field) != getattr(issued, field), field
+    old_id = json.loads(issued.credential_ld)["id"]
+    new_id = json.loads(new.credential_ld)["id"]
+    assert old_id != new_id == f"urn:uuid:{new.public_id}"
+    assert "Nurlan Abenovich" in pdf_text(new.pdf.read())
     event = AuditEvent.objects.get(action="certificate.reissue")
     assert event.before["holder_name"] == "Nurlan Abenov"
     assert event.after["reason"] == "Name misspelt"
+    assert event.after["reissued_as"] == new.serial_number
 
 
 def test_the_officer_page_revokes_and_shows_history(client, issued, officer, facility_b):
     client.force_login(officer)
     url = reverse("certificates:manage_certificate", args=[issued.public_id])
+    # Without the ticked confirmation nothing happens and the page says why.
     response = client.post(url, {"action": "revoke", "revoke-reason": "Fraud found"})
+    assert "Tick the box to confirm" in response.content.decode()
+    assert Certificate.objects.get(pk=issued.pk).status == Certificate.Status.ISSUED
+    response = client.post(
+        url, {"action": "revoke", "revoke-reason": "Fraud found", "revoke-confirm": "on"}
+    )
     assert response.status_code == 302
     issued.refresh_from_db()
     assert issued.status == Certificate.Status.REVOKED and issued.revoked_reason == "Fraud found"
     assert "Revoked: Fraud found" in client.get(url).content.decode()
     # A double submit is refused, not a second revocation.
-    client.post(url, {"action": "revoke", "revoke-reason": "again"})
+    client.post(url, {"action": "revoke", "revoke-reason": "again", "revoke-confirm": "on"})
     assert AuditEvent.objects.filter(action="certificate.revoke").count() == 1
     # An officer of another facility cannot reach it.
     client.force_login(factories.OfficerFactory(facility=facility_b))

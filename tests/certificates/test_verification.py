@@ -1,5 +1,6 @@
 """The public verify page: valid, expired, revoked; privacy; rate limit."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -8,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from certificates import credentials
 from certificates.services.officer_actions import certificate_revoke
 from tests.kiosk_client import sign_in
 
@@ -99,3 +101,33 @@ def test_the_holder_chooses_initials_for_the_check_page(client, issued, prisoner
     from lms.core.models import AuditEvent
 
     assert AuditEvent.objects.filter(action="certificate.privacy", actor=prisoner).count() == 1
+
+
+def test_the_name_check_forgives_case_unicode_forms_and_look_alike_letters(
+    client, prisoner, prisoner_course, django_capture_on_commit_callbacks
+):
+    prisoner.first_name, prisoner.last_name = "Іргебай", "Нұрланұлы"
+    prisoner.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = complete(prisoner, prisoner_course)
+    certificate.refresh_from_db()
+    url = reverse("certificates:verify", args=[certificate.verification_code])
+    # Latin I for Kazakh І, lower case, a decomposed letter and doubled spaces.
+    typed = ("I" + "ргебай").replace("й", "и\u0306") + "  нұрланұлы"
+    text = client.get(url, {"name": typed}).content.decode()
+    assert "The name matches the holder of this certificate." in text
+    text = client.get(url, {"name": "Іргебай Нұрланов"}).content.decode()
+    assert "The name does not match the holder of this certificate." in text
+    # The hash in the credential still covers the exact name only.
+    identity = json.loads(certificate.credential_ld)["credentialSubject"]["identifier"][0]
+    assert identity["identityHash"] == credentials.identity_hash(
+        "Іргебай Нұрланұлы", identity["salt"]
+    )
+    assert identity["identityHash"] != credentials.identity_hash(typed, identity["salt"])
+
+
+def test_the_verify_page_names_the_issuer_key_and_its_fingerprint(client, issued):
+    text = page(client, issued).content.decode()
+    assert issued.issuer_key.did in text
+    assert issued.issuer_key.fingerprint in text
+    assert credentials.did_web() in text and "/.well-known/did.json" in text

@@ -182,3 +182,29 @@ def test_staff_cannot_undo_the_persons_decision_to_stop(client, officer, enrolle
     enrolment_create(actor=enrolled, learner=enrolled, course=faith_course)
     with pytest.raises(NotAllowed):
         lesson_complete(actor=enrolled, lesson=first_lesson(faith_course))
+
+
+def test_a_translation_that_does_not_say_so_still_asks_for_consent(prisoner):
+    """A life-skills course that asks for consent in English is a voluntary programme in
+    every language (the policy): its Russian page, saved without the box ticked, asks too."""
+    from wagtail.models import Locale
+
+    from courses.models import LessonPage
+
+    course = factories.make_course(title="Leaving the group", programme_type="life_skills")
+    course.requires_consent = True
+    course.save_revision().publish()
+    russian = Locale.objects.create(language_code="ru")
+    course_ru = course.copy_for_translation(russian, copy_parents=True)
+    course_ru.requires_consent = False
+    course_ru.save_revision().publish()
+    course_ru.refresh_from_db()
+    assert not course_ru.requires_consent and course_ru.asks_for_consent
+    lesson = first_lesson(course)
+    lesson.copy_for_translation(russian).save_revision().publish()
+    lesson_ru = LessonPage.objects.get(translation_key=lesson.translation_key, locale=russian)
+    enrolment_create(actor=prisoner, learner=prisoner, course=course_ru)
+    with pytest.raises(NotAllowed):
+        lesson_complete(actor=prisoner, lesson=lesson_ru)
+    consent_give(actor=prisoner, course=course_ru)
+    assert lesson_complete(actor=prisoner, lesson=lesson_ru).completed_at is not None

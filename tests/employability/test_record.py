@@ -72,7 +72,7 @@ def test_faith_based_entries_are_left_out_unless_the_person_chooses(prisoner, le
     bundle = json.loads(
         record_export(actor=officer, person=prisoner, kind="credentials", language="en")[0]
     )
-    assert len(bundle["credentials"]) == 1
+    assert len(bundle["verifiableCredential"]) == 1
     cv = pdf_text(record_export(actor=officer, person=prisoner, kind="cv", language="en")[0])
     assert "Theology" not in cv and "Faith" not in cv
 
@@ -96,8 +96,14 @@ def test_the_cv_has_no_prison_branding_and_the_bundle_verifies(prisoner, learned
         actor=officer, person=prisoner, kind="credentials", language="en"
     )
     assert content_type == "application/json"
-    for token in json.loads(content)["credentials"]:
-        assert credentials.credential_check(token).ok
+    presentation = json.loads(content)
+    assert presentation["type"] == ["VerifiablePresentation"]
+    assert credentials.proof_verify(presentation, purpose="authentication") in (
+        credentials.our_issuer_dids()
+    )
+    for document in presentation["verifiableCredential"]:
+        result = credentials.credential_check(json.dumps(document))
+        assert result.ok and result.form == "data-integrity", result.problems
     exports = AuditEvent.objects.filter(action__startswith="employability.export_")
     assert {e.action for e in exports} == {
         "employability.export_cv",

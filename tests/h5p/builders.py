@@ -113,6 +113,28 @@ def content_json(**overrides: Any) -> dict[str, Any]:
     return data
 
 
+TINY_SEMANTICS = [
+    {"name": "question", "type": "text", "label": "Question"},
+    {
+        "name": "options",
+        "type": "list",
+        "label": "Options",
+        "field": {
+            "name": "option",
+            "type": "group",
+            "label": "Option",
+            "fields": [
+                {"name": "text", "type": "text", "label": "Text"},
+                {"name": "correct", "type": "boolean", "label": "Correct"},
+            ],
+        },
+    },
+    {"name": "video", "type": "video", "label": "Video", "optional": True},
+    {"name": "intro", "type": "text", "widget": "html", "tags": ["strong", "em", "a"],
+     "optional": True, "label": "Introduction"},
+]  # fmt: skip
+
+
 def tiny_files(
     *, with_library: bool = True, patch: int = 0, title: str = "Which tool cuts metal?"
 ) -> dict[str, bytes]:
@@ -124,6 +146,7 @@ def tiny_files(
         files[f"{TINY_FOLDER}/library.json"] = json.dumps(tiny_library_json(patch)).encode()
         files[f"{TINY_FOLDER}/tiny.js"] = TINY_JS.encode()
         files[f"{TINY_FOLDER}/tiny.css"] = TINY_CSS.encode()
+        files[f"{TINY_FOLDER}/semantics.json"] = json.dumps(TINY_SEMANTICS).encode()
     return files
 
 

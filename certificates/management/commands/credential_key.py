@@ -1,5 +1,6 @@
 """Issuer keys: ``credential_key generate`` (first key), ``rotate`` (new key; the old one
-is retired but stays listed so what it signed still verifies as ours), ``list``."""
+is retired but stays listed so what it signed still verifies as ours, and it keeps
+signing the status list of what it issued, so its key file must stay), ``list``."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -18,7 +19,9 @@ class Command(BaseCommand):
         if action == "list":
             for key in IssuerKey.objects.order_by("created_at"):
                 state = "active" if key.retired_at is None else f"retired {key.retired_at:%F}"
-                self.stdout.write(f"{key.did}  {key.created_at:%F}  {state}")
+                self.stdout.write(
+                    f"{key.did}  {key.created_at:%F}  {state}  fingerprint {key.fingerprint}"
+                )
             return
         if action == "generate" and active is not None:
             raise CommandError(f"A key is already active ({active.did}); use `rotate`.")

@@ -1,5 +1,8 @@
-"""Check a credential file offline: ``verify_credential FILE [--status-list FILE]
-[--name "Holder Name"]``. Prints why it fails; exits 1 if it does."""
+"""Check a credential file offline (VC-JWT or JSON-LD with its Data Integrity proof):
+``verify_credential FILE [--status-list FILE] [--name "Holder Name"]``. The verdict is
+VALID (exit 0), INVALID with every reason (exit 1), or STATUS NOT CHECKED when no status
+list was given (exit 2): a credential is not valid until someone asked whether it was
+revoked. A status list past its ``validUntil`` is refused (fetch it again)."""
 
 from pathlib import Path
 
@@ -10,11 +13,15 @@ from certificates.credentials import credential_check
 
 
 class Command(BaseCommand):
-    help = "Verify an Open Badges 3.0 credential (VC-JWT) offline: signature, dates, status."
+    help = "Verify an Open Badges 3.0 credential offline: proof, issuer, dates, status."
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
-        parser.add_argument("--status-list", type=Path, help="the status list (VC-JWT) file")
+        parser.add_argument(
+            "--status-list",
+            type=Path,
+            help="the status list file (VC-JWT or JSON-LD), as served now",
+        )
         parser.add_argument("--name", help="the holder's name, checked against the hash")
         parser.add_argument(
             "--any-issuer",
@@ -41,12 +48,18 @@ class Command(BaseCommand):
         )
         for note in result.notes:
             self.stdout.write(f"  {note}")
-        if result.ok:
-            subject = result.credential.get("name", "")
+        subject = result.credential.get("name", "")
+        if result.verdict == "VALID":
             self.stdout.write(self.style.SUCCESS(f"VALID: {subject}"))
-            if list_token is None:
-                self.stdout.write("  (status not checked: pass --status-list FILE)")
             return
+        if result.verdict == "STATUS NOT CHECKED":
+            self.stdout.write(
+                self.style.WARNING(
+                    f"STATUS NOT CHECKED: {subject}: proof, issuer and dates are good; "
+                    "whether it was revoked is not known (pass --status-list FILE)"
+                )
+            )
+            raise CommandError("status not checked", returncode=2)
         for problem in result.problems:
             self.stdout.write(self.style.ERROR(f"  {problem}"))
         raise CommandError("INVALID credential")

@@ -3,7 +3,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from courses.archive import ArchiveError, course_import, parent_area
+from courses.archive import (
+    ON_EXISTING_NEW_SLUG,
+    ON_EXISTING_REFUSE,
+    ArchiveError,
+    course_import,
+    parent_area,
+)
 from lms.core.models import User
 
 
@@ -18,14 +24,25 @@ class Command(BaseCommand):
             required=True,
             help="Username of the person importing (needs add rights there)",
         )
+        parser.add_argument(
+            "--new-slug",
+            action="store_true",
+            help="If the area already has a page at the course's address, import under the "
+            "next free address (slug-2, ...) instead of refusing",
+        )
 
-    def handle(self, *args: Any, archive: str, area: int, as_user: str, **options: Any) -> None:
+    def handle(
+        self, *args: Any, archive: str, area: int, as_user: str, new_slug: bool, **options: Any
+    ) -> None:
         actor = User.objects.filter(username=as_user, is_active=True).first()
         if actor is None:
             raise CommandError(f"No active user {as_user!r}.")
         try:
             course = course_import(
-                actor=actor, data=Path(archive).read_bytes(), area=parent_area(area)
+                actor=actor,
+                archive=Path(archive),
+                area=parent_area(area),
+                on_existing=ON_EXISTING_NEW_SLUG if new_slug else ON_EXISTING_REFUSE,
             )
         except (ArchiveError, OSError) as error:
             raise CommandError(str(error)) from error

@@ -8,6 +8,7 @@ switches every demo account off (no password, inactive) and creates nothing.
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from wagtail.models import Locale, Page, Site
 
 from courses.media_files import store_file_metadata
@@ -77,6 +79,25 @@ PEOPLE: list[tuple[str, str, str, str, str | None, str | None, dict[str, Any]]] 
 ]
 
 
+DEMO_POSITIONS = [
+    ("officer", "Officer"),
+    ("guard", "Guard"),
+    ("psychologist", "Psychologist"),
+    ("theologian", "Theologian"),
+    ("medical", "Medical staff"),
+    ("education", "Education staff"),
+    ("management", "Management"),
+]
+
+DEMO_STAFF_POSITIONS = [
+    ("staff", "guard"),
+    ("officer", "education"),
+    ("lawyer", "management"),
+    ("theologian", "theologian"),
+    ("trainer", "education"),
+]
+
+
 class Command(BaseCommand):
     help = "Load demo facilities, accounts, courses and a guideline (idempotent)."
 
@@ -113,6 +134,7 @@ class Command(BaseCommand):
                 self.seed_course(areas[course["programme_type"]], course, locales)
             self.seed_guidelines(catalogue, locales)
             review_setup_all()
+            self.seed_training()
         self.print_logins()
 
     # --- places and people ---------------------------------------------------------------
@@ -399,6 +421,54 @@ class Command(BaseCommand):
                     "body": GUIDELINE["body"][code],
                 },
             )
+
+    def seed_training(self) -> None:
+        """Positions, the demo staff's HR records, and two requirements: the staff course
+        for everyone on the staff (yearly) and the guideline's current major version.
+        Demo staff get no reminder e-mails (their addresses have no mailbox)."""
+        from training.engine import evaluate
+        from training.models import Position, Requirement, StaffRecord
+
+        positions = {
+            code: Position.objects.get_or_create(code=code, defaults={"name": name})[0]
+            for code, name in DEMO_POSITIONS
+        }
+        for username, code in DEMO_STAFF_POSITIONS:
+            person = User.objects.filter(username=username, is_demo=True).first()
+            if person is not None and not StaffRecord.objects.filter(person=person).exists():
+                StaffRecord.objects.create(
+                    person=person,
+                    staff_number=f"DEMO-{username.upper()}",
+                    position=positions[code],
+                    started_on=timezone.localdate() - datetime.timedelta(days=20),
+                    digest_frequency="never",
+                )
+        default = Locale.get_default()
+        course = CoursePage.objects.filter(
+            slug="human-rights-in-daily-work", locale=default
+        ).first()
+        if course is not None and not Requirement.objects.filter(course=course).exists():
+            Requirement.objects.create(
+                name="Human rights in daily work (yearly)",
+                kind="course",
+                course=course,
+                all_staff=True,
+                due_anchor="start",
+                due_days=30,
+                valid_months=12,
+                window_days=60,
+                grace_days=14,
+            )
+        guideline = GuidelinePage.objects.filter(slug=GUIDELINE["slug"], locale=default).first()
+        if guideline is not None and not Requirement.objects.filter(guideline=guideline).exists():
+            Requirement.objects.create(
+                name=f"Read: {guideline.title}",
+                kind="guideline",
+                guideline=guideline,
+                all_staff=True,
+                due_days=14,
+            )
+        evaluate()
 
     def print_logins(self) -> None:
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))

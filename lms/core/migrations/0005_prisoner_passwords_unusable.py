@@ -13,6 +13,6 @@ def prisoner_passwords_unusable(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0002_content_version")]
+    dependencies = [("core", "0004_facility_time_zone")]
 
     operations = [migrations.RunPython(prisoner_passwords_unusable, migrations.RunPython.noop)]

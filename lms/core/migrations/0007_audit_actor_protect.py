@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0004_staff_session'),
+        ('core', '0006_staff_session'),
     ]
 
     operations = [

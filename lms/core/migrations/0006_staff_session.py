@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0003_prisoner_passwords_unusable'),
+        ('core', '0005_prisoner_passwords_unusable'),
     ]
 
     operations = [

@@ -1,0 +1,1 @@
+"""Figures for the people who run and fund the programme: read-only, imported by nothing."""
