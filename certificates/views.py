@@ -16,7 +16,12 @@ from wagtail.models import Locale
 
 from courses.models import CoursePage
 from lms.core.models import AuditEvent
-from lms.core.policy import may_manage_learners, people_visible_to
+from lms.core.policy import (
+    may_manage_learners,
+    people_visible_to,
+    person_read,
+    person_read_denied,
+)
 
 from . import credentials, selectors
 from .forms import HolderNameForm, ManualIssueForm, ReissueForm, RevokeForm, VerifyForm
@@ -281,9 +286,13 @@ def manage_renewals(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def manage_certificate(request: HttpRequest, public_id: str) -> HttpResponse:
     _require_manager(request)
-    certificate = get_object_or_404(
-        selectors.certificates_visible_to(request.user), public_id=public_id
+    certificate = (
+        selectors.certificates_visible_to(request.user).filter(public_id=public_id).first()
     )
+    if certificate is None:
+        person_read_denied(request, page="certificate", public_id=public_id)
+        raise Http404
+    person_read(request, person=certificate.learner, page="certificate")
     action = request.POST.get("action")
     revoke_form = RevokeForm(request.POST if action == "revoke" else None, prefix="revoke")
     reissue_form = ReissueForm(request.POST if action == "reissue" else None, prefix="reissue")

@@ -9,12 +9,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lms.core.models import Unit, User
-from lms.core.policy import managed_facilities, may_manage_learners, people_visible_to
+from lms.core.policy import (
+    managed_facilities,
+    may_manage_learners,
+    people_visible_to,
+    person_for_staff_read,
+)
 
 from . import selectors, services
 from .forms import EnrolLearnerForm, LearnerFilterForm
@@ -81,7 +86,9 @@ def lesson_done(request: HttpRequest, page_id: int) -> HttpResponse:
 def _managed_learner(request: HttpRequest, public_id: str) -> User:
     if not may_manage_learners(request.user):
         raise PermissionDenied
-    return get_object_or_404(people_visible_to(request.user).learners(), public_id=public_id)
+    return person_for_staff_read(
+        request, people_visible_to(request.user).learners(), public_id=public_id, page="learner"
+    )
 
 
 @login_required

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lms.core.bad_input import uuid_or_bad_input
-from lms.core.policy import may_manage_learners
+from lms.core.policy import may_manage_learners, person_for_staff_read
 
 from . import services
 from .forms import ExportForm, GoalForm, PlacementForm
@@ -45,7 +45,12 @@ def my_record(request: HttpRequest) -> HttpResponse:
 def _person(request: HttpRequest, public_id: str):
     if not may_manage_learners(request.user):
         raise PermissionDenied
-    return get_object_or_404(prisoners_managed_by(request.user), public_id=public_id)
+    return person_for_staff_read(
+        request,
+        prisoners_managed_by(request.user),
+        public_id=public_id,
+        page="employability_record",
+    )
 
 
 @login_required

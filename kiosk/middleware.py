@@ -33,6 +33,10 @@ def no_store(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _is_prisoner(user) -> bool:
+    return bool(user.is_authenticated and getattr(user, "is_prisoner", False))
+
+
 class KioskMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -42,7 +46,10 @@ class KioskMiddleware:
         request.kiosk = device
         session_device = request.session.get(ks.DEVICE_KEY)
         if device is None:
-            if session_device:
+            # A prisoner's session lives only on a kiosk: one seen anywhere else (the
+            # device was revoked, the cookie was copied, or the session was made by some
+            # other path than the kiosk sign-in) is ended here.
+            if session_device or _is_prisoner(request.user):
                 ks.session_end(request)
                 if request.path_info.startswith("/kiosk/"):
                     return self.get_response(request)

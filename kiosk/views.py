@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from lms.core.backends import KIOSK_BACKEND
 from lms.core.models import User
 from lms.core.policy import may_manage_learners, people_visible_to
 
@@ -81,7 +82,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             error = str(exc)
         else:
             language = request.session.get(ks.LANGUAGE_KEY)
-            login(request, result.user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, result.user, backend=KIOSK_BACKEND)
             ks.session_start(
                 request, device_id=str(device.pk), must_change_pin=result.must_change_pin
             )

@@ -6,6 +6,8 @@ import re
 
 from django.urls import reverse
 
+from tests.kiosk_client import sign_in
+
 ROLES = ["anonymous", "prisoner", "staff_learner", "officer", "trainer", "monitor", "administrator"]
 OK, FORBIDDEN, MISSING = 200, 403, 404
 LOGIN = "login"
@@ -23,18 +25,21 @@ def answers_by_role(
         user = users[role]
         client.logout()
         if user is not None:
-            client.force_login(user)
+            sign_in(client, user)
         response = client.get(url) if post is None else client.post(url, post)
-        if response.status_code != 302:
-            seen[role] = response.status_code
-            continue
-        location = response["Location"]
-        if location.startswith(reverse("login")):
-            seen[role] = LOGIN
-        elif re.match(r"^/(django-)?admin/login/", location):
-            seen[role] = ADMIN_LOGIN
-        elif location == reverse("wagtailadmin_home"):
-            seen[role] = ADMIN_HOME
-        else:
-            seen[role] = f"302 {location}"
+        seen[role] = answer_of(response)
     return seen
+
+
+def answer_of(response) -> object:
+    """The status, or which sign-in a redirect sends to."""
+    if response.status_code != 302:
+        return response.status_code
+    location = response["Location"]
+    if location.startswith(reverse("login")):
+        return LOGIN
+    if re.match(r"^/(django-)?admin/login/", location):
+        return ADMIN_LOGIN
+    if location == reverse("wagtailadmin_home"):
+        return ADMIN_HOME
+    return f"302 {location}"

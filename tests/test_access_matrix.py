@@ -11,6 +11,7 @@ from django.urls import resolve, reverse
 from certificates.models import Certificate
 from courses.services import enrolment_create, lesson_complete
 from guidelines.models import GuidelineIndexPage, GuidelinePage
+from lms.core.backends import KIOSK_BACKEND
 from lms.core.models import User
 from tests import factories
 from tests.access import (
@@ -21,6 +22,7 @@ from tests.access import (
     MISSING,
     OK,
     ROLES,
+    answer_of,
     answers_by_role,
 )
 
@@ -203,20 +205,26 @@ EXPECTED: dict[str, dict[str, object]] = {
         "trainer": OK,
         "officer": OK,  # officers create kiosk registration codes in the admin
         "administrator": OK,
+        "prisoner": FORBIDDEN,  # prisoners are on kiosks, which open no admin
     },
-    "django_admin": {**{role: ADMIN_LOGIN for role in ROLES}, "administrator": OK},
-    "verify_form": {role: OK for role in ROLES},
-    "verify": {role: OK for role in ROLES},
-    "verify_credential": {role: OK for role in ROLES},
+    "django_admin": {
+        **{role: ADMIN_LOGIN for role in ROLES},
+        "administrator": OK,
+        "prisoner": FORBIDDEN,
+    },
+    # Public, but not on a kiosk (which opens only kiosk and learning pages).
+    "verify_form": {**{role: OK for role in ROLES}, "prisoner": FORBIDDEN},
+    "verify": {**{role: OK for role in ROLES}, "prisoner": FORBIDDEN},
+    "verify_credential": {**{role: OK for role in ROLES}, "prisoner": FORBIDDEN},
     "credential_download": {
         **{role: MISSING for role in ROLES},
         "anonymous": LOGIN,
         "prisoner": OK,
     },
-    "status_list": {role: OK for role in ROLES},
-    "status_list_key": {role: OK for role in ROLES},
-    "did_web": {role: OK for role in ROLES},
-    "context": {role: OK for role in ROLES},
+    "status_list": {**{role: OK for role in ROLES}, "prisoner": FORBIDDEN},
+    "status_list_key": {**{role: OK for role in ROLES}, "prisoner": FORBIDDEN},
+    "did_web": {**{role: OK for role in ROLES}, "prisoner": FORBIDDEN},
+    "context": {**{role: OK for role in ROLES}, "prisoner": FORBIDDEN},
     "healthz": {role: OK for role in ROLES},
     "guideline": {**EVERYONE_SIGNED_IN, "anonymous": LOGIN, "prisoner": MISSING},
     "guideline_reports": {
@@ -226,9 +234,9 @@ EXPECTED: dict[str, dict[str, object]] = {
         "administrator": OK,
     },
     # Kiosks and consent
-    "kiosk_sign_in": {role: FORBIDDEN for role in ROLES},
+    "kiosk_sign_in": {**{role: FORBIDDEN for role in ROLES}, "prisoner": "302 /learn/"},
     "kiosk_register": {role: OK for role in ROLES},
-    "kiosk_pin_change": {**{role: FORBIDDEN for role in ROLES}, "anonymous": LOGIN},
+    "kiosk_pin_change": {**{role: FORBIDDEN for role in ROLES}, "anonymous": LOGIN, "prisoner": OK},
     "kiosk_pin_manage_a": {
         **{role: FORBIDDEN for role in ROLES},
         "anonymous": LOGIN,
@@ -252,10 +260,12 @@ EXPECTED: dict[str, dict[str, object]] = {
         "trainer": ADMIN_HOME,
         "officer": OK,
         "administrator": OK,
+        "prisoner": FORBIDDEN,
     },
     "kiosk_admin_code": {
         **{role: ADMIN_LOGIN for role in ROLES},
         "trainer": ADMIN_HOME,
+        "prisoner": FORBIDDEN,
         "officer": OK,
         "administrator": OK,
     },
@@ -307,7 +317,11 @@ EXPECTED: dict[str, dict[str, object]] = {
         "officer": MISSING,
         "administrator": "302 {manage_record_b}",
     },
-    "record_export_get": {**{role: 405 for role in ROLES}, "anonymous": LOGIN},  # POST only
+    "record_export_get": {  # POST only; a kiosk opens no staff page at all
+        **{role: 405 for role in ROLES},
+        "anonymous": LOGIN,
+        "prisoner": FORBIDDEN,
+    },
     "record_export_a": {
         **{role: FORBIDDEN for role in ROLES},
         "anonymous": LOGIN,
@@ -405,6 +419,7 @@ EXPECTED: dict[str, dict[str, object]] = {
         "trainer": ADMIN_HOME,
         "officer": ADMIN_HOME,
         "administrator": OK,
+        "prisoner": FORBIDDEN,  # prisoners are on kiosks, which open no admin
     },
 }
 
@@ -417,6 +432,22 @@ def test_each_url_answers_each_role_as_designed(client, world, name):
         for role, answer in EXPECTED[name].items()
     }
     assert seen == expected
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+@pytest.mark.parametrize("backend", ["lms.core.backends.StaffPasswordBackend", KIOSK_BACKEND])
+def test_each_url_refuses_a_prisoner_session_made_off_a_kiosk(client, world, name, backend):
+    """The off-kiosk prisoner column: a prisoner session that did not come from a kiosk
+    sign-in (here ``force_login``, with either backend) is never signed in anywhere: each
+    URL answers as to a signed-out visitor, or ends the session and sends to the kiosk."""
+    client.force_login(world["users"]["prisoner"], backend=backend)
+    url = world["urls"][name]
+    post = POSTS.get(name)
+    response = client.get(url) if post is None else client.post(url, post)
+    anonymous = EXPECTED[name]["anonymous"]
+    anonymous = anonymous.format(**world["urls"]) if isinstance(anonymous, str) else anonymous
+    assert answer_of(response) in (anonymous, f"302 {reverse('kiosk:sign_in')}")
+    assert "_auth_user_id" not in client.session
 
 
 def test_the_matrix_covers_every_employability_url(world):

@@ -25,6 +25,7 @@ from courses.models import CoursePage, LessonPage
 from lms.celery import app as celery_app
 from lms.core.models import User
 from tests import factories
+from tests.kiosk_client import sign_in
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = [
@@ -135,7 +136,7 @@ def test_a_trainer_publishes_a_course_and_a_learner_earns_a_verified_certificate
     assert LessonPage.objects.child_of(course).live().count() == 2
 
     # 2. The learner enrols and marks each lesson done.
-    client.force_login(learner)
+    sign_in(client, learner)
     client.post(reverse("learning:enrol", args=[course.pk]))
     for lesson in course.lessons():
         client.post(reverse("learning:lesson_done", args=[lesson.pk]))

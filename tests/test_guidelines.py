@@ -6,6 +6,7 @@ from django.urls import reverse
 from guidelines.models import GuidelineAcknowledgement, GuidelineIndexPage, GuidelinePage
 from lms.core.models import AuditEvent, User
 from tests import factories
+from tests.kiosk_client import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ def guideline(db):
 
 
 def acknowledge(client, user, guideline):
-    client.force_login(user)
+    sign_in(client, user)
     return client.post(reverse("guidelines:acknowledge", args=[guideline.pk]))
 
 

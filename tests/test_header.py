@@ -8,12 +8,13 @@ from django.urls import reverse
 
 from lms.core.models import User
 from tests import factories
+from tests.kiosk_client import sign_in
 
 pytestmark = pytest.mark.django_db
 
 
 def header(client, user) -> str:
-    client.force_login(user)
+    sign_in(client, user)
     page = client.get(reverse("learning:home")).content.decode()
     return page[page.index("<header") : page.index("</header>")]
 

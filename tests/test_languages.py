@@ -4,6 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from tests.kiosk_client import sign_in
+
 pytestmark = pytest.mark.django_db
 
 ENGLISH = ["My learning", "My certificates", "Sign out", "In progress", "Courses you can join"]
@@ -13,7 +15,7 @@ ENGLISH = ["My learning", "My certificates", "Sign out", "In progress", "Courses
 def test_my_learning_is_in_the_chosen_language(
     client, prisoner, prisoner_course, language, greeting
 ):
-    client.force_login(prisoner)
+    sign_in(client, prisoner)
     client.cookies["django_language"] = language
     page = client.get(reverse("learning:home")).content.decode()
     assert f'<html lang="{language}">' in page

@@ -25,6 +25,7 @@ from lms.core.models import AuditEvent, User
 from tests import factories
 from tests.certificates.helpers import complete, pdf_text
 from tests.h5p import builders
+from tests.kiosk_client import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -138,7 +139,7 @@ def test_the_policy_calls_two_of_the_three_courses_voluntary(courses):
 
 def staff_screens(client, officer, prisoner, learned) -> dict[str, str]:
     """What an officer reads about the prisoner on every staff screen and export."""
-    client.force_login(officer)
+    sign_in(client, officer)
     export = reverse("employability:export", args=[prisoner.public_id])
     cv = client.post(export, {"kind": "cv", "language": "en"})
     bundle = client.post(export, {"kind": "credentials", "language": "en"})
@@ -187,7 +188,7 @@ def test_a_certificate_of_a_voluntary_programme_is_not_found_by_staff(client, pr
 
 
 def test_the_person_sees_all_three_and_may_choose_to_show_them_to_others(client, prisoner, learned):
-    client.force_login(prisoner)
+    sign_in(client, prisoner)
     everything = {course.title for course in learned}
     assert titles_in(client.get(reverse("learning:home")).content.decode(), learned) == everything
     assert titles_in(client.get(reverse("certificates:mine")).content.decode(), learned) == (

@@ -20,6 +20,7 @@ from courses.services import enrolment_create, lesson_complete
 from lms.core.models import User
 from tests import factories
 from tests.certificates.helpers import complete
+from tests.kiosk_client import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +52,7 @@ def welding(db):
 
 
 def learner_page(client, viewer: User, learner: User) -> str:
-    client.force_login(viewer)
+    sign_in(client, viewer)
     response = client.get(reverse("manage:learner", args=[learner.public_id]))
     assert response.status_code == 200
     return response.content.decode()
@@ -115,7 +116,7 @@ def test_the_notice_is_translated(client, officer, prisoner):
 
 def test_the_learner_still_sees_their_own_voluntary_programme(client, prisoner, faith_course):
     take_part(prisoner, faith_course)
-    client.force_login(prisoner)
+    sign_in(client, prisoner)
     assert "Theology and life" in client.get(reverse("learning:home")).content.decode()
 
 
@@ -140,7 +141,7 @@ def test_officers_never_see_a_certificate_of_a_voluntary_programme(
         url = reverse("certificates:manage_certificate", args=[certificate.public_id])
         assert client.get(url).status_code == 404
 
-    client.force_login(prisoner)
+    sign_in(client, prisoner)
     mine = client.get(reverse("certificates:mine")).content.decode()
     assert "Theology and life" in mine and "Leaving the group" in mine
 

@@ -1,8 +1,42 @@
-from django.contrib import admin
+from axes.utils import reset as axes_reset
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from .models import AuditEvent, Facility, Transfer, Unit, User
+from . import mfa
+from .audit import audit_record
+from .models import AuditEvent, Facility, StaffSession, Transfer, Unit, User
+
+
+class PersonCreationForm(AdminUserCreationForm):
+    """Adding a person: prisoners get no password at all (they sign in on kiosks with a
+    PIN), so for them the password fields are ignored and the account has none."""
+
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ["username", "role", "prisoner_number", "facility"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].required = False
+        self.fields["username"].help_text = _("Prisoners: their prisoner number is used.")
+
+    def _post_clean(self):
+        if self.data.get("role") == User.Role.PRISONER_LEARNER:
+            number = (self.data.get("prisoner_number") or "").strip().upper()
+            self.cleaned_data["username"] = number
+            self.instance.username = number
+        super()._post_clean()
+
+    def clean(self):
+        if self.data.get("role") == User.Role.PRISONER_LEARNER:
+            self.cleaned_data["usable_password"] = "false"  # noqa: S105 - "disabled"
+        elif not self.cleaned_data.get("username"):
+            self.add_error("username", _("Staff need a username."))
+        return super().clean()
 
 
 class UnitInline(admin.TabularInline):
@@ -31,11 +65,83 @@ class QadamUserAdmin(UserAdmin):
         ),
         (_("Status"), {"fields": ["is_active", "last_login", "date_joined"]}),
     ]
+    add_form = PersonCreationForm
     add_fieldsets = [
-        (None, {"fields": ["username", "role", "password1", "password2"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "role",
+                    "prisoner_number",
+                    "facility",
+                    "username",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ],
+                "description": _("Prisoners have no password: they sign in on kiosks."),
+            },
+        ),
     ]
     readonly_fields = ["last_login", "date_joined"]
     filter_horizontal = ["managed_facilities"]
+    actions = ["sign_in_unlock", "second_factor_reset"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.is_prisoner:
+            # No password to set or show: a prisoner's PIN is set on the staff web.
+            fieldsets = [(None, {"fields": ["username"]}), *fieldsets[1:]]
+        return fieldsets
+
+    @admin.action(description=_("Unlock sign-in (after too many wrong passwords)"))
+    def sign_in_unlock(self, request, queryset):
+        with transaction.atomic():
+            for person in queryset:
+                axes_reset(username=person.username)
+                audit_record(
+                    actor=request.user,
+                    action="sign_in.unlock",
+                    obj=person,
+                    facility=person.facility,
+                )
+        self.message_user(
+            request,
+            ngettext("%(n)d person unlocked.", "%(n)d people unlocked.", len(queryset))
+            % {"n": len(queryset)},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Reset second factor (they set it up again)"))
+    def second_factor_reset(self, request, queryset):
+        for person in queryset:
+            mfa.mfa_reset(actor=request.user, person=person)
+        self.message_user(
+            request,
+            ngettext(
+                "Second factor reset for %(n)d person.",
+                "Second factor reset for %(n)d people.",
+                len(queryset),
+            )
+            % {"n": len(queryset)},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(StaffSession)
+class StaffSessionAdmin(admin.ModelAdmin):
+    """Open staff sessions; an administrator ends them from the person's sessions page."""
+
+    list_display = ["user", "ip_address", "user_agent", "started_at", "last_seen_at"]
+    list_filter = ["user__role"]
+    search_fields = ["user__username", "ip_address"]
+    readonly_fields = ["user", "ip_address", "user_agent", "started_at", "last_seen_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Transfer)

@@ -11,7 +11,7 @@ class CoreConfig(AppConfig):
         from django.core.checks import Tags, register
         from django.db.models.signals import post_migrate
 
-        from . import checks, roles, serving, signals  # noqa: F401 - receivers connect on import
+        from . import checks, roles, serving, signals, signin  # noqa: F401 - receivers, checks
 
         register(checks.existing_names_check, Tags.database)
 

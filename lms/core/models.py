@@ -195,6 +195,10 @@ class User(AbstractUser):
             if self.prisoner_number:
                 self.username = self.prisoner_number
             self.email = ""
+            # PIN only (on a kiosk): a prisoner account never has a usable password, so no
+            # password sign-in or password reset can ever succeed for it.
+            if self.has_usable_password():
+                self.set_unusable_password()
         super().save(*args, **kwargs)
 
 
@@ -231,8 +235,10 @@ class AuditEvent(AppendOnlyModel):
 
     id = models.BigAutoField(primary_key=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
+    # PROTECT: deleting a person never empties the actor of their rows. People with audit
+    # history are deactivated; a real erasure pseudonymises them (``person_erase``).
     actor = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     actor_label = models.CharField(max_length=200, blank=True)
     action = models.CharField(max_length=100, db_index=True)
@@ -272,3 +278,27 @@ class ContentVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.token)
+
+
+class StaffSession(models.Model):
+    """One open (or ended) staff web session: which device and address it came from, so
+    the person and administrators can see it and end it. Written at sign-in and at most
+    once a minute after (``lms.core.staff_sessions``); the session's own data stays in
+    Django's session store. Kept until the session is ended or expires, then deleted."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="staff_sessions", verbose_name=_("person")
+    )
+    session_key = models.CharField(max_length=40, unique=True, editable=False)
+    started_at = models.DateTimeField(_("signed in"), default=timezone.now)
+    last_seen_at = models.DateTimeField(_("last seen"), default=timezone.now)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+        verbose_name = _("staff session")
+        verbose_name_plural = _("staff sessions")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.ip_address or '-'} · {self.started_at:%Y-%m-%d %H:%M}"

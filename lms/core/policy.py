@@ -8,6 +8,8 @@ Every screen, export, API and task asks these functions instead of deciding for 
   faith-based programme, and any course that asks for consent). Taking part in one is
   special-category data (it reveals religious belief, or a disengagement programme).
 - **Special-category reads**: who may read such records, and the audit row a read needs.
+- **Person reads**: the audit row of every staff read of a person's page (with address or
+  kiosk), and of every denied attempt (``person_for_staff_read``).
 
 It sits on the ground floor (``lms.core``): it knows people, facilities and the audit
 trail, and describes course records only by their fields (``programme_type``,
@@ -20,15 +22,17 @@ Holds no data of its own.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .audit import audit_record
-from .models import Facility, User
+from .models import AuditEvent, Facility, User
 
 
 class Audience(models.TextChoices):
@@ -209,3 +213,75 @@ def special_category_read(
             after={"category": str(category), "reason": reason[:200], **(details or {})},
             facility=person.facility,
         )
+
+
+# --- Reads of person pages by staff -------------------------------------------------------
+
+# One denied-attempt row per actor, page and person in this many seconds (a script that
+# walks IDs leaves a trail, not a flood).
+DENIED_READ_LOG_SECONDS = 60
+
+
+def _where(request: Any) -> dict[str, Any]:
+    kiosk = getattr(request, "kiosk", None)
+    return {
+        "ip_address": request.META.get("REMOTE_ADDR"),
+        "device": str(kiosk.pk) if kiosk is not None else None,
+        "path": request.path[:200],
+    }
+
+
+def person_read(request: Any, *, person: User, page: str) -> None:
+    """Record that a staff member opened ``page`` (e.g. "learner", "employability_record",
+    "certificate") about ``person``: who, when, whose, which page (the why-by-context), and
+    from which address or kiosk. Only reads (GET) are written; the writes on those pages
+    have their own audit rows. A person's reads of their own pages are not recorded."""
+    actor = request.user
+    if request.method != "GET" or actor.pk == person.pk:
+        return
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="person.read",
+            obj=person,
+            after={"page": page, **_where(request)},
+            facility=person.facility,
+        )
+
+
+def person_read_denied(request: Any, *, page: str, public_id: Any) -> None:
+    """Record an attempt to open ``page`` about a person the actor may not see (another
+    facility's learner, a guessed ID), at most once per actor, page and ID a minute."""
+    from django.core.cache import cache
+
+    actor = request.user
+    key = f"qadam:denied-read:{actor.pk}:{page}:{public_id}"
+    if not cache.add(key, 1, DENIED_READ_LOG_SECONDS):
+        return
+    person = User.objects.filter(public_id=public_id).first() if public_id else None
+    with transaction.atomic():
+        AuditEvent.objects.create(
+            actor=actor,
+            actor_label=actor.get_username(),
+            action="person.read_denied",
+            object_type="core.user",
+            object_id=str(person.pk) if person else "-",
+            facility=person.facility if person else None,
+            after={"page": page, "public_id": str(public_id)[:64], **_where(request)},
+        )
+
+
+def person_for_staff_read(
+    request: Any, queryset: QuerySet[User], *, public_id: Any, page: str
+) -> User:
+    """The person of ``public_id`` from ``queryset`` (what the actor may see), with the read
+    recorded (``person_read``); a miss is recorded as denied and answers 404."""
+    from django.http import Http404
+
+    try:
+        person = queryset.get(public_id=public_id)
+    except (User.DoesNotExist, ValueError, ValidationError):
+        person_read_denied(request, page=page, public_id=public_id)
+        raise Http404 from None
+    person_read(request, person=person, page=page)
+    return person

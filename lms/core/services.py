@@ -56,3 +56,30 @@ def person_transfer(
             facility=to_facility,
         )
     return transfer
+
+
+def person_erase(*, actor: User | None, person: User) -> str:
+    """Erase a person at the end of retention without losing the audit trail: their name,
+    username, e-mail and prisoner number are replaced by a pseudonym, the account is
+    deactivated with no usable password, and the ``actor_label`` of their audit rows takes
+    the pseudonym (the one change ever made to audit rows, done here and only here). The
+    rows themselves, and what they say was done, stay. Returns the pseudonym. Audited."""
+    import secrets
+
+    from django.db.models import QuerySet
+
+    from .models import AuditEvent, StaffSession
+
+    pseudonym = f"erased-{secrets.token_hex(5)}"
+    with transaction.atomic():
+        person.first_name = person.last_name = person.position = person.email = ""
+        person.username = pseudonym
+        if person.is_prisoner:
+            person.prisoner_number = pseudonym.upper()
+        person.is_active = False
+        person.set_unusable_password()
+        person.save()
+        StaffSession.objects.filter(user=person).delete()
+        QuerySet(AuditEvent).filter(actor=person).update(actor_label=pseudonym)
+        audit_record(actor=actor, action="person.erase", obj=person, facility=person.facility)
+    return pseudonym

@@ -4,9 +4,12 @@ Django's own views name them so)."""
 
 from django.urls import path
 
-from .accounts import staff_login, staff_logout
+from .accounts import session_end, sessions, staff_login, staff_logout, two_factor
 
 account_urls = [
     path("login/", staff_login, name="login"),
     path("logout/", staff_logout, name="logout"),
+    path("two-factor/", two_factor, name="two_factor"),
+    path("sessions/", sessions, name="sessions"),
+    path("sessions/<int:pk>/end/", session_end, name="session_end"),
 ]

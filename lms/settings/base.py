@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import dj_email_url
 from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -473,10 +474,78 @@ AWS_DEFAULT_ACL = None
 AWS_QUERYSTRING_AUTH = True  # signed, expiring links; buckets stay private
 AWS_S3_FILE_OVERWRITE = False
 
+
+# --- Sign-in and sessions (issue 11) ----------------------------------------------------
+# See docs/decisions/0020 (prisoners, kiosks) and 0045 (staff sign-in).
+
+# Password sign-in is for staff only; prisoners are signed in by the kiosk (PIN, device).
+# Axes first: it counts failures and refuses a locked account or address before any
+# password is checked, on every view that calls ``authenticate``.
+AUTHENTICATION_BACKENDS = [
+    "lms.core.backends.LockoutBackend",  # django-axes
+    "lms.core.backends.StaffPasswordBackend",
+    "lms.core.backends.KioskBackend",
+]
+INSTALLED_APPS += [
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE += [
+    "lms.core.staff_sessions.StaffSessionMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
+]
+
+# Lockout (django-axes): this many failed sign-ins for one username, or from one address,
+# lock it for AXES_COOLOFF_MINUTES; a good sign-in resets the account's count.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_MINUTES = int(os.environ.get("AXES_COOLOFF_MINUTES", "15"))
+AXES_COOLOFF_TIME = AXES_COOLOFF_MINUTES / 60  # hours, as django-axes counts
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "lms.core.signin.locked_out"
+AXES_VERBOSE = False
+
+# Staff web sessions end after this many seconds without a request made by the person
+# (besides SESSION_COOKIE_AGE, the absolute limit). Kiosks have their own (KIOSK_*).
+STAFF_IDLE_SECONDS = int(os.environ.get("STAFF_IDLE_SECONDS", str(30 * 60)))
+
+# Second factor (django-otp: TOTP apps, one-time recovery codes) for the staff roles that
+# see people or publish content. Monitors only with QADAM_MFA_MONITORS. Production always
+# enforces it (lms/settings/production.py); dev and tests switch it on where they test it.
+QADAM_MFA_REQUIRED = env_bool("QADAM_MFA_REQUIRED", True)
+QADAM_MFA_FROM_ENV = os.environ.get("QADAM_MFA_REQUIRED")  # dev: off unless set
+QADAM_MFA_MONITORS = env_bool("QADAM_MFA_MONITORS", False)
+QADAM_MFA_RECOVERY_CODES = 10
+OTP_TOTP_ISSUER = QADAM_SITE_NAME
+
+# E-mail, the one configuration for every mail (password reset, training reminders and
+# digests): EMAIL_URL, e.g. smtp+tls://user:password@mail.example:587 (dj-email-url).
+# Unset: mails are written to the console (development); production refuses to pass
+# `check --deploy` without it (lms.core.checks). EMAIL_TIMEOUT keeps a worker from waiting
+# for ever on a mail server; a `?timeout=` in the URL wins.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+EMAIL_URL = os.environ.get("EMAIL_URL", "")
+if EMAIL_URL:
+    globals().update(dj_email_url.parse(EMAIL_URL))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "qadam@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Read for the test settings only (a backend class no EMAIL_URL can name, used by a test's
+# worker process); dev and production take their mail from EMAIL_URL alone.
+EMAIL_BACKEND_FROM_ENV = os.environ.get("EMAIL_BACKEND", "")
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}
+
 # --- Mandatory training: requirements, deadlines, reminders (training/) ------------------
 # See docs/decisions/0050-mandatory-training.md. The nightly evaluation re-reads every rule
 # for everyone (chunks of TRAINING_EVALUATION_CHUNK people) and records the reminders owed;
-# digests go out each morning through Django's e-mail (the EMAIL_* settings below).
+# digests go out each morning through Django's e-mail (EMAIL_URL above).
 from celery.schedules import crontab  # noqa: E402
 
 INSTALLED_APPS += ["training"]
@@ -498,14 +567,3 @@ CELERY_BEAT_SCHEDULE.update(
     }
 )
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("training.context_processors.training")
-
-# Outgoing e-mail (training reminders and digests): SMTP in production.
-EMAIL_BACKEND_FROM_ENV = os.environ.get("EMAIL_BACKEND", "")
-EMAIL_BACKEND = EMAIL_BACKEND_FROM_ENV or "django.core.mail.backends.smtp.EmailBackend"
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
-EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "qadam@localhost")

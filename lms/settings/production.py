@@ -25,6 +25,13 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION_SECURE_HSTS_INCLUDE_SUBDOMAINS
 SECURE_HSTS_PRELOAD = PRODUCTION_SECURE_HSTS_PRELOAD
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# Host-only, Secure, Path=/ cookies: no subdomain or plain-HTTP page can set or replace
+# them. The language cookie only ever travels over HTTPS.
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
+LANGUAGE_COOKIE_SECURE = True
+# Staff who see people or publish always pass a second factor here (docs/decisions/0045).
+QADAM_MFA_REQUIRED = True
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -2,7 +2,13 @@
 (read in ``base``, like every environment variable; this module only chooses values)."""
 
 from .base import *  # noqa: F403
-from .base import CELERY_BROKER_URL_FROM_ENV, DATABASES, QADAM_TEST_DB, VAR_DIR
+from .base import (
+    CELERY_BROKER_URL_FROM_ENV,
+    DATABASES,
+    EMAIL_BACKEND_FROM_ENV,
+    QADAM_TEST_DB,
+    VAR_DIR,
+)
 
 SECRET_KEY = "test-only-key-qadam-0123456789-abcdefghijklmnopqrstuvwxyz"
 DEBUG = False
@@ -42,3 +48,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
 
 # Issuer keys of the test run live under var/test, never in the real key dir.
 CREDENTIAL_KEY_DIR = TEST_DIR / "keys"
+
+# Mail stays in memory (pytest-django's outbox), or goes to a backend a test's worker
+# process names (tests/training/test_killed_worker.py).
+EMAIL_BACKEND = EMAIL_BACKEND_FROM_ENV or "django.core.mail.backends.locmem.EmailBackend"
+
+# Staff sign-in (docs/decisions/0045): tests of the second factor switch it on themselves.
+QADAM_MFA_REQUIRED = False

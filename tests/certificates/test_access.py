@@ -90,13 +90,16 @@ ADMINISTRATORS = {
     "trainer": ADMIN_HOME,
     "officer": ADMIN_HOME,  # officers use the admin for kiosks, not for these
     "administrator": OK,
+    "prisoner": FORBIDDEN,  # prisoners are on kiosks, which open no admin
 }
+# Public machine-readable URLs: open to all, but a kiosk opens only learning pages.
+PUBLIC = {**{role: OK for role in ROLES}, "prisoner": FORBIDDEN}
 EXPECTED: dict[str, dict[str, object]] = {
     "credential": {**{role: MISSING for role in ROLES}, "anonymous": LOGIN, "prisoner": OK},
     "privacy": {**{role: 405 for role in ROLES}, "anonymous": LOGIN},  # POST only
-    "verify_credential": {role: OK for role in ROLES},
-    "status_list": {role: OK for role in ROLES},
-    "context": {role: OK for role in ROLES},
+    "verify_credential": PUBLIC,
+    "status_list": PUBLIC,
+    "context": PUBLIC,
     "manage_list": MANAGERS,
     "manage_renewals": MANAGERS,
     "manage_certificate_a": MANAGERS,

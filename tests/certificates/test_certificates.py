@@ -9,6 +9,7 @@ from pypdf import PdfReader
 from certificates.models import Certificate
 from certificates.services.issuing import certificate_issue
 from courses.services import enrolment_create, lesson_complete
+from tests.kiosk_client import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,7 @@ def test_issuing_twice_issues_once(issued):
 def test_the_holder_downloads_their_pdf_and_nobody_else_can(client, issued, prisoner, facility_a):
     from tests import factories
 
-    client.force_login(prisoner)
+    sign_in(client, prisoner)
     listing = client.get(reverse("certificates:mine")).content.decode()
     assert "Welding safety" in listing and issued.display_code in listing
     response = client.get(reverse("certificates:download", args=[issued.public_id]))
@@ -65,7 +66,7 @@ def test_the_holder_downloads_their_pdf_and_nobody_else_can(client, issued, pris
     assert b"".join(response.streaming_content).startswith(b"%PDF")
 
     other = factories.PrisonerFactory(facility=facility_a)
-    client.force_login(other)
+    sign_in(client, other)
     assert client.get(reverse("certificates:download", args=[issued.public_id])).status_code == 404
     assert issued.display_code not in client.get(reverse("certificates:mine")).content.decode()
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from certificates import credentials
 from certificates.models import STATUS_LIST_SIZE, Certificate, IssuerKey
 from certificates.services.officer_actions import certificate_revoke
+from tests.kiosk_client import sign_in
 
 from .helpers import complete
 
@@ -242,7 +243,7 @@ def test_the_private_key_file_is_readable_by_its_owner_only(issued):
 
 
 def test_the_holder_downloads_the_credential_and_so_does_anyone_with_the_code(client, issued):
-    client.force_login(issued.learner)
+    sign_in(client, issued.learner)
     response = client.get(reverse("certificates:credential", args=[issued.public_id]))
     assert response.content.decode() == issued.credential_ld
     assert response["Content-Type"] == "application/vc+ld+json"

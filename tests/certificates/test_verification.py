@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 
 from certificates import credentials
 from certificates.services.officer_actions import certificate_revoke
+from tests.kiosk_client import sign_in
 
 from .helpers import complete
 
@@ -85,7 +86,7 @@ def test_guessing_codes_is_rate_limited_per_client(client, issued, settings):
 
 
 def test_the_holder_chooses_initials_for_the_check_page(client, issued, prisoner, officer):
-    client.force_login(prisoner)
+    sign_in(client, prisoner)
     url = reverse("certificates:privacy", args=[issued.public_id])
     assert "Show initials only" in client.get(reverse("certificates:mine")).content.decode()
     client.post(url, {"verify_name": "initials"})

@@ -11,6 +11,7 @@ from consent.services import consent_give, consent_withdraw
 from courses.services import enrolment_create
 from lms.core.models import AuditEvent, User
 from tests import factories
+from tests.kiosk_client import sign_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.services]
 
@@ -45,7 +46,7 @@ def reads() -> int:
 
 
 def test_a_learner_sees_each_choice_with_its_course_and_date(client, history, faith_course):
-    client.force_login(history)
+    sign_in(client, history)
     response = client.get(reverse("consent:mine"))
     html = response.content.decode()
     assert response.status_code == 200
@@ -61,7 +62,7 @@ def test_a_learner_who_stopped_sees_stopped_and_no_stop_link(client, prisoner, f
     enrolment_create(actor=prisoner, learner=prisoner, course=faith_course)
     consent_give(actor=prisoner, course=faith_course)
     consent_withdraw(actor=prisoner, course=faith_course)
-    client.force_login(prisoner)
+    sign_in(client, prisoner)
     html = client.get(reverse("consent:mine")).content.decode()
     assert "Stopped taking part" in html and ">Stopped<" in html
     assert reverse("consent:withdraw", args=[faith_course.pk]) not in html
@@ -69,14 +70,14 @@ def test_a_learner_who_stopped_sees_stopped_and_no_stop_link(client, prisoner, f
 
 
 def test_a_learner_never_asked_is_told_so(client, prisoner):
-    client.force_login(prisoner)
+    sign_in(client, prisoner)
     html = client.get(reverse("consent:mine")).content.decode()
     assert "No programme has asked you to choose yet." in html
 
 
 def test_a_learner_sees_only_their_own_choices(client, history, facility_a):
     other = factories.PrisonerFactory(facility=facility_a)
-    client.force_login(other)
+    sign_in(client, other)
     html = client.get(reverse("consent:mine")).content.decode()
     assert "Paths of peace" not in html
 
@@ -85,7 +86,7 @@ def test_a_course_no_longer_published_is_still_listed_without_its_title(
     client, history, faith_course
 ):
     faith_course.unpublish()
-    client.force_login(history)
+    sign_in(client, history)
     html = client.get(reverse("consent:mine")).content.decode()
     assert "A course that is no longer published" in html and "Paths of peace" not in html
     assert "Agreed to take part" in html
@@ -93,7 +94,7 @@ def test_a_course_no_longer_published_is_still_listed_without_its_title(
 
 def test_my_learning_links_to_my_choices_for_everyone(client, prisoner):
     """Shown whether or not the person has any record, so the link itself says nothing."""
-    client.force_login(prisoner)
+    sign_in(client, prisoner)
     html = client.get(reverse("learning:home")).content.decode()
     assert reverse("consent:mine") in html
 
@@ -178,6 +179,6 @@ def test_other_staff_roles_are_refused_even_with_a_reason(client, history, facil
 
 
 def test_a_prisoner_cannot_open_the_staff_page_even_for_themself(client, history):
-    client.force_login(history)
+    sign_in(client, history)
     assert client.post(staff_url(history), {"purpose": "person_request"}).status_code == 403
     assert reads() == 0

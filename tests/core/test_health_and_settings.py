@@ -39,6 +39,8 @@ def production_env(**extra):
         "SECRET_KEY": "x" * 20 + "production-secret-for-the-deploy-check-0123456789",
         "ALLOWED_HOSTS": "lms.example.org",
         "DATABASE_URL": "sqlite:////tmp/qadam-deploy-check.sqlite3",
+        "QADAM_BASE_URL": "https://lms.example.org",
+        "EMAIL_URL": "smtp+tls://qadam:secret@mail.example.org:587",
         **extra,
     }
     return env
@@ -54,6 +56,50 @@ def test_production_settings_pass_the_deploy_check():
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "missing, check_id",
+    [("QADAM_BASE_URL", "qadam.E101"), ("EMAIL_URL", "qadam.E102")],
+)
+def test_the_deploy_check_fails_without_a_public_address_or_e_mail(missing, check_id):
+    env = production_env()
+    env.pop(missing)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert check_id in result.stderr + result.stdout
+
+
+def test_production_cookies_are_host_only_and_secure():
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.LANGUAGE_COOKIE_SECURE, "
+        "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.QADAM_MFA_REQUIRED, s.EMAIL_HOST)"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=production_env(QADAM_MFA_REQUIRED="0"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.strip().splitlines()[-1].split() == [
+        "__Host-sessionid",
+        "__Host-csrftoken",
+        "True",
+        "True",
+        "True",
+        "True",
+        "mail.example.org",
+    ], result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():

@@ -4,6 +4,7 @@ from courses.models import Enrolment, EnrolmentTransitionError
 from courses.services import NotAllowed, enrolment_create, enrolment_set_status
 from lms.core.models import AuditEvent
 from tests import factories
+from tests.kiosk_client import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +107,7 @@ def test_prerequisites_must_be_completed_before_joining(client, prisoner):
     advanced.refresh_from_db()
     with pytest.raises(NotAllowed, match="Safety basics"):
         enrolment_create(actor=prisoner, learner=prisoner, course=advanced)
-    client.force_login(prisoner)
+    sign_in(client, prisoner)
     page = client.get(advanced.get_url()).content.decode()
     assert "First complete:" in page and "Join this course" not in page
 
@@ -264,7 +265,7 @@ def test_a_voluntary_prerequisite_of_an_ordinary_course_is_ignored(
     client, prisoner, faith_course, builds_on_faith
 ):
     assert builds_on_faith.missing_prerequisites(prisoner.pk) == []
-    client.force_login(prisoner)
+    sign_in(client, prisoner)
     page = client.get(builds_on_faith.get_url()).content.decode()
     assert "First complete:" not in page and "Paths of peace" not in page
     assert "Join this course" in page
@@ -301,7 +302,7 @@ def test_a_voluntary_course_still_requires_the_voluntary_programme_it_builds_on(
     follow_up.refresh_from_db()
     with pytest.raises(NotAllowed, match="First complete: “Paths of peace”"):
         enrolment_create(actor=prisoner, learner=prisoner, course=follow_up)
-    client.force_login(prisoner)
+    sign_in(client, prisoner)
     page = client.get(follow_up.get_url()).content.decode()
     assert "First complete:" in page and "Paths of peace" in page
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from courses.models import Enrolment, LessonProgress
 from guidelines.models import GuidelineIndexPage, GuidelinePage
 from tests import factories
+from tests.kiosk_client import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -39,10 +40,10 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, prisoner_course):
 def test_the_catalogue_shows_each_audience_its_own_courses(
     client, prisoner, staff_member, prisoner_course, staff_course
 ):
-    client.force_login(prisoner)
+    sign_in(client, prisoner)
     page = client.get(url(factories.catalogue())).content.decode()
     assert "Welding safety" in page and "Use of force" not in page
-    client.force_login(staff_member)
+    sign_in(client, staff_member)
     page = client.get(url(factories.catalogue())).content.decode()
     assert "Use of force" in page and "Welding safety" not in page
 
@@ -57,7 +58,7 @@ def test_a_prisoner_gets_404_for_staff_content_by_direct_url(
         "guideline": guideline,
         "guideline_index": guideline.get_parent(),
     }[which]
-    client.force_login(prisoner)
+    sign_in(client, prisoner)
     response = client.get(url(target))
     assert response.status_code == 404
     assert b"Use of force" not in response.content
@@ -72,7 +73,7 @@ def test_staff_read_guidelines(client, staff_member, guideline):
 
 
 def test_a_prisoner_cannot_post_progress_for_a_staff_lesson(client, prisoner, staff_course):
-    client.force_login(prisoner)
+    sign_in(client, prisoner)
     lesson = staff_course.lessons().first()
     assert client.post(reverse("learning:lesson_done", args=[lesson.pk])).status_code == 404
     assert client.post(reverse("learning:enrol", args=[staff_course.pk])).status_code == 404
@@ -80,7 +81,7 @@ def test_a_prisoner_cannot_post_progress_for_a_staff_lesson(client, prisoner, st
 
 
 def test_a_learner_takes_a_course_through_the_pages(client, prisoner, prisoner_course):
-    client.force_login(prisoner)
+    sign_in(client, prisoner)
     course_page = client.get(url(prisoner_course)).content.decode()
     assert "Join this course" in course_page
     client.post(reverse("learning:enrol", args=[prisoner_course.pk]))
@@ -98,7 +99,7 @@ def test_a_learner_takes_a_course_through_the_pages(client, prisoner, prisoner_c
 
 
 def test_progress_changes_only_by_post(client, prisoner, prisoner_course):
-    client.force_login(prisoner)
+    sign_in(client, prisoner)
     assert client.get(reverse("learning:enrol", args=[prisoner_course.pk])).status_code == 405
 
 
@@ -128,6 +129,6 @@ def test_learner_management_is_refused_to_other_roles(client, facility_a, role, 
         user = factories.PrisonerFactory(facility=facility_a)
     else:
         user = factories.UserFactory(role=role, facility=facility_a)
-    client.force_login(user)
+    sign_in(client, user)
     assert client.get(reverse("manage:learners")).status_code == 403
     assert client.get(reverse("manage:learner", args=[prisoner.public_id])).status_code == 403

@@ -17,6 +17,7 @@ from courses.selectors import course_overview
 from courses.services import NotEnrolled, enrolment_create, lesson_complete
 from lms.core.models import AuditEvent
 from tests import factories
+from tests.kiosk_client import sign_in
 
 
 def lessons_of(course):
@@ -211,7 +212,7 @@ def test_the_lesson_page_reports_time_over_http(client, prisoner, prisoner_cours
     url = reverse("learning:lesson_time", args=[lesson.pk])
     report = {"id": str(uuid.uuid4()), "seconds": "30"}
     assert client.post(url, report).status_code == 401  # signed out: nothing kept
-    client.force_login(prisoner)
+    sign_in(client, prisoner)
     assert client.post(url, report).status_code == 409  # not enrolled
     assert not LessonTimeReport.objects.exists()
     enrolment_create(actor=prisoner, learner=prisoner, course=prisoner_course)

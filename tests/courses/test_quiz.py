@@ -10,6 +10,7 @@ from courses.quiz import mark_quiz, parse_answers
 from courses.selectors import course_required_activities
 from courses.services import enrolment_create
 from tests import factories
+from tests.kiosk_client import sign_in
 
 QUESTIONS = [
     {
@@ -100,7 +101,7 @@ def test_required_quizzes_are_found_in_the_course(quiz_lesson):
 @pytest.mark.django_db
 def test_a_learner_fails_then_passes_and_completes_the_course(client, prisoner, quiz_lesson):
     enrolment_create(actor=prisoner, learner=prisoner, course=quiz_lesson.course)
-    client.force_login(prisoner)
+    sign_in(client, prisoner)
     submit(client, quiz_lesson, {"q-0": "1", "q-1": ["0", "1"], "q-2": "1"})
     page = client.get(quiz_lesson.get_url()).content.decode()
     assert "Not yet. Read the feedback and try again." in page
@@ -119,7 +120,7 @@ def test_a_learner_fails_then_passes_and_completes_the_course(client, prisoner, 
 @pytest.mark.django_db
 def test_a_double_submit_records_one_attempt(client, prisoner, quiz_lesson):
     enrolment_create(actor=prisoner, learner=prisoner, course=quiz_lesson.course)
-    client.force_login(prisoner)
+    sign_in(client, prisoner)
     key = uuid.uuid4()
     submit(client, quiz_lesson, {"q-0": "0"}, key=key)
     submit(client, quiz_lesson, {"q-0": "0"}, key=key)
@@ -131,7 +132,7 @@ def test_a_double_submit_records_one_attempt(client, prisoner, quiz_lesson):
 def test_answers_without_an_enrolment_are_refused_and_nothing_is_kept(
     client, prisoner, quiz_lesson
 ):
-    client.force_login(prisoner)
+    sign_in(client, prisoner)
     response = submit(client, quiz_lesson, {"q-0": "0"})
     assert response.status_code == 302
     assert not QuizAttempt.objects.exists() and not ActivityResult.objects.exists()
@@ -139,6 +140,6 @@ def test_answers_without_an_enrolment_are_refused_and_nothing_is_kept(
 
 @pytest.mark.django_db
 def test_an_unknown_quiz_id_is_not_found(client, prisoner, quiz_lesson):
-    client.force_login(prisoner)
+    sign_in(client, prisoner)
     url = reverse("learning:quiz_submit", args=[quiz_lesson.pk, "not-a-block"])
     assert client.post(url, {"submission_key": str(uuid.uuid4())}).status_code == 404

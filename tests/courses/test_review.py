@@ -9,6 +9,7 @@ from courses.models import CoursePage
 from courses.review import LEGAL_REVIEWERS, STAFF_APPROVERS, THEOLOGICAL_REVIEWERS
 from lms.core.models import User
 from tests import factories
+from tests.kiosk_client import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,7 @@ def add_course(client, area, action):
 
 
 def approve(client, user, course):
-    client.force_login(user)
+    sign_in(client, user)
     state = course.current_workflow_task_state
     url = reverse("wagtailadmin_pages:workflow_action", args=[course.pk, "approve", state.pk])
     response = client.post(url, {"comment": "Approved"})
@@ -56,7 +57,7 @@ def test_a_trainer_cannot_publish_a_faith_based_course_without_both_approvals(cl
     assert course.current_workflow_task.name == "Theological review"
 
     lawyer = person(LEGAL_REVIEWERS)
-    client.force_login(lawyer)  # the legal reviewer cannot take the theological step
+    sign_in(client, lawyer)  # the legal reviewer cannot take the theological step
     state = course.current_workflow_task_state
     client.post(
         reverse("wagtailadmin_pages:workflow_action", args=[course.pk, "approve", state.pk]),
@@ -77,7 +78,7 @@ def test_a_trainer_cannot_publish_a_faith_based_course_without_both_approvals(cl
 
 def test_staff_courses_need_a_staff_content_approver(client):
     area = factories.programme_area("staff_training")
-    client.force_login(person())
+    sign_in(client, person())
     add_course(client, area, "action-submit")
     course = CoursePage.objects.get(slug="peace")
     assert not course.live and course.current_workflow_task.name == "Staff content approval"
@@ -88,6 +89,6 @@ def test_staff_courses_need_a_staff_content_approver(client):
 
 def test_trainers_publish_vocational_courses_directly(client):
     area = factories.programme_area("vocational")
-    client.force_login(person())
+    sign_in(client, person())
     add_course(client, area, "action-publish")
     assert CoursePage.objects.get(slug="peace").live

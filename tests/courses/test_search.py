@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from guidelines.models import GuidelineIndexPage, GuidelinePage
 from tests import factories
+from tests.kiosk_client import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ def content(db):
 
 
 def results(client, user, query):
-    client.force_login(user)
+    sign_in(client, user)
     return client.get(reverse("learning:search"), {"q": query}).content.decode()
 
 

@@ -10,6 +10,7 @@ from django.utils import translation
 from courses.models import CoursePage
 from lms.core.models import User
 from tests import factories
+from tests.kiosk_client import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def faith_course(db):
 @pytest.fixture
 def trainer(client):
     user = factories.UserFactory(role=User.Role.TRAINER, facility=None)
-    client.force_login(user)
+    sign_in(client, user)
     return user
 
 

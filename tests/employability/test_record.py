@@ -18,6 +18,7 @@ from employability.services import (
 from lms.core.models import AuditEvent
 from tests import factories
 from tests.certificates.helpers import complete, pdf_text
+from tests.kiosk_client import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -147,7 +148,7 @@ def test_an_officer_records_work_and_goals_on_the_staff_web(client, prisoner, of
 
 
 def test_the_person_sees_their_record_and_makes_the_choice(client, prisoner, learned):
-    client.force_login(prisoner)
+    sign_in(client, prisoner)
     url = reverse("employability:mine")
     page = client.get(url).content.decode()
     assert "Welding safety" in page and "Theology and life" not in page
@@ -166,7 +167,7 @@ def test_nobody_else_reaches_a_record_or_its_export(client, prisoner, facility_b
         "monitor": lambda: factories.UserFactory(role=User.Role.MONITOR, facility=None),
         "other_officer": lambda: factories.OfficerFactory(facility=facility_b),
     }
-    client.force_login(users[role]())
+    sign_in(client, users[role]())
     manage = reverse("employability:manage", args=[prisoner.public_id])
     export = reverse("employability:export", args=[prisoner.public_id])
     assert client.get(manage).status_code in (403, 404)

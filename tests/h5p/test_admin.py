@@ -17,6 +17,7 @@ from h5p.models import H5PContent, H5PLibrary
 from h5p.view_grants import view_grant_issue
 from h5p.wagtail_hooks import report_url
 from tests import factories
+from tests.kiosk_client import sign_in
 
 from . import builders
 
@@ -29,7 +30,7 @@ DELETE = "wagtailsnippets_h5p_h5pcontent:delete"
 
 def client_for(user) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

@@ -20,6 +20,7 @@ from kiosk.services import devices, pins
 from lms.core.models import AuditEvent
 from tests import factories
 from tests.certificates.helpers import complete
+from tests.kiosk_client import sign_in
 
 from .conftest import PIN, kiosk_sign_in
 
@@ -31,7 +32,7 @@ def test_the_staff_sign_in_refuses_prisoners(client, prisoner):
         reverse("login"), {"username": prisoner.username, "password": factories.PASSWORD}
     )
     assert response.status_code == 200
-    assert "sign in on a kiosk" in response.content.decode()
+    assert "sign in on a kiosk" in response.content.decode()  # the page says where
     assert "_auth_user_id" not in client.session
 
 
@@ -258,7 +259,7 @@ def test_only_officers_and_administrators_set_pins(client, role, prisoner, facil
         "trainer": factories.UserFactory(role="trainer", facility=None),
         "monitor": factories.UserFactory(role="monitor", facility=None),
     }
-    client.force_login(users[role])
+    sign_in(client, users[role])
     assert client.get(reverse("kiosk_manage:pin", args=[prisoner.public_id])).status_code == 403
 
 
@@ -420,7 +421,16 @@ def test_other_learner_pages_open_in_the_kiosk_theme_on_a_kiosk(kiosk_client, pi
         assert "Welding safety" in html
 
 
-def test_the_same_pages_keep_the_staff_theme_off_a_kiosk(client, prisoner):
-    client.force_login(prisoner)
+def test_the_same_pages_keep_the_staff_theme_off_a_kiosk(client, staff_member):
+    sign_in(client, staff_member)
     html = client.get(reverse("employability:mine")).content.decode()
     assert "theme-staff" in html and "theme-kiosk" not in html
+
+
+def test_a_prisoner_session_off_a_kiosk_is_ended(client, prisoner):
+    from lms.core.backends import KIOSK_BACKEND
+
+    client.force_login(prisoner, backend=KIOSK_BACKEND)
+    response = client.get(reverse("employability:mine"))
+    assert response.status_code == 302 and response.url == reverse("kiosk:sign_in")
+    assert "_auth_user_id" not in client.session

@@ -37,6 +37,7 @@ from courses.services import enrolment_create, lesson_complete
 from lms.celery import app as celery_app
 from lms.core.models import AuditEvent
 from tests import factories
+from tests.kiosk_client import sign_in
 
 from .tcp_proxy import CuttableProxy
 
@@ -274,7 +275,7 @@ def test_completions_during_a_broker_outage_are_kept_and_certified_when_it_retur
         throwaway_redis.stop()
         # Learners finish the course through the site while the broker is down: no error.
         for learner in learners:
-            client.force_login(learner)
+            sign_in(client, learner)
             client.post(f"/learn/courses/{course.pk}/enrol/")
             for lesson in course.lessons():
                 response = client.post(f"/learn/lessons/{lesson.pk}/done/")
@@ -385,7 +386,7 @@ def test_progress_writes_survive_a_database_cut_with_no_duplicate(live_server, c
     course.save()
     enrolment_create(actor=learner, learner=learner, course=course)
     lessons = list(course.lessons())
-    client.force_login(learner)
+    sign_in(client, learner)
     kiosk = KioskClient(live_server, client.cookies[settings.SESSION_COOKIE_NAME].value)
     with database_behind_a_cuttable_proxy() as proxy:
         for lesson in cutting(proxy, lessons, first_at=4, second_at=8):
@@ -407,7 +408,7 @@ def test_time_reports_sent_again_through_a_database_cut_count_once(live_server, 
     course = factories.make_course(lessons=12)
     enrolment_create(actor=learner, learner=learner, course=course)
     lessons = list(course.lessons())
-    client.force_login(learner)
+    sign_in(client, learner)
     kiosk = KioskClient(live_server, client.cookies[settings.SESSION_COOKIE_NAME].value)
     report_ids = [uuid.uuid4() for _ in lessons]
     with database_behind_a_cuttable_proxy() as proxy:

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from lms.core.models import AuditEvent, User
 from tests import factories
+from tests.kiosk_client import sign_in
 from training.engine import evaluate
 from training.exports import safe_cell
 from training.models import Assignment, TrainingRequest
@@ -168,7 +169,7 @@ def test_an_exemption_granted_counts_as_compliant(
 
 
 def test_prisoners_have_no_my_training_page_on_the_web(client, prisoner):
-    client.force_login(prisoner)
+    sign_in(client, prisoner)  # on a kiosk, as prisoners browse
     assert client.get(reverse("training:mine")).status_code == 404
 
 
@@ -182,7 +183,7 @@ def test_a_prisoner_sees_their_required_course_on_the_home_page(
         name="Induction", kind="course", course=prisoner_course, roles=["prisoner_learner"]
     )
     evaluate()
-    client.force_login(prisoner)
+    sign_in(client, prisoner)  # on a kiosk, as prisoners browse
     home = client.get(reverse("learning:home")).content.decode()
     assert "You have 1 required training item to complete." in home
     assert prisoner_course.url in home

@@ -1,0 +1,87 @@
+"""Staff reads of a person's pages leave audit rows (who, whose, which page, from where);
+denied attempts too, at most once a minute; a person with audit history is kept."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.db.models import ProtectedError
+from django.urls import reverse
+
+from lms.core.models import AuditEvent, User
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.mark.parametrize(
+    "url_name, page",
+    [("manage:learner", "learner"), ("employability:manage", "employability_record")],
+)
+def test_an_officer_reading_a_learner_page_leaves_an_audit_row(
+    client, officer, prisoner, url_name, page
+):
+    client.force_login(officer)
+    response = client.get(reverse(url_name, args=[prisoner.public_id]), REMOTE_ADDR="10.7.0.1")
+    assert response.status_code == 200
+    row = AuditEvent.objects.get(action="person.read", object_id=str(prisoner.pk))
+    assert row.actor == officer
+    assert row.after["page"] == page and row.after["ip_address"] == "10.7.0.1"
+    assert row.facility == prisoner.facility
+
+
+def test_a_certificate_detail_read_is_audited(
+    client, officer, prisoner, prisoner_course, django_capture_on_commit_callbacks
+):
+    from tests.certificates.helpers import complete
+
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = complete(prisoner, prisoner_course)
+    client.force_login(officer)
+    url = reverse("certificates:manage_certificate", args=[certificate.public_id])
+    assert client.get(url).status_code == 200
+    row = AuditEvent.objects.get(action="person.read", object_id=str(prisoner.pk))
+    assert row.after["page"] == "certificate"
+
+
+def test_cross_facility_attempts_are_logged_once_a_minute(client, facility_b):
+    stranger = factories.PrisonerFactory(facility=facility_b)
+    officer = factories.OfficerFactory(facility=factories.FacilityFactory(code="c"))
+    client.force_login(officer)
+    url = reverse("manage:learner", args=[stranger.public_id])
+    for _ in range(5):
+        assert client.get(url).status_code == 404
+    rows = AuditEvent.objects.filter(action="person.read_denied")
+    assert rows.count() == 1
+    assert rows.get().object_id == str(stranger.pk) and rows.get().actor == officer
+
+
+def test_a_person_with_audit_history_cannot_be_deleted(officer, prisoner, client):
+    client.force_login(officer)
+    client.get(reverse("manage:learner", args=[prisoner.public_id]))
+    with pytest.raises(ProtectedError):
+        officer.delete()
+    assert User.objects.filter(pk=officer.pk).exists()
+    assert AuditEvent.objects.filter(actor=officer).exists()
+
+
+def test_erasure_keeps_the_audit_rows_under_a_pseudonym(client, officer, prisoner):
+    from django.core.management import call_command
+
+    client.force_login(officer)
+    client.get(reverse("manage:learner", args=[prisoner.public_id]))
+    call_command("person_erase", str(officer.public_id))
+    officer.refresh_from_db()
+    assert officer.username.startswith("erased-") and not officer.is_active
+    assert officer.first_name == "" and not officer.has_usable_password()
+    row = AuditEvent.objects.get(action="person.read", actor=officer)
+    assert row.actor_label == officer.username
+    assert row.after["page"] == "learner"
+    assert AuditEvent.objects.filter(action="person.erase", object_id=str(officer.pk)).exists()
