@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from .forms import DeviceForm, RegistrationCodeForm
 from .models import Device, format_code
 from .permissions import kiosk_facilities_for, may_manage_kiosks
-from .selectors import device_is_locked, devices_for_facilities, open_registration_codes
+from .selectors import devices_for_facilities, open_registration_codes
 from .services import devices
 from .services.errors import KioskError
 
@@ -34,14 +34,11 @@ def _device(request: HttpRequest, device_id: str) -> Device:
 
 def index(request: HttpRequest) -> HttpResponse:
     facilities = _facilities(request)
-    kiosks = list(devices_for_facilities(facilities))
-    for device in kiosks:
-        device.is_locked = device.is_active and device_is_locked(device)
     return TemplateResponse(
         request,
         "kiosk/admin/index.html",
         {
-            "devices": kiosks,
+            "devices": devices_for_facilities(facilities),
             "codes": open_registration_codes(facilities),
         },
     )

@@ -7,7 +7,8 @@ import math
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from lms.core.models import Facility
@@ -25,23 +26,33 @@ def device_from_token(token: str | None) -> Device | None:
     return matches[0] if matches else None
 
 
+def _window_start() -> datetime:
+    return timezone.now() - timedelta(minutes=settings.KIOSK_LOCKOUT_MINUTES)
+
+
+def _device_count_start(device: Device) -> datetime:
+    """Failed sign-ins on ``device`` count from here: the lockout window, or an officer's
+    later lift (``Device.lockout_lifted_at``)."""
+    return max(filter(None, [_window_start(), device.lockout_lifted_at]))
+
+
+def device_failures_counted(device: Device) -> QuerySet[SignInFailure]:
+    """The failed sign-ins that count towards this kiosk's own lockout."""
+    return SignInFailure.objects.filter(device=device, at__gt=_device_count_start(device))
+
+
 def _failure_checks(*, device: Device, prisoner_number: str, since: datetime | None):
     """The two lockout counts: (failures counted, limit) per number and per device.
 
     Failures count within the window, after the number's last good sign-in (``since``),
     and after an officer last lifted this kiosk's lockout."""
-    start = timezone.now() - timedelta(minutes=settings.KIOSK_LOCKOUT_MINUTES)
-    account_start = max(filter(None, [start, since, device.lockout_lifted_at]))
-    device_start = max(filter(None, [start, device.lockout_lifted_at]))
+    account_start = max(filter(None, [_device_count_start(device), since]))
     return [
         (
             SignInFailure.objects.filter(prisoner_number=prisoner_number, at__gt=account_start),
             settings.KIOSK_LOCKOUT_ACCOUNT_FAILURES,
         ),
-        (
-            SignInFailure.objects.filter(device=device, at__gt=device_start),
-            settings.KIOSK_LOCKOUT_DEVICE_FAILURES,
-        ),
+        (device_failures_counted(device), settings.KIOSK_LOCKOUT_DEVICE_FAILURES),
     ]
 
 
@@ -76,15 +87,26 @@ def tries_left(*, device: Device, prisoner_number: str, since: datetime | None =
     )
 
 
-def device_is_locked(device: Device) -> bool:
-    """Whether the kiosk itself is locked for everyone (the admin list's state)."""
-    _account, (queryset, limit) = _failure_checks(device=device, prisoner_number="", since=None)
-    return queryset.count() >= limit
-
-
 def devices_for_facilities(facilities: QuerySet[Facility]) -> QuerySet[Device]:
-    """The kiosks of ``facilities`` (the admin list), with facility and unit loaded."""
-    return Device.objects.filter(facility__in=facilities).select_related("facility", "unit")
+    """The kiosks of ``facilities`` (the admin list), with facility and unit loaded, and
+    ``is_locked``: an active kiosk locked for everyone by failed sign-ins, counted as
+    ``device_failures_counted`` counts them, in the same query for every kiosk."""
+    start = Value(_window_start())
+    counted = Count(
+        "failures",
+        filter=Q(failures__at__gt=Greatest(start, Coalesce("lockout_lifted_at", start))),
+    )
+    locked = When(
+        revoked_at__isnull=True,
+        failures_counted__gte=settings.KIOSK_LOCKOUT_DEVICE_FAILURES,
+        then=Value(True),
+    )
+    return (
+        Device.objects.filter(facility__in=facilities)
+        .select_related("facility", "unit")
+        .annotate(failures_counted=counted)
+        .annotate(is_locked=Case(locked, default=Value(False), output_field=BooleanField()))
+    )
 
 
 def open_registration_codes(facilities: QuerySet[Facility]) -> QuerySet[RegistrationCode]:

@@ -16,13 +16,13 @@ from lms.core.models import Facility, Unit, User
 from ..models import (
     Device,
     RegistrationCode,
-    SignInFailure,
     new_device_token,
     new_registration_code,
     normalise_code,
     token_hash,
 )
 from ..permissions import kiosk_facilities_for
+from ..selectors import device_failures_counted
 from .errors import NotAllowed
 
 
@@ -158,9 +158,7 @@ def device_lockout_lift(*, actor: User, device: Device) -> Device:
     with transaction.atomic():
         device = _managed_device(actor, device)
         now = timezone.now()
-        window_start = now - timedelta(minutes=settings.KIOSK_LOCKOUT_MINUTES)
-        start = max(filter(None, [window_start, device.lockout_lifted_at]))
-        set_aside = SignInFailure.objects.filter(device=device, at__gt=start).count()
+        set_aside = device_failures_counted(device).count()
         before = {"lockout_lifted_at": _iso(device.lockout_lifted_at)}
         device.lockout_lifted_at = now
         device.save(update_fields=["lockout_lifted_at"])

@@ -76,6 +76,30 @@ def test_an_officer_lifts_a_kiosks_lockout_from_the_kiosk_list(
     assert response.status_code == 302
 
 
+def test_the_kiosk_list_reads_every_kiosks_lockout_in_the_same_queries(
+    officer, admin_user, facility_a
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .conftest import register_device
+
+    staff = Client()
+    staff.force_login(officer)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert staff.get(reverse("kiosk_admin:index")).status_code == 200
+        return len(captured)
+
+    register_device(admin_user, facility_a, name="First")
+    one = queries()
+    for n in range(5):
+        device, _token = register_device(admin_user, facility_a, name=f"More {n}")
+        SignInFailure.objects.create(device=device, prisoner_number="X-1")
+    assert queries() == one
+
+
 def test_an_officer_cannot_lift_the_lockout_of_another_facilitys_kiosk(
     officer, admin_user, facility_b
 ):
