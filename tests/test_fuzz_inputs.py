@@ -17,6 +17,7 @@ import uuid
 from urllib.parse import quote
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from wagtail.documents.models import Document
@@ -26,6 +27,7 @@ from courses.services import enrolment_create, lesson_complete
 from guidelines.models import GuidelineIndexPage, GuidelinePage
 from lms.core.models import User
 from tests import factories
+from tests.kiosk_client import sign_in as sign_in_as
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +40,7 @@ OUR_APPS = {
     "guidelines",
     "h5p",
     "lms",
+    "training",
 }
 NUL = "%00"
 # Already percent-encoded: lone surrogate (CESU), invalid UTF-8, controls, RLO, ...
@@ -212,9 +215,13 @@ def fuzz(client: Client, world: dict, urls: list[str]) -> list[str]:
             user = world["users"][role]
 
             def sign_in(user=user):
-                client.logout()
-                if user is not None:
-                    client.force_login(user)
+                """Back to ``user``'s session: staff by force_login, a prisoner on the kiosk
+                (signing in again only when a request ended the kiosk session)."""
+                if user is None:
+                    client.logout()
+                    client.cookies.pop(settings.KIOSK_DEVICE_COOKIE, None)
+                elif not user.is_prisoner or client.session.get("_auth_user_id") != str(user.pk):
+                    sign_in_as(client, user)
 
             sign_in()
             first = client.get(url)
@@ -276,7 +283,7 @@ def test_no_h5p_endpoint_answers_500_to_odd_input(world):
 
 
 def test_the_search_box_refuses_a_nul_with_a_message(client, world):
-    client.force_login(world["prisoner"])
+    sign_in_as(client, world["prisoner"])
     response = client.get("/learn/search/?q=%00")
     assert response.status_code == 400
     assert "NUL" in response.content.decode()

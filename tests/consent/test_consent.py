@@ -211,7 +211,7 @@ def test_a_translation_that_does_not_say_so_still_asks_for_consent(prisoner):
 
 
 def test_after_stopping_the_rejoin_button_is_not_told_you_can_stop(client, enrolled, faith_course):
-    client.force_login(enrolled)
+    sign_in(client, enrolled)
     client.post(reverse("consent:give", args=[faith_course.pk]))
     client.post(reverse("consent:withdraw", args=[faith_course.pk]))
     html = client.get(faith_course.url).content.decode()

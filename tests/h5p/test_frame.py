@@ -19,6 +19,7 @@ from courses.services import enrolment_create
 from h5p.models import ContentUserData, XAPIStatement
 from h5p.view_grants import view_grant_issue
 from tests import factories
+from tests.kiosk_client import sign_in
 
 from . import builders
 
@@ -61,9 +62,7 @@ def prisoner(facility_a):
 def enrolled(prisoner, h5p_lesson):
     lesson, _block_id = h5p_lesson
     enrolment_create(actor=prisoner, learner=prisoner, course=lesson.course)
-    client = Client()
-    client.force_login(prisoner)
-    return client
+    return sign_in(Client(), prisoner)
 
 
 def frame_src(html: str) -> str:
