@@ -586,6 +586,37 @@ def learner_list(*, viewer: User, filters: LearnerListFilters):
     ).order_by("facility__name", "last_name", "first_name", "pk")
 
 
+# Where ``programme_areas_editable_by`` keeps its answer for the rest of the request (the
+# user object lives as long as the request, like Wagtail's own permission cache).
+_EDITABLE_AREAS_CACHE = "_qadam_editable_areas"
+
+
+def programme_areas_editable_by(user: Visitor) -> list[ProgrammeAreaPage]:
+    """The programme areas, in every language, whose pages ``user`` may edit: Wagtail's
+    page permission policy (``instances_user_has_permission_for(user, "change")``, the rule
+    Wagtail's own reports use), so "change" granted on an area or above it, or "add" on an
+    area the user owns. Superusers (administrators) get every area; anyone inactive or
+    signed out none.
+
+    At most two queries, whatever the number of areas (the user's page permissions, which
+    Wagtail keeps on the user, and the areas), and none more for the rest of the request:
+    the admin menu asks on every admin page. Reads only."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, _EDITABLE_AREAS_CACHE, None)
+    if cached is None:
+        from wagtail.permissions import policy_registry
+
+        editable = policy_registry.get_by_type(Page).instances_user_has_permission_for(
+            user, "change"
+        )
+        cached = list(
+            ProgrammeAreaPage.objects.filter(pk__in=editable.values("pk")).order_by("path")
+        )
+        setattr(user, _EDITABLE_AREAS_CACHE, cached)
+    return cached
+
+
 def page_for_request(*, model: type[CoursePage] | type[LessonPage], request, page_id: int):
     """The live course or lesson ``page_id`` if ``request.user`` may open it (its audience,
     and the view restrictions the page itself would ask for), else None. The page comes from
