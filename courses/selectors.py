@@ -215,6 +215,41 @@ def passed_activities(learner_id: int, lesson_keys: set[uuid.UUID]) -> set[tuple
     )
 
 
+def lesson_outstanding_activities(
+    *,
+    learner: Visitor,
+    lesson: LessonPage,
+    passed: set[tuple[uuid.UUID, str]] | None = None,
+) -> list[RequiredActivity]:
+    """The required activities of this one lesson version (``required_activities_of``)
+    that ``learner`` has not passed, in the order of the lesson's body: what stands
+    between them and the lesson being done. The one rule behind refusing "done"
+    (``services.lesson_complete``), the course page's to-do list and the lesson page's
+    notice.
+
+    A requirement is that of the version the learner opens, and a pass counts by lesson
+    translation key and block id, so a pass in another language version whose block
+    shares the id counts here too (decision record 0051). Someone signed out has passed
+    nothing.
+
+    ``passed``: the learner's passes already read (``passed_activities``, or the lesson's
+    results), for callers that look at many lessons or hold the results anyway; without
+    it, one query, and none when the lesson requires nothing. Reads only.
+    """
+    if not lesson.has_activities:
+        return []
+    required = required_activities_of(lesson)
+    if not required:
+        return []
+    if passed is None:
+        passed = (
+            passed_activities(learner.pk, {lesson.translation_key})
+            if learner.is_authenticated
+            else set()
+        )
+    return [item for item in required if (item.lesson_key, item.activity_key) not in passed]
+
+
 def activity_to_do_text(activity: RequiredActivity, lesson_title: str) -> str:
     """What the learner still has to do, in words: "Pass the quiz in Writing a letter"."""
     if activity.kind == "quiz":
@@ -299,12 +334,9 @@ def _fill_to_do(user: User, overview: CourseOverview) -> None:
     }
     passed = passed_activities(user.pk, keys)
     for entry in overview.lessons:
-        lesson = bodies.get(entry.lesson.pk, entry.lesson)
-        outstanding = [
-            item
-            for item in required_activities_of(lesson)
-            if (item.lesson_key, item.activity_key) not in passed
-        ]
+        outstanding = lesson_outstanding_activities(
+            learner=user, lesson=bodies.get(entry.lesson.pk, entry.lesson), passed=passed
+        )
         if outstanding:
             entry.done = False
             overview.to_do.append(activity_to_do_text(outstanding[0], entry.lesson.title))
@@ -353,17 +385,9 @@ def lesson_overview(*, user: Visitor, lesson: LessonPage) -> LessonOverview:
             learner=user, lesson_key=lesson.translation_key
         ).order_by("created_at", "id"):
             attempts[attempt.activity_key] = attempt  # the latest wins
-    outstanding = (
-        [
-            item
-            for item in required_activities_of(lesson)
-            if not (item.activity_key in results and results[item.activity_key].passed)
-        ]
-        if lesson.has_activities
-        else []
-    )
+    passed = {(lesson.translation_key, key) for key, result in results.items() if result.passed}
     return LessonOverview(
-        outstanding=outstanding,
+        outstanding=lesson_outstanding_activities(learner=user, lesson=lesson, passed=passed),
         activity_results=results,
         quiz_attempts=attempts,
         course=course,
@@ -560,6 +584,37 @@ def learner_list(*, viewer: User, filters: LearnerListFilters):
             distinct=True,
         ),
     ).order_by("facility__name", "last_name", "first_name", "pk")
+
+
+# Where ``programme_areas_editable_by`` keeps its answer for the rest of the request (the
+# user object lives as long as the request, like Wagtail's own permission cache).
+_EDITABLE_AREAS_CACHE = "_qadam_editable_areas"
+
+
+def programme_areas_editable_by(user: Visitor) -> list[ProgrammeAreaPage]:
+    """The programme areas, in every language, whose pages ``user`` may edit: Wagtail's
+    page permission policy (``instances_user_has_permission_for(user, "change")``, the rule
+    Wagtail's own reports use), so "change" granted on an area or above it, or "add" on an
+    area the user owns. Superusers (administrators) get every area; anyone inactive or
+    signed out none.
+
+    At most two queries, whatever the number of areas (the user's page permissions, which
+    Wagtail keeps on the user, and the areas), and none more for the rest of the request:
+    the admin menu asks on every admin page. Reads only."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, _EDITABLE_AREAS_CACHE, None)
+    if cached is None:
+        from wagtail.permissions import policy_registry
+
+        editable = policy_registry.get_by_type(Page).instances_user_has_permission_for(
+            user, "change"
+        )
+        cached = list(
+            ProgrammeAreaPage.objects.filter(pk__in=editable.values("pk")).order_by("path")
+        )
+        setattr(user, _EDITABLE_AREAS_CACHE, cached)
+    return cached
 
 
 def page_for_request(*, model: type[CoursePage] | type[LessonPage], request, page_id: int):

@@ -32,9 +32,9 @@ from .participation import consent_needed
 from .selectors import (
     course_lesson_keys,
     course_required_activities,
+    lesson_outstanding_activities,
     passed_activities,
     required_activities_met,
-    required_activities_of,
 )
 from .signals import course_completed
 from .time_reports import TimeReportOutcome, time_report_store
@@ -206,19 +206,14 @@ def lesson_complete(*, actor: User, lesson: LessonPage) -> LessonProgress:
     if not lesson.live or not audience_allows(actor, course.audience):
         raise NotAllowed(_("This lesson is not open to you."))
     _require_consent(actor, course)
-    required = required_activities_of(lesson)
-    if required:
-        passed = passed_activities(actor.pk, {lesson.translation_key})
-        outstanding = [
-            item for item in required if (item.lesson_key, item.activity_key) not in passed
-        ]
-        if outstanding:
-            first = outstanding[0]
-            if first.kind == "quiz":
-                message = _("Pass the quiz “%(title)s” first: this lesson needs it.")
-            else:
-                message = _("Pass the activity “%(title)s” first: this lesson needs it.")
-            raise ActivityNotPassed(message % {"title": first.title})
+    outstanding = lesson_outstanding_activities(learner=actor, lesson=lesson)
+    if outstanding:
+        first = outstanding[0]
+        if first.kind == "quiz":
+            message = _("Pass the quiz “%(title)s” first: this lesson needs it.")
+        else:
+            message = _("Pass the activity “%(title)s” first: this lesson needs it.")
+        raise ActivityNotPassed(message % {"title": first.title})
     with transaction.atomic():
         enrolment = _locked_enrolment(actor, course)
         progress, _created = LessonProgress.objects.get_or_create(

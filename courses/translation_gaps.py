@@ -4,7 +4,8 @@ Trainers translate by copying a lesson and editing the copy (decision record 000
 translation can drift: a quiz deleted, a video never added. Learners are not blocked by
 that (a required activity is required in the language the learner uses, decision record
 0051); the author is told instead, when publishing and in the admin report
-"Translations out of step".
+"Translations out of step", which lists to each author the translations in the programme
+areas they may edit.
 
 The source of a lesson is its version in the site's default language, else the oldest.
 A block counts as present when the translation has as many blocks of that type.
@@ -17,10 +18,14 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import gettext as _
+
+from lms.core.models import User
 
 from .blocks import ActivityBlock
 from .models import LessonPage
+from .selectors import programme_areas_editable_by
 
 # Blocks a learner would miss: media and activities (text differs by language anyway).
 CHECKED_BLOCKS = ("image", "video", "audio", "document", "quiz", "h5p")
@@ -103,13 +108,32 @@ def translation_gaps_for(lesson: LessonPage) -> list[TranslationGap]:
     return _gaps_in(versions)
 
 
-def translations_out_of_step() -> list[TranslationGap]:
-    """Every lesson translation that lacks blocks of its source, by course tree order.
-    One query for the lessons; bodies are read once each."""
+def translations_out_of_step(*, user: User) -> list[TranslationGap]:
+    """The lesson translations lacking blocks of their source that ``user`` may mend: those
+    under a programme area they may edit (``programme_areas_editable_by``); superusers
+    (administrators) every one. By course tree order.
+
+    Every language version of those lessons is read, the source included even where it
+    lies in an area the user may not edit, in one query (the areas cost at most two more,
+    whatever their number); bodies are read once each. Reads only."""
+    lessons = LessonPage.objects.all()
+    area_paths: list[str] = []
+    if not user.is_superuser:
+        area_paths = [area.path for area in programme_areas_editable_by(user)]
+        if not area_paths:
+            return []
+        within = Q()
+        for path in area_paths:
+            within |= Q(path__startswith=path)
+        lessons = lessons.filter(
+            translation_key__in=LessonPage.objects.filter(within).values("translation_key")
+        )
     grouped: dict[uuid.UUID, list[LessonPage]] = defaultdict(list)
-    for lesson in LessonPage.objects.select_related("locale").order_by("path"):
+    for lesson in lessons.select_related("locale").order_by("path"):
         grouped[lesson.translation_key].append(lesson)
     gaps: list[TranslationGap] = []
     for versions in grouped.values():
         gaps.extend(_gaps_in(versions))
+    if area_paths:
+        gaps = [gap for gap in gaps if gap.lesson.path.startswith(tuple(area_paths))]
     return gaps

@@ -2,6 +2,7 @@ import threading
 import uuid
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from wagtail.models import Locale
 
@@ -13,8 +14,14 @@ from courses.models import (
     LessonProgress,
     LessonTimeReport,
 )
-from courses.selectors import course_overview
-from courses.services import NotEnrolled, enrolment_create, lesson_complete
+from courses.selectors import course_overview, lesson_outstanding_activities, lesson_overview
+from courses.services import (
+    ActivityNotPassed,
+    NotEnrolled,
+    activity_result_record,
+    enrolment_create,
+    lesson_complete,
+)
 from lms.core.models import AuditEvent
 from tests import factories
 from tests.kiosk_client import sign_in
@@ -91,6 +98,50 @@ def test_progress_follows_the_learner_across_languages(prisoner, prisoner_course
     assert overview.total == 3
     assert overview.done == 1
     assert [entry.done for entry in overview.lessons] == [True, False, False]
+
+
+@pytest.mark.django_db
+def test_done_the_course_page_and_the_lesson_page_agree_on_what_is_left_in_every_language(
+    prisoner, rich_course
+):
+    """One rule (``lesson_outstanding_activities``) behind refusing "done", the course
+    page's to-do list and the lesson page's notice; a pass in the Russian version (the
+    same block id) counts in the English one."""
+    enrolment_create(actor=prisoner, learner=prisoner, course=rich_course)
+    lesson = lessons_of(rich_course)[0]
+    lesson_ru = LessonPage.objects.get(
+        translation_key=lesson.translation_key, locale__language_code="ru"
+    )
+    quiz = next(block.id for block in lesson.body if block.block_type == "quiz")
+    assert [block.id for block in lesson_ru.body if block.block_type == "quiz"] == [quiz]
+
+    def left(user, page):
+        return [item.activity_key for item in lesson_overview(user=user, lesson=page).outstanding]
+
+    with pytest.raises(ActivityNotPassed, match="Pass the quiz “Check” first"):
+        lesson_complete(actor=prisoner, lesson=lesson)
+    assert left(prisoner, lesson) == left(prisoner, lesson_ru) == [quiz]
+    assert left(AnonymousUser(), lesson) == [quiz]
+    assert course_overview(user=prisoner, course=rich_course).to_do[0] == (
+        f"Pass the quiz in “{lesson.title}”"
+    )
+
+    activity_result_record(
+        actor=prisoner,
+        lesson=lesson_ru,
+        activity_key=quiz,
+        kind="quiz",
+        score=1,
+        max_score=1,
+        pass_mark=50,
+    )
+    assert left(prisoner, lesson) == left(prisoner, lesson_ru) == []
+    assert lesson_outstanding_activities(learner=prisoner, lesson=lesson) == []
+    assert not any(
+        text.startswith("Pass the")
+        for text in course_overview(user=prisoner, course=rich_course).to_do
+    )
+    assert lesson_complete(actor=prisoner, lesson=lesson).completed_at is not None
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
