@@ -128,6 +128,8 @@ def settle(page) -> None:
 
 def shot(page, name: str) -> None:
     settle(page)
+    page.wait_for_timeout(800)  # H5P's feedback and score bar slide in after a delay
+    settle(page)
     page.screenshot(path=f"/tmp/h5p-{name}.png", full_page=True)
 
 
@@ -250,6 +252,15 @@ def test_a_prisoner_plays_a_real_package_on_a_kiosk_and_the_next_learner_starts_
 
     context, page = new_kiosk(browser, world)
     errors = watch(page)
+    code: dict[str, str] = {}  # library and H5P core files: their Cache-Control
+    page.on(
+        "response",
+        lambda r: (
+            code.update({r.url: r.headers.get("cache-control", "")})
+            if "/h5p/libraries/" in r.url or "/h5p/player/" in r.url
+            else None
+        ),
+    )
     kiosk_sign_in(page, first)
     page.goto(course.get_url())
     page.click("button:has-text('Join this course')")
@@ -261,6 +272,9 @@ def test_a_prisoner_plays_a_real_package_on_a_kiosk_and_the_next_learner_starts_
     expect(frame.locator(kind.option, has_text=kind.right).first).to_be_visible()
     assert result_line(page).inner_text() == "You need 60% to pass."
     shot(page, f"{name}-1-playing")
+    # Shared code is cached on the kiosk as in any browser; the content's files are not.
+    assert any(f"/{kind.main_library.rsplit('.', 1)[0].replace(' ', '-')}" in url for url in code)
+    assert code and all("public" in v and "immutable" in v for v in code.values()), code
 
     # Wrong: the result line says so at once (no reload), not passed.
     kind.answer(page, frame, kind.wrong)
