@@ -143,6 +143,17 @@ def world(facility_a, facility_b, django_capture_on_commit_callbacks):
             "training_compliance_b": reverse("training:compliance", args=["b"]),
             "training_people_a": reverse("training:people", args=["a", requirement.pk]),
             "training_people_b": reverse("training:people", args=["b", requirement.pk]),
+            # The exports are the same views with ?format=: the same rules must hold.
+            **{
+                f"training_{page}_{code}_{fmt}": reverse(f"training:{view}", args=[code, *extra])
+                + f"?format={fmt}"
+                for page, view, extra in (
+                    ("compliance", "compliance", []),
+                    ("people", "people", [requirement.pk]),
+                )
+                for code in ("a", "b")
+                for fmt in ("csv", "xlsx")
+            },
             "training_requests": reverse("training:requests"),
             "training_decide": reverse("training:decide", args=[training_request.pk]),
             "training_pauses": reverse("training:pauses"),
@@ -422,6 +433,12 @@ EXPECTED: dict[str, dict[str, object]] = {
         "prisoner": FORBIDDEN,  # prisoners are on kiosks, which open no admin
     },
 }
+# The compliance and people exports (?format=csv|xlsx) are the same views as the pages:
+# every role must get exactly what it gets on the page (a monitor: figures, no names).
+for _page in ("compliance", "people"):
+    for _code in ("a", "b"):
+        for _fmt in ("csv", "xlsx"):
+            EXPECTED[f"training_{_page}_{_code}_{_fmt}"] = EXPECTED[f"training_{_page}_{_code}"]
 
 
 @pytest.mark.parametrize("name", list(EXPECTED))

@@ -77,6 +77,20 @@ def test_a_monitor_sees_percentages_and_no_names(client, setup):
         client.get(reverse("training:people", args=["a", setup["requirement"].pk])).status_code
         == 403
     )
+    # The exports a monitor may download carry the same figures and no one's name.
+    from openpyxl import load_workbook
+
+    url = reverse("training:compliance", args=["a"])
+    csv_text = client.get(url + "?format=csv").content.decode("utf-8-sig")
+    assert "Use of force" in csv_text and "50" in csv_text
+    book = load_workbook(io.BytesIO(client.get(url + "?format=xlsx").content))
+    cells = [str(c.value) for row in book.active.iter_rows() for c in row]
+    assert "Use of force" in cells
+    for name in ("Sadykova", "Aigerim", "Bolat", "Zhanna"):
+        assert name not in csv_text and name not in " ".join(cells)
+    people = reverse("training:people", args=["a", setup["requirement"].pk])
+    assert client.get(people + "?format=csv").status_code == 403
+    assert client.get(people + "?format=xlsx").status_code == 403
 
 
 def test_the_chart_is_svg_with_a_text_alternative(client, setup):
