@@ -30,6 +30,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test import Client
 
 from certificates.models import Certificate
 from courses.models import CourseCompletion, LessonProgress, LessonTimeReport
@@ -313,13 +314,18 @@ class KioskClient:
     """What a kiosk's page does with a save: POST it, and on an error or a dropped
     connection send the very same request again (bounded), as the offline queue does."""
 
-    def __init__(self, live_server, session_cookie: str) -> None:
+    def __init__(self, live_server, signed_in: Client) -> None:
+        """``signed_in``: a test client signed in on a kiosk, whose session and kiosk
+        device cookies this client sends (a prisoner's session is bound to the kiosk)."""
         self.host, port = live_server.url.removeprefix("http://").split(":")
         self.port = int(port)
         self.csrf = secrets.token_hex(16)
-        self.cookie = (
-            f"{settings.SESSION_COOKIE_NAME}={session_cookie}; "
-            f"{settings.CSRF_COOKIE_NAME}={self.csrf}"
+        self.cookie = "; ".join(
+            [
+                f"{settings.SESSION_COOKIE_NAME}={signed_in.cookies[settings.SESSION_COOKIE_NAME].value}",
+                f"{settings.KIOSK_DEVICE_COOKIE}={signed_in.cookies[settings.KIOSK_DEVICE_COOKIE].value}",
+                f"{settings.CSRF_COOKIE_NAME}={self.csrf}",
+            ]
         )
         self.attempts: list[int] = []
 
@@ -387,7 +393,7 @@ def test_progress_writes_survive_a_database_cut_with_no_duplicate(live_server, c
     enrolment_create(actor=learner, learner=learner, course=course)
     lessons = list(course.lessons())
     sign_in(client, learner)
-    kiosk = KioskClient(live_server, client.cookies[settings.SESSION_COOKIE_NAME].value)
+    kiosk = KioskClient(live_server, client)
     with database_behind_a_cuttable_proxy() as proxy:
         for lesson in cutting(proxy, lessons, first_at=4, second_at=8):
             assert kiosk.post(f"/learn/lessons/{lesson.pk}/done/", ok=302) == 302
@@ -409,7 +415,7 @@ def test_time_reports_sent_again_through_a_database_cut_count_once(live_server, 
     enrolment_create(actor=learner, learner=learner, course=course)
     lessons = list(course.lessons())
     sign_in(client, learner)
-    kiosk = KioskClient(live_server, client.cookies[settings.SESSION_COOKIE_NAME].value)
+    kiosk = KioskClient(live_server, client)
     report_ids = [uuid.uuid4() for _ in lessons]
     with database_behind_a_cuttable_proxy() as proxy:
         for lesson, report_id in cutting(
