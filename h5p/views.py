@@ -23,12 +23,13 @@ from django.http import (
     HttpResponseBadRequest,
     JsonResponse,
 )
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from courses.models import ActivityResult, LessonPage
 from courses.participation import consent_needed
-from courses.selectors import page_for_request
+from courses.selectors import lesson_outstanding_activities, page_for_request
 
 from .models import ContentUserData
 from .permissions import may_author
@@ -130,6 +131,7 @@ def xapi(request: HttpRequest, lesson_id: int, block_id: str) -> JsonResponse:
     best = ActivityResult.objects.filter(
         learner=request.user, lesson_key=lesson.translation_key, activity_key=block_id
     ).first()
+    outstanding = lesson_outstanding_activities(learner=request.user, lesson=lesson)
     return JsonResponse(
         {
             "stored": True,
@@ -139,6 +141,13 @@ def xapi(request: HttpRequest, lesson_id: int, block_id: str) -> JsonResponse:
             "message": getattr(record, "refusal", ""),
             "result": result_line(best, int(value["pass_mark"])),
             "passed": bool(best and best.passed),
+            # What the lesson's footer says now: the next activity to pass, or nothing
+            # (the page then offers "Mark as done").
+            "lesson_outstanding": render_to_string(
+                "courses/includes/lesson_outstanding.html", {"first": outstanding[0]}, request
+            ).strip()
+            if outstanding
+            else "",
         },
         status=201 if created else 200,
     )

@@ -162,6 +162,25 @@ def test_a_grant_handed_out_by_the_lesson_page_is_accepted(enrolled, h5p_lesson)
     assert response.json()["result"] == "Your best result: 20%. You need 60% to pass."
 
 
+def test_the_answer_tells_the_lesson_footer_what_is_left(enrolled, h5p_lesson):
+    """The footer under the activity follows each result without a reload: still the
+    activity to pass, then nothing (the page offers "Mark as done")."""
+    lesson, block_id = h5p_lesson
+    html = enrolled.get(lesson.get_url()).content.decode()
+    assert "data-lesson-outstanding" in html and "data-lesson-done hidden" in html
+    view = re.search(r'data-h5p-view="([^"]+)"', html).group(1)
+    failed = post(
+        enrolled, lesson, block_id, {"id": str(uuid.uuid4()), "statement": answered(0.2)}, view
+    )
+    assert "above to finish this lesson" in failed.json()["lesson_outstanding"]
+    passed = post(
+        enrolled, lesson, block_id, {"id": str(uuid.uuid4()), "statement": answered(1)}, view
+    )
+    assert passed.json()["passed"] and passed.json()["lesson_outstanding"] == ""
+    html = enrolled.get(lesson.get_url()).content.decode()
+    assert "data-lesson-outstanding" not in html and "data-lesson-done hidden" not in html
+
+
 @pytest.mark.parametrize(
     ("raw", "maximum", "stored"),
     [(1000, 1, 1.0), (-5, 1, 0.0), (3, 4, 0.75)],

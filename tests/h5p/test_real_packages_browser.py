@@ -271,6 +271,10 @@ def test_a_prisoner_plays_a_real_package_on_a_kiosk_and_the_next_learner_starts_
     expect(question).to_contain_text(kind.question_text)
     expect(frame.locator(kind.option, has_text=kind.right).first).to_be_visible()
     assert result_line(page).inner_text() == "You need 60% to pass."
+    footer = page.locator("[data-lesson-outstanding]")
+    done = page.locator("form[data-lesson-done] button")
+    expect(footer).to_contain_text("above to finish this lesson")
+    expect(done).to_be_hidden()
     shot(page, f"{name}-1-playing")
     # Shared code is cached on the kiosk as in any browser; the content's files are not.
     assert any(f"/{kind.main_library.rsplit('.', 1)[0].replace(' ', '-')}" in url for url in code)
@@ -279,6 +283,8 @@ def test_a_prisoner_plays_a_real_package_on_a_kiosk_and_the_next_learner_starts_
     # Wrong: the result line says so at once (no reload), not passed.
     kind.answer(page, frame, kind.wrong)
     expect(result_line(page)).to_have_text("Your best result: 0%. You need 60% to pass.")
+    expect(footer).to_contain_text("above to finish this lesson")  # still to pass
+    expect(done).to_be_hidden()
     result = ActivityResult.objects.get(learner=first, activity_key=block_id)
     assert not result.passed and result.best_score == 0.0
     shot(page, f"{name}-2-wrong")
@@ -291,6 +297,9 @@ def test_a_prisoner_plays_a_real_package_on_a_kiosk_and_the_next_learner_starts_
     assert XAPIStatement.objects.filter(learner=first).count() == statements
     kind.answer(page, frame, kind.right)
     expect(result_line(page)).to_have_text("Your best result: 100%. You passed.")
+    # The footer follows at once: nothing left to pass, "Mark as done" is offered.
+    expect(footer).to_be_hidden()
+    expect(done).to_be_visible()
     result.refresh_from_db()
     assert result.passed and result.best_score == 1.0 and result.attempts == 2
     shot(page, f"{name}-3-right")

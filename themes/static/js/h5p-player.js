@@ -127,6 +127,18 @@
     });
   }
 
+  // The footer of this lesson: the next activity to pass, or "Mark as done" once none is.
+  function lessonFooter(outstanding) {
+    if (typeof outstanding !== "string") { return; }
+    var line = document.querySelector("[data-lesson-outstanding]");
+    var form = document.querySelector("form[data-lesson-done]");
+    if (line) {
+      line.textContent = outstanding;
+      line.hidden = !outstanding;
+    }
+    if (form) { form.hidden = !!outstanding; }
+  }
+
   function flush() {
     var items = readQueue();
     if (!items.length) { return Promise.resolve(); }
@@ -142,6 +154,7 @@
           line.classList.add("status");
           line.classList.toggle("status--done", !!answer.passed);
         }
+        lessonFooter(answer.lesson_outstanding);
         document.dispatchEvent(new CustomEvent("qadam:h5p-result", { detail: answer }));
       } else if (entry && answer && answer.message) {
         status(entry, answer.message);  // e.g. join the course first (translated by the server)
