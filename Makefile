@@ -139,6 +139,8 @@ lock:
 	  --python-platform x86_64-unknown-linux-gnu -o requirements/base.txt
 	var/lock-tools/bin/uv pip compile pyproject.toml --group dev --generate-hashes \
 	  --python-version 3.11 --python-platform x86_64-unknown-linux-gnu -o requirements/dev.txt
+	var/lock-tools/bin/uv pip compile requirements/ralph.in --generate-hashes \
+	  --python-version 3.11 --python-platform x86_64-unknown-linux-gnu -o requirements/ralph.txt
 	npm install --package-lock-only --ignore-scripts
 
 clean:
@@ -198,4 +200,14 @@ test-services: fault-test-deps
 fault-test-deps:
 	@command -v redis-server >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server >/dev/null; }
-.PHONY: fault-test-deps bench-deps
+
+# The xAPI forwarding tests run Ralph, a real Learning Record Store, in a virtualenv of its
+# own (its pins would clash with ours); requirements/ralph.txt is hash-pinned like ours.
+RALPH_VENV := var/ralph-venv
+test-services: lrs-test-deps
+lrs-test-deps: $(RALPH_VENV)/.installed
+$(RALPH_VENV)/.installed: requirements/ralph.txt | system-check
+	test -x $(RALPH_VENV)/bin/python || $(PYTHON) -m venv $(RALPH_VENV)
+	$(RALPH_VENV)/bin/pip install --quiet --require-hashes -r requirements/ralph.txt
+	touch $@
+.PHONY: fault-test-deps bench-deps lrs-test-deps
