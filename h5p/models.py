@@ -149,6 +149,37 @@ class XAPIStatement(AppendOnlyModel):
         return f"{self.verb} ({self.stored_at:%Y-%m-%d %H:%M})"
 
 
+class StatementForward(models.Model):
+    """Whether one stored statement has reached the external LRS (one row per statement
+    while forwarding is switched on). Holds no personal data of its own.
+
+    The statement stays append-only; this row is what changes. A statement is forwarded
+    until the LRS has it, however long the LRS is down: the task retries with backoff,
+    and the sweep (``xapi_forward_sweep_task``) sends again what is still undelivered."""
+
+    statement = models.OneToOneField(
+        XAPIStatement, on_delete=models.CASCADE, primary_key=True, related_name="forward"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("statement forwarded to the LRS")
+        verbose_name_plural = _("statements forwarded to the LRS")
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(delivered_at__isnull=True),
+                name="h5p_forward_undelivered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.statement_id)
+
+
 class ContentUserData(models.Model):
     """A learner's saved state in one H5P activity (what they answered so far), so they can
     resume on any kiosk. One row per learner, content, lesson (its translation key, shared

@@ -19,11 +19,12 @@ from wagtail.models import ReferenceIndex
 
 from courses.models import LessonPage
 from courses.services import CourseError, activity_result_record
+from lms.celery import enqueue_on_commit
 from lms.core.audit import audit_record
 from lms.core.models import User
 
 from .lrs import lrs_enabled
-from .models import ContentUserData, H5PContent, XAPIStatement
+from .models import ContentUserData, H5PContent, StatementForward, XAPIStatement
 from .player import activity_iri
 
 XAPI_VERSION = "1.0.3"
@@ -68,9 +69,7 @@ def _score(statement: dict[str, Any]) -> tuple[float, float] | None:
 
     def number(value: Any) -> bool:
         return (
-            isinstance(value, (int, float))
-            and not isinstance(value, bool)
-            and math.isfinite(value)
+            isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
         )
 
     if number(raw) and number(maximum) and maximum > 0:
@@ -170,7 +169,10 @@ def xapi_statement_record(
     if lrs_enabled():
         from .tasks import xapi_statement_forward_task
 
-        transaction.on_commit(lambda: xapi_statement_forward_task.delay(str(record.pk)))
+        # Recorded with the statement, so nothing depends on the broker being up: the
+        # sweep sends whatever the task could not.
+        StatementForward.objects.create(statement=record)
+        enqueue_on_commit(xapi_statement_forward_task, str(record.pk))
     return record, True
 
 

@@ -407,6 +407,11 @@ H5P_LRS_ENDPOINT = os.environ.get("H5P_LRS_ENDPOINT", "")
 H5P_LRS_USERNAME = os.environ.get("H5P_LRS_USERNAME", "")
 H5P_LRS_PASSWORD = os.environ.get("H5P_LRS_PASSWORD", "")
 H5P_LRS_TIMEOUT = int(os.environ.get("H5P_LRS_TIMEOUT", "10"))
+# Statements the LRS does not have yet this many seconds after they were stored are sent
+# again by the sweep (every H5P_LRS_SWEEP_EVERY seconds, a batch at a time): an LRS down
+# for a weekend loses nothing.
+H5P_LRS_SWEEP_AFTER = int(os.environ.get("H5P_LRS_SWEEP_AFTER", "900"))
+H5P_LRS_SWEEP_BATCH = int(os.environ.get("H5P_LRS_SWEEP_BATCH", "500"))
 # --- Kiosks and consent -----------------------------------------------------------------
 # See docs/kiosk.md and docs/decisions/0020-kiosk-sign-in-and-sessions.md.
 
@@ -444,6 +449,10 @@ CELERY_BEAT_SCHEDULE = {
     "kiosk-failures-purge": {
         "task": "kiosk.tasks.sign_in_failures_purge_task",
         "schedule": float(os.environ.get("KIOSK_FAILURE_PURGE_EVERY", str(24 * 60 * 60))),
+    },
+    "h5p-lrs-sweep": {
+        "task": "h5p.tasks.xapi_forward_sweep_task",
+        "schedule": float(os.environ.get("H5P_LRS_SWEEP_EVERY", "600")),
     },
     "time-reports-purge": {
         "task": "courses.tasks.time_reports_purge_task",

@@ -84,3 +84,55 @@ def test_an_lrs_error_is_raised_for_a_retry_and_a_known_statement_is_fine(lrs, s
     settings.H5P_LRS_ENDPOINT = "http://127.0.0.1:9/xapi/"  # nothing listens there
     with pytest.raises(LRSError):
         lrs_statement_put(statement_id="1", statement={})
+
+
+def test_an_lrs_down_past_every_retry_still_gets_each_statement_once_from_the_sweep(
+    lrs, settings, prisoner, h5p_lesson, django_capture_on_commit_callbacks
+):
+    """The task's retries are bounded (hours); an LRS down over a weekend must not lose
+    statements: what is undelivered stays recorded and the sweep sends it when it is back."""
+    from h5p.models import StatementForward
+    from h5p.tasks import xapi_forward_sweep_task
+
+    endpoint, received, answer = lrs
+    settings.H5P_LRS_ENDPOINT = endpoint
+    settings.H5P_LRS_SWEEP_AFTER = 0
+    answer["status"] = 503  # down
+    lesson, block_id = h5p_lesson
+    client = client_for(prisoner)
+    with django_capture_on_commit_callbacks(execute=True):
+        for score in (0, 1):
+            post_statement(client, lesson, block_id, answered(score))
+    pending = StatementForward.objects.filter(delivered_at__isnull=True)
+    assert pending.count() == 2 and all(row.attempts >= 1 for row in pending)
+    assert "503" in pending.first().last_error
+    assert xapi_forward_sweep_task() == 0  # still down: kept, nothing lost
+    assert pending.count() == 2
+
+    answer["status"] = 204  # back
+    received.clear()
+    assert xapi_forward_sweep_task() == 2
+    assert xapi_forward_sweep_task() == 0  # delivered ones are not sent again
+    assert len(received) == 2
+    assert not StatementForward.objects.filter(delivered_at__isnull=True).exists()
+
+
+def test_a_broker_down_at_the_answer_leaves_the_statement_to_the_sweep(
+    lrs, settings, prisoner, h5p_lesson, django_capture_on_commit_callbacks, monkeypatch
+):
+    from h5p.models import StatementForward
+    from h5p.tasks import xapi_forward_sweep_task, xapi_statement_forward_task
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionRefusedError("broker down")
+
+    endpoint, received, _answer = lrs
+    settings.H5P_LRS_ENDPOINT = endpoint
+    settings.H5P_LRS_SWEEP_AFTER = 0
+    monkeypatch.setattr(xapi_statement_forward_task, "delay", broker_down)
+    lesson, block_id = h5p_lesson
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_statement(client_for(prisoner), lesson, block_id, answered(1))
+    assert response.status_code == 201  # the learner's answer is stored and told so
+    assert received == [] and StatementForward.objects.filter(delivered_at=None).count() == 1
+    assert xapi_forward_sweep_task() == 1 and len(received) == 1
