@@ -8,8 +8,9 @@ import os
 from pathlib import Path
 
 import dj_database_url
-import dj_email_url
 from csp.constants import NONE, SELF
+
+from lms.core.email_url import email_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("QADAM_VAR_DIR", BASE_DIR / "var"))
@@ -525,14 +526,15 @@ QADAM_MFA_RECOVERY_CODES = 10
 OTP_TOTP_ISSUER = QADAM_SITE_NAME
 
 # E-mail, the one configuration for every mail (password reset, training reminders and
-# digests): EMAIL_URL, e.g. smtp+tls://user:password@mail.example:587 (dj-email-url).
-# Unset: mails are written to the console (development); production refuses to pass
-# `check --deploy` without it (lms.core.checks). EMAIL_TIMEOUT keeps a worker from waiting
-# for ever on a mail server; a `?timeout=` in the URL wins.
+# digests): EMAIL_URL, e.g. smtp+tls://user:password@mail.example:587 (STARTTLS) or
+# smtp+ssl://user:password@mail.example:465 (implicit TLS); lms.core.email_url lists the
+# schemes and refuses any other. Unset: mails are written to the console (development);
+# production refuses to pass `check --deploy` without it (lms.core.checks). EMAIL_TIMEOUT
+# keeps a worker from waiting for ever on a mail server; a `?timeout=` in the URL wins.
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 EMAIL_URL = os.environ.get("EMAIL_URL", "")
 if EMAIL_URL:
-    globals().update(dj_email_url.parse(EMAIL_URL))
+    globals().update(email_settings(EMAIL_URL, timeout=EMAIL_TIMEOUT))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "qadam@localhost")
