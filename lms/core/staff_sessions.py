@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
+from .addresses import client_address
 from .audit import audit_record
 from .models import StaffSession, User
 
@@ -65,10 +66,6 @@ def mfa_required_for(user: Any) -> bool:
     from wagtail.models import GroupApprovalTask
 
     return GroupApprovalTask.objects.filter(groups__in=user.groups.all()).exists()
-
-
-def client_address(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _is_staff_session(request: HttpRequest) -> bool:
@@ -136,7 +133,7 @@ def staff_session_record(
         session_key=request.session.session_key,
         defaults={
             "user": user,
-            "ip_address": client_address(request),
+            "ip_address": client_address(request) or None,
             "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
         },
     )

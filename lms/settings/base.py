@@ -510,6 +510,11 @@ AXES_COOLOFF_TIME = AXES_COOLOFF_MINUTES / 60  # hours, as django-axes counts
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "lms.core.signin.locked_out"
+# The client's address (lockouts by address, audit rows, session records, rate limits):
+# lms.core.addresses.client_address, which reads X-Forwarded-For only behind this many
+# trusted reverse proxies (0: the header is ignored; 1 behind nginx, docs/deploy.md).
+QADAM_TRUSTED_PROXY_COUNT = int(os.environ.get("QADAM_TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "lms.core.addresses.client_address"
 AXES_VERBOSE = False
 
 # Staff web sessions end after this many seconds without a request made by the person

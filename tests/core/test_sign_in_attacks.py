@@ -368,3 +368,84 @@ def test_staff_learners_and_prisoners_on_kiosks_need_no_second_factor(prisoner, 
 def test_monitors_need_a_second_factor_when_the_setting_says_so():
     monitor = staff_client(factories.UserFactory(role="monitor", facility=None))
     assert monitor.get("/learn/").url.startswith(reverse("two_factor"))
+
+
+# --- The client's address behind a proxy -------------------------------------------------
+
+
+def proxied(forwarded_for: str) -> Client:
+    """A browser behind nginx: every request reaches gunicorn from 127.0.0.1."""
+    return Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded_for)
+
+
+def lock_address(client: Client) -> None:
+    for n in range(6):
+        factories.UserFactory(role="trainer", facility=None, username=f"victim{n}")
+    statuses = [
+        client.post("/accounts/login/", {"username": f"victim{n}", "password": "x"}).status_code
+        for n in range(6)
+    ]
+    assert statuses[-1] == 429
+
+
+@override_settings(QADAM_TRUSTED_PROXY_COUNT=1)
+def test_behind_one_proxy_locking_one_address_leaves_another_free():
+    # The client forged a first hop; nginx appended the address it really saw.
+    lock_address(proxied("6.6.6.6, 10.9.5.5"))
+    locks = AuditEvent.objects.filter(action="sign_in.locked_out")
+    assert [(lock.after["locked"], lock.after["ip_address"]) for lock in locks] == [
+        ("address", "10.9.5.5")
+    ]
+    failed = AuditEvent.objects.filter(action="sign_in.failed").first()
+    assert failed.after["ip_address"] == "10.9.5.5"
+    person = factories.UserFactory(role="trainer", facility=None, username="colleague")
+    other = proxied("10.9.5.6")
+    ok = other.post("/accounts/login/", {"username": "colleague", "password": factories.PASSWORD})
+    assert ok.status_code == 302
+    assert StaffSession.objects.get(user=person).ip_address == "10.9.5.6"
+
+
+@override_settings(QADAM_TRUSTED_PROXY_COUNT=0)
+def test_without_trusted_proxies_a_forged_forwarded_for_is_ignored():
+    lock_address(Client(REMOTE_ADDR="10.9.6.6", HTTP_X_FORWARDED_FOR="10.9.6.7"))
+    locks = AuditEvent.objects.filter(action="sign_in.locked_out")
+    assert [lock.after["ip_address"] for lock in locks] == ["10.9.6.6"]
+    factories.UserFactory(role="trainer", facility=None, username="colleague")
+    # A new forged header does not get the locked client out.
+    again = Client(REMOTE_ADDR="10.9.6.6", HTTP_X_FORWARDED_FOR="10.9.6.8")
+    refused = again.post(
+        "/accounts/login/", {"username": "colleague", "password": factories.PASSWORD}
+    )
+    assert refused.status_code == 429
+
+
+@override_settings(QADAM_TRUSTED_PROXY_COUNT=1)
+def test_a_person_read_behind_the_proxy_records_the_forwarded_address(officer, prisoner):
+    client = proxied("10.9.7.7")
+    client.force_login(officer)
+    assert client.get(f"/manage/learners/{prisoner.public_id}/").status_code == 200
+    read = AuditEvent.objects.get(action="person.read", object_id=str(prisoner.pk))
+    assert read.after["ip_address"] == "10.9.7.7"
+
+
+@pytest.mark.parametrize(
+    "count, forwarded, expected",
+    [
+        (0, "1.2.3.4", "127.0.0.1"),
+        (1, "", "127.0.0.1"),
+        (1, "1.2.3.4", "1.2.3.4"),
+        (1, "6.6.6.6, 1.2.3.4", "1.2.3.4"),
+        (2, "6.6.6.6, 1.2.3.4, 10.0.0.2", "1.2.3.4"),
+        (2, "1.2.3.4", "1.2.3.4"),
+        (1, "not-an-address", "127.0.0.1"),
+        (1, "2001:db8::1", "2001:db8::1"),
+    ],
+)
+def test_the_client_address_is_the_rightmost_untrusted_hop(settings, count, forwarded, expected):
+    from django.test import RequestFactory
+
+    from lms.core.addresses import client_address
+
+    settings.QADAM_TRUSTED_PROXY_COUNT = count
+    request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_address(request) == expected
