@@ -518,8 +518,13 @@ AXES_CLIENT_IP_CALLABLE = "lms.core.addresses.client_address"
 AXES_VERBOSE = False
 
 # Staff web sessions end after this many seconds without a request made by the person
-# (besides SESSION_COOKIE_AGE, the absolute limit). Kiosks have their own (KIOSK_*).
+# (polls a page makes on its own do not count). Kiosks have their own (KIOSK_*).
 STAFF_IDLE_SECONDS = int(os.environ.get("STAFF_IDLE_SECONDS", str(30 * 60)))
+# ... and at the latest this many seconds after sign-in, however active (the session
+# store's own expiry moves forward with every activity stamp, so it is no limit).
+STAFF_SESSION_MAX_SECONDS = int(
+    os.environ.get("STAFF_SESSION_MAX_SECONDS", str(SESSION_COOKIE_AGE))
+)
 
 # Second factor (django-otp: TOTP apps, one-time recovery codes) for the staff roles that
 # see people or publish content. Monitors only with QADAM_MFA_MONITORS. Production always

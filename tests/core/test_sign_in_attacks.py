@@ -449,3 +449,45 @@ def test_the_client_address_is_the_rightmost_untrusted_hop(settings, count, forw
     settings.QADAM_TRUSTED_PROXY_COUNT = count
     request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
     assert client_address(request) == expected
+
+
+# --- Absolute limit and background polls -------------------------------------------------
+
+
+def test_an_active_staff_session_past_the_absolute_limit_is_ended(officer, settings):
+    client = staff_client(officer)
+    session = client.session
+    session[staff_sessions.SIGNED_IN_AT_KEY] = time.time() - settings.STAFF_SESSION_MAX_SECONDS - 5
+    session[staff_sessions.ACTIVITY_KEY] = time.time() - 1  # in use a second ago
+    session.save()
+    response = client.get("/manage/learners/")
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+    assert signed_in_user_id(client) is None
+    assert client.get("/manage/learners/").status_code == 302
+
+
+def test_a_staff_session_within_the_absolute_limit_stays_open(officer, settings):
+    client = staff_client(officer)
+    session = client.session
+    session[staff_sessions.SIGNED_IN_AT_KEY] = time.time() - settings.STAFF_SESSION_MAX_SECONDS + 60
+    session.save()
+    assert client.get("/manage/learners/").status_code == 200
+
+
+def test_background_polls_do_not_keep_an_idle_staff_session_alive(officer):
+    client = staff_client(officer)
+    session = client.session
+    session[staff_sessions.ACTIVITY_KEY] = time.time() - 29 * 60
+    session.save()
+    # Wagtail's editing-session ping (an editor left open) and the certificate status
+    # poll, each past the minute after which real activity would be stamped.
+    client.post("/admin/editing-sessions/ping/wagtailcore/page/1/1/")
+    client.get(reverse("certificates:mine_status"))
+    client.get("/manage/learners/", HTTP_X_QADAM_BACKGROUND="1")
+    assert client.session[staff_sessions.ACTIVITY_KEY] < time.time() - 28 * 60
+    session = client.session
+    session[staff_sessions.ACTIVITY_KEY] = time.time() - 31 * 60
+    session.save()
+    response = client.post("/admin/editing-sessions/ping/wagtailcore/page/1/1/")
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+    assert signed_in_user_id(client) is None
