@@ -491,3 +491,44 @@ def test_background_polls_do_not_keep_an_idle_staff_session_alive(officer):
     response = client.post("/admin/editing-sessions/ping/wagtailcore/page/1/1/")
     assert response.status_code == 302 and response.url.startswith("/accounts/login/")
     assert signed_in_user_id(client) is None
+
+
+# --- The Django admin's session list ------------------------------------------------------
+
+
+def test_deleting_a_session_in_the_django_admin_ends_it(officer):
+    office = staff_client(officer, "10.8.1.1")
+    assert office.get("/manage/learners/").status_code == 200
+    record = StaffSession.objects.get(user=officer)
+    administrator = factories.UserFactory(role="administrator", facility=None)
+    admin_client = Client()
+    admin_client.force_login(administrator)
+    response = admin_client.post(
+        f"/django-admin/core/staffsession/{record.pk}/delete/", {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not StaffSession.objects.filter(pk=record.pk).exists()
+    assert office.get("/manage/learners/").status_code == 302  # signed out there
+    assert AuditEvent.objects.filter(action="session.end", object_id=str(officer.pk)).exists()
+
+
+def test_deleting_sessions_in_bulk_in_the_django_admin_ends_them(officer, facility_a):
+    other = factories.OfficerFactory(facility=facility_a)
+    clients = [staff_client(officer, "10.8.1.2"), staff_client(other, "10.8.1.3")]
+    administrator = factories.UserFactory(role="administrator", facility=None)
+    admin_client = Client()
+    admin_client.force_login(administrator)
+    response = admin_client.post(
+        "/django-admin/core/staffsession/",
+        {
+            "action": "delete_selected",
+            "_selected_action": list(
+                StaffSession.objects.exclude(user=administrator).values_list("pk", flat=True)
+            ),
+            "post": "yes",
+        },
+    )
+    assert response.status_code == 302
+    for client in clients:
+        assert client.get("/manage/learners/").status_code == 302
+    assert AuditEvent.objects.filter(action="session.end").count() == 2
