@@ -532,3 +532,27 @@ def test_deleting_sessions_in_bulk_in_the_django_admin_ends_them(officer, facili
     for client in clients:
         assert client.get("/manage/learners/").status_code == 302
     assert AuditEvent.objects.filter(action="session.end").count() == 2
+
+
+# --- Password reset --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "language, english",
+    [("kk", "Please follow the link below"), ("ru", "Please follow the link below")],
+)
+def test_a_password_reset_mail_is_in_the_language_it_was_asked_in(language, english):
+    factories.UserFactory(role="trainer", facility=None, email="trainer@example.org")
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    response = client.post("/admin/password_reset/", {"email": "trainer@example.org"})
+    assert response.status_code == 302
+    [message] = mail.outbox
+    assert english not in message.body
+    assert "Your username" not in message.body
+    assert message.subject != "Password reset"
+
+
+def test_the_sign_in_page_links_to_the_password_reset(client):
+    html = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f'href="{reverse("wagtailadmin_password_reset")}"' in html
+    assert "Forgot your password?" in html
