@@ -2,8 +2,8 @@
 
 The cache is ``settings.VERIFY_RATE_LIMIT_CACHE`` ("default"): LocMem per process in
 development; with several web processes set ``CACHE_URL`` (Redis) so they share the
-count. The client is ``REMOTE_ADDR``; behind a reverse proxy that must be the client's
-address (the proxy sets it), not the proxy's.
+count. The client is ``lms.core.addresses.client_address`` (behind a reverse proxy, the
+forwarded address: set ``QADAM_TRUSTED_PROXY_COUNT``).
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from lms.core.addresses import client_address
+
 WINDOW_SECONDS = 60
 
 
@@ -25,7 +27,7 @@ def rate_limited(request: HttpRequest, scope: str = "verify") -> bool:
     """Count this request; True if the client went over the limit in this minute."""
     cache = caches[settings.VERIFY_RATE_LIMIT_CACHE]
     window = int(time.time() // WINDOW_SECONDS)
-    key = f"ratelimit:{scope}:{request.META.get('REMOTE_ADDR', '')}:{window}"
+    key = f"ratelimit:{scope}:{client_address(request)}:{window}"
     if cache.add(key, 1, timeout=WINDOW_SECONDS + 5):
         count = 1
     else:

@@ -14,6 +14,8 @@ from django.contrib.auth import logout
 from django.http import HttpRequest
 from django.utils import translation
 
+from lms.core import activity
+
 DEVICE_KEY = "kiosk_device"
 SIGNED_IN_AT_KEY = "kiosk_signed_in_at"
 ACTIVITY_KEY = "kiosk_last_activity"
@@ -22,7 +24,7 @@ PIN_CHANGE_KEY = "kiosk_must_change_pin"
 
 # Requests the page makes on its own (progress retries, time reports) say so with this
 # header; they never count as activity, so an abandoned screen still times out.
-BACKGROUND_HEADER = "HTTP_X_QADAM_BACKGROUND"
+BACKGROUND_HEADER = activity.BACKGROUND_HEADER
 
 # What a kiosk may open; everything else is refused (deny by default). Wagtail's
 # learning pages live under the language prefixes.
@@ -50,7 +52,7 @@ def kiosk_may_open(path: str) -> bool:
 def is_background(request: HttpRequest) -> bool:
     # Range requests come from a video or audio player fetching as it plays, not from
     # the person: a film left running must not hold an abandoned session open.
-    return request.META.get(BACKGROUND_HEADER) == "1" or "HTTP_RANGE" in request.META
+    return activity.is_background(request)
 
 
 def session_start(request: HttpRequest, *, device_id: str, must_change_pin: bool) -> None:

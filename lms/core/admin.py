@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 from . import mfa
 from .audit import audit_record
 from .models import AuditEvent, Facility, StaffSession, Transfer, Unit, User
+from .staff_sessions import staff_session_end
 
 
 class PersonCreationForm(AdminUserCreationForm):
@@ -130,7 +131,9 @@ class QadamUserAdmin(UserAdmin):
 
 @admin.register(StaffSession)
 class StaffSessionAdmin(admin.ModelAdmin):
-    """Open staff sessions; an administrator ends them from the person's sessions page."""
+    """Open staff sessions. Deleting one here ends it (``staff_session_end``: the session
+    leaves the session store and an audit row is written), as on the person's sessions
+    page; a record deleted on its own would leave the session signed in."""
 
     list_display = ["user", "ip_address", "user_agent", "started_at", "last_seen_at"]
     list_filter = ["user__role"]
@@ -142,6 +145,17 @@ class StaffSessionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_administrator and super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        staff_session_end(actor=request.user, record=obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for record in queryset.select_related("user__facility"):
+                staff_session_end(actor=request.user, record=record)
 
 
 @admin.register(Transfer)

@@ -9,7 +9,9 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import Error, Tags, register
+from django.core.exceptions import ImproperlyConfigured
 
+from .email_url import SMTP_BACKEND, email_settings
 from .names import names_with_bidi_controls_q
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", ""}
@@ -33,7 +35,21 @@ def public_base_url_set(app_configs, **kwargs) -> list[Error]:
 
 @register(Tags.security, deploy=True)
 def email_configured(app_configs, **kwargs) -> list[Error]:
-    """Password reset mails must reach people: production needs EMAIL_URL."""
+    """Password reset mails must reach people: production needs EMAIL_URL, with a scheme
+    we know (lms.core.email_url) and that actually sends mail."""
+    if settings.EMAIL_URL:
+        try:
+            conf = email_settings(settings.EMAIL_URL, timeout=settings.EMAIL_TIMEOUT)
+        except ImproperlyConfigured as error:
+            return [Error(str(error), id="qadam.E102")]
+        if conf.get("EMAIL_BACKEND") != SMTP_BACKEND:
+            return [
+                Error(
+                    f"EMAIL_URL {settings.EMAIL_URL.split(':', 1)[0]}:// sends no mail: "
+                    "use smtp+tls:// or smtp+ssl:// in production.",
+                    id="qadam.E102",
+                )
+            ]
     if not settings.EMAIL_URL or settings.EMAIL_BACKEND.endswith(("console.EmailBackend",)):
         return [
             Error(

@@ -31,6 +31,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .addresses import client_address
 from .audit import audit_record
 from .models import AuditEvent, Facility, User
 
@@ -225,7 +226,7 @@ DENIED_READ_LOG_SECONDS = 60
 def _where(request: Any) -> dict[str, Any]:
     kiosk = getattr(request, "kiosk", None)
     return {
-        "ip_address": request.META.get("REMOTE_ADDR"),
+        "ip_address": client_address(request) or None,
         "device": str(kiosk.pk) if kiosk is not None else None,
         "path": request.path[:200],
     }

@@ -16,6 +16,8 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db import transaction
 from django.dispatch import receiver
 
+from .addresses import client_address
+
 
 @receiver(user_logged_in, dispatch_uid="core.prisoner_only_on_kiosk")
 def prisoner_only_on_kiosk(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
@@ -31,7 +33,7 @@ def prisoner_only_on_kiosk(sender: Any, request: Any, user: Any, **kwargs: Any) 
 
 
 def _address(request: Any) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    return (client_address(request) or None) if request is not None else None
 
 
 def _signin_audit(*, action: str, username: str, request: Any, locked: str = "") -> None:

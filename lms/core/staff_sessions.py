@@ -1,7 +1,12 @@
 """Rules for staff web sessions, whichever view the person signed in on.
 
-- Idle timeout: a staff session with no request for ``STAFF_IDLE_SECONDS`` is ended
-  (besides ``SESSION_COOKIE_AGE``, the absolute limit). Kiosk sessions keep their own rules.
+- Idle timeout: a staff session with no request made by the person for
+  ``STAFF_IDLE_SECONDS`` is ended. Background requests (``X-Qadam-Background``, Wagtail's
+  editing-session ping, the certificate status poll) are no activity: an editor left open
+  still times out.
+- Absolute limit: a staff session is ended ``STAFF_SESSION_MAX_SECONDS`` after sign-in,
+  whatever the activity (saving the activity stamp moves the session store's own expiry
+  forward, so that alone never ends a session in use). Kiosk sessions keep their own rules.
 - Second factor: where ``QADAM_MFA_REQUIRED`` is on, a session of a role that must use one
   is sent to the second-factor step (enrol, or verify) until it is verified; nothing else
   opens, neither our pages nor the Wagtail or Django admin.
@@ -33,10 +38,13 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
+from . import activity
+from .addresses import client_address
 from .audit import audit_record
 from .models import StaffSession, User
 
 ACTIVITY_KEY = "staff_last_activity"
+SIGNED_IN_AT_KEY = "staff_signed_in_at"
 # The idle clock and the session record are written at most this often (seconds).
 ACTIVITY_GRANULARITY = 60
 
@@ -67,8 +75,20 @@ def mfa_required_for(user: Any) -> bool:
     return GroupApprovalTask.objects.filter(groups__in=user.groups.all()).exists()
 
 
-def client_address(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+def _background_paths() -> tuple[str, ...]:
+    return (
+        reverse("wagtailadmin_home") + "editing-sessions/",  # Wagtail's ping and release
+        reverse("certificates:mine_status"),
+    )
+
+
+def is_background(request: HttpRequest) -> bool:
+    """Whether ``request`` was made by a page on its own, not by the person: what kiosks
+    count as background (``lms.core.activity``: ``X-Qadam-Background``, media range
+    requests), and the polls that do not say so (Wagtail's editing-session ping)."""
+    return activity.is_background(request) or request.path_info.startswith(
+        _background_paths()
+    )
 
 
 def _is_staff_session(request: HttpRequest) -> bool:
@@ -88,10 +108,15 @@ class StaffSessionMiddleware:
         if not _is_staff_session(request):
             return self.get_response(request)
         now = time.time()
+        signed_in_at = request.session.get(SIGNED_IN_AT_KEY)
+        if signed_in_at is None or now - signed_in_at > settings.STAFF_SESSION_MAX_SECONDS:
+            return self._end(
+                request, _("Your session reached its time limit. Please sign in again.")
+            )
         last = request.session.get(ACTIVITY_KEY)
         if last is not None and now - last > settings.STAFF_IDLE_SECONDS:
-            return self._end_idle(request)
-        if last is None or now - last >= ACTIVITY_GRANULARITY:
+            return self._end(request, _("You were signed out after a time without activity."))
+        if (last is None or now - last >= ACTIVITY_GRANULARITY) and not is_background(request):
             request.session[ACTIVITY_KEY] = now
             key = request.session.session_key
             if key:
@@ -105,9 +130,9 @@ class StaffSessionMiddleware:
             return no_store(redirect(url))
         return no_store(self.get_response(request))
 
-    def _end_idle(self, request: HttpRequest) -> HttpResponse:
+    def _end(self, request: HttpRequest, message: str) -> HttpResponse:
         logout(request)
-        messages.info(request, _("You were signed out after a time without activity."))
+        messages.info(request, message)
         url = reverse("login") + "?" + urlencode({"next": request.get_full_path()})
         return no_store(redirect(url))
 
@@ -131,12 +156,14 @@ def staff_session_record(
         return
     if not request.session.session_key:
         request.session.save()
-    request.session[ACTIVITY_KEY] = time.time()
+    now = time.time()
+    request.session[SIGNED_IN_AT_KEY] = now
+    request.session[ACTIVITY_KEY] = now
     StaffSession.objects.update_or_create(
         session_key=request.session.session_key,
         defaults={
             "user": user,
-            "ip_address": client_address(request),
+            "ip_address": client_address(request) or None,
             "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
         },
     )
@@ -152,8 +179,12 @@ def staff_session_forget(
 
 def open_sessions(user: User):
     """The staff sessions of ``user`` that are still open (not expired), newest first."""
-    since = timezone.now() - timedelta(seconds=settings.STAFF_IDLE_SECONDS)
-    return StaffSession.objects.filter(user=user, last_seen_at__gte=since).order_by("-last_seen_at")
+    now = timezone.now()
+    return StaffSession.objects.filter(
+        user=user,
+        last_seen_at__gte=now - timedelta(seconds=settings.STAFF_IDLE_SECONDS),
+        started_at__gte=now - timedelta(seconds=settings.STAFF_SESSION_MAX_SECONDS),
+    ).order_by("-last_seen_at")
 
 
 def staff_session_end(*, actor: User, record: StaffSession) -> None:

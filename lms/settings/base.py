@@ -8,8 +8,9 @@ import os
 from pathlib import Path
 
 import dj_database_url
-import dj_email_url
 from csp.constants import NONE, SELF
+
+from lms.core.email_url import email_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("QADAM_VAR_DIR", BASE_DIR / "var"))
@@ -518,11 +519,21 @@ AXES_COOLOFF_TIME = AXES_COOLOFF_MINUTES / 60  # hours, as django-axes counts
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "lms.core.signin.locked_out"
+# The client's address (lockouts by address, audit rows, session records, rate limits):
+# lms.core.addresses.client_address, which reads X-Forwarded-For only behind this many
+# trusted reverse proxies (0: the header is ignored; 1 behind nginx, docs/deploy.md).
+QADAM_TRUSTED_PROXY_COUNT = int(os.environ.get("QADAM_TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "lms.core.addresses.client_address"
 AXES_VERBOSE = False
 
 # Staff web sessions end after this many seconds without a request made by the person
-# (besides SESSION_COOKIE_AGE, the absolute limit). Kiosks have their own (KIOSK_*).
+# (polls a page makes on its own do not count). Kiosks have their own (KIOSK_*).
 STAFF_IDLE_SECONDS = int(os.environ.get("STAFF_IDLE_SECONDS", str(30 * 60)))
+# ... and at the latest this many seconds after sign-in, however active (the session
+# store's own expiry moves forward with every activity stamp, so it is no limit).
+STAFF_SESSION_MAX_SECONDS = int(
+    os.environ.get("STAFF_SESSION_MAX_SECONDS", str(SESSION_COOKIE_AGE))
+)
 
 # Second factor (django-otp: TOTP apps, one-time recovery codes) for the staff roles that
 # see people or publish content. Monitors only with QADAM_MFA_MONITORS. Production always
@@ -534,14 +545,15 @@ QADAM_MFA_RECOVERY_CODES = 10
 OTP_TOTP_ISSUER = QADAM_SITE_NAME
 
 # E-mail, the one configuration for every mail (password reset, training reminders and
-# digests): EMAIL_URL, e.g. smtp+tls://user:password@mail.example:587 (dj-email-url).
-# Unset: mails are written to the console (development); production refuses to pass
-# `check --deploy` without it (lms.core.checks). EMAIL_TIMEOUT keeps a worker from waiting
-# for ever on a mail server; a `?timeout=` in the URL wins.
+# digests): EMAIL_URL, e.g. smtp+tls://user:password@mail.example:587 (STARTTLS) or
+# smtp+ssl://user:password@mail.example:465 (implicit TLS); lms.core.email_url lists the
+# schemes and refuses any other. Unset: mails are written to the console (development);
+# production refuses to pass `check --deploy` without it (lms.core.checks). EMAIL_TIMEOUT
+# keeps a worker from waiting for ever on a mail server; a `?timeout=` in the URL wins.
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 EMAIL_URL = os.environ.get("EMAIL_URL", "")
 if EMAIL_URL:
-    globals().update(dj_email_url.parse(EMAIL_URL))
+    globals().update(email_settings(EMAIL_URL, timeout=EMAIL_TIMEOUT))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "qadam@localhost")

@@ -156,3 +156,86 @@ def test_production_takes_its_https_settings_from_the_environment():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "600", "True", "False"]
+
+
+# --- EMAIL_URL ---------------------------------------------------------------------------
+
+
+def production_email_settings(url: str) -> list[str]:
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS, s.EMAIL_USE_SSL, "
+        "s.EMAIL_TIMEOUT)"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=production_env(EMAIL_URL=url, QADAM_MFA_REQUIRED="0"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1].split()
+
+
+def test_an_smtp_tls_email_url_sends_with_starttls_and_a_30_second_timeout():
+    assert production_email_settings("smtp+tls://qadam:secret@mail.example.org:587") == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "mail.example.org",
+        "587",
+        "True",
+        "False",
+        "30",
+    ]
+
+
+def test_an_smtp_ssl_email_url_sends_over_implicit_tls():
+    assert production_email_settings("smtp+ssl://qadam:secret@mail.example.org:465") == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "mail.example.org",
+        "465",
+        "False",
+        "True",
+        "30",
+    ]
+
+
+def test_a_timeout_in_the_email_url_wins_and_ports_have_defaults():
+    from lms.core.email_url import email_settings
+
+    conf = email_settings("smtp+tls://mail.example.org?timeout=5", timeout=30)
+    assert (conf["EMAIL_PORT"], conf["EMAIL_USE_TLS"], conf["EMAIL_TIMEOUT"]) == (587, True, 5)
+    conf = email_settings("smtp+ssl://u:p%40ss@mail.example.org", timeout=30)
+    assert (conf["EMAIL_PORT"], conf["EMAIL_USE_SSL"], conf["EMAIL_TIMEOUT"]) == (465, True, 30)
+    assert conf["EMAIL_HOST_PASSWORD"] == "p@ss"
+
+
+def test_an_email_url_with_an_unknown_scheme_is_refused():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from lms.core.email_url import email_settings
+
+    with pytest.raises(ImproperlyConfigured, match="smtp\\+tls://"):
+        email_settings("smtp+starttls://mail.example.org:587", timeout=30)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=production_env(EMAIL_URL="smtp+starttls://qadam:secret@mail.example.org:587"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "EMAIL_URL has the scheme" in result.stderr
+
+
+@pytest.mark.parametrize("url", ["smtp+bogus://mail.example.org", "console://"])
+def test_the_deploy_check_fails_on_an_email_url_that_sends_no_mail(settings, url):
+    from lms.core.checks import email_configured
+
+    settings.EMAIL_URL = url
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    assert [error.id for error in email_configured(None)] == ["qadam.E102"]
+    settings.EMAIL_URL = "smtp+tls://mail.example.org:587"
+    assert email_configured(None) == []

@@ -368,3 +368,191 @@ def test_staff_learners_and_prisoners_on_kiosks_need_no_second_factor(prisoner, 
 def test_monitors_need_a_second_factor_when_the_setting_says_so():
     monitor = staff_client(factories.UserFactory(role="monitor", facility=None))
     assert monitor.get("/learn/").url.startswith(reverse("two_factor"))
+
+
+# --- The client's address behind a proxy -------------------------------------------------
+
+
+def proxied(forwarded_for: str) -> Client:
+    """A browser behind nginx: every request reaches gunicorn from 127.0.0.1."""
+    return Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded_for)
+
+
+def lock_address(client: Client) -> None:
+    for n in range(6):
+        factories.UserFactory(role="trainer", facility=None, username=f"victim{n}")
+    statuses = [
+        client.post("/accounts/login/", {"username": f"victim{n}", "password": "x"}).status_code
+        for n in range(6)
+    ]
+    assert statuses[-1] == 429
+
+
+@override_settings(QADAM_TRUSTED_PROXY_COUNT=1)
+def test_behind_one_proxy_locking_one_address_leaves_another_free():
+    # The client forged a first hop; nginx appended the address it really saw.
+    lock_address(proxied("6.6.6.6, 10.9.5.5"))
+    locks = AuditEvent.objects.filter(action="sign_in.locked_out")
+    assert [(lock.after["locked"], lock.after["ip_address"]) for lock in locks] == [
+        ("address", "10.9.5.5")
+    ]
+    failed = AuditEvent.objects.filter(action="sign_in.failed").first()
+    assert failed.after["ip_address"] == "10.9.5.5"
+    person = factories.UserFactory(role="trainer", facility=None, username="colleague")
+    other = proxied("10.9.5.6")
+    ok = other.post("/accounts/login/", {"username": "colleague", "password": factories.PASSWORD})
+    assert ok.status_code == 302
+    assert StaffSession.objects.get(user=person).ip_address == "10.9.5.6"
+
+
+@override_settings(QADAM_TRUSTED_PROXY_COUNT=0)
+def test_without_trusted_proxies_a_forged_forwarded_for_is_ignored():
+    lock_address(Client(REMOTE_ADDR="10.9.6.6", HTTP_X_FORWARDED_FOR="10.9.6.7"))
+    locks = AuditEvent.objects.filter(action="sign_in.locked_out")
+    assert [lock.after["ip_address"] for lock in locks] == ["10.9.6.6"]
+    factories.UserFactory(role="trainer", facility=None, username="colleague")
+    # A new forged header does not get the locked client out.
+    again = Client(REMOTE_ADDR="10.9.6.6", HTTP_X_FORWARDED_FOR="10.9.6.8")
+    refused = again.post(
+        "/accounts/login/", {"username": "colleague", "password": factories.PASSWORD}
+    )
+    assert refused.status_code == 429
+
+
+@override_settings(QADAM_TRUSTED_PROXY_COUNT=1)
+def test_a_person_read_behind_the_proxy_records_the_forwarded_address(officer, prisoner):
+    client = proxied("10.9.7.7")
+    client.force_login(officer)
+    assert client.get(f"/manage/learners/{prisoner.public_id}/").status_code == 200
+    read = AuditEvent.objects.get(action="person.read", object_id=str(prisoner.pk))
+    assert read.after["ip_address"] == "10.9.7.7"
+
+
+@pytest.mark.parametrize(
+    "count, forwarded, expected",
+    [
+        (0, "1.2.3.4", "127.0.0.1"),
+        (1, "", "127.0.0.1"),
+        (1, "1.2.3.4", "1.2.3.4"),
+        (1, "6.6.6.6, 1.2.3.4", "1.2.3.4"),
+        (2, "6.6.6.6, 1.2.3.4, 10.0.0.2", "1.2.3.4"),
+        (2, "1.2.3.4", "1.2.3.4"),
+        (1, "not-an-address", "127.0.0.1"),
+        (1, "2001:db8::1", "2001:db8::1"),
+    ],
+)
+def test_the_client_address_is_the_rightmost_untrusted_hop(settings, count, forwarded, expected):
+    from django.test import RequestFactory
+
+    from lms.core.addresses import client_address
+
+    settings.QADAM_TRUSTED_PROXY_COUNT = count
+    request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_address(request) == expected
+
+
+# --- Absolute limit and background polls -------------------------------------------------
+
+
+def test_an_active_staff_session_past_the_absolute_limit_is_ended(officer, settings):
+    client = staff_client(officer)
+    session = client.session
+    session[staff_sessions.SIGNED_IN_AT_KEY] = time.time() - settings.STAFF_SESSION_MAX_SECONDS - 5
+    session[staff_sessions.ACTIVITY_KEY] = time.time() - 1  # in use a second ago
+    session.save()
+    response = client.get("/manage/learners/")
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+    assert signed_in_user_id(client) is None
+    assert client.get("/manage/learners/").status_code == 302
+
+
+def test_a_staff_session_within_the_absolute_limit_stays_open(officer, settings):
+    client = staff_client(officer)
+    session = client.session
+    session[staff_sessions.SIGNED_IN_AT_KEY] = time.time() - settings.STAFF_SESSION_MAX_SECONDS + 60
+    session.save()
+    assert client.get("/manage/learners/").status_code == 200
+
+
+def test_background_polls_do_not_keep_an_idle_staff_session_alive(officer):
+    client = staff_client(officer)
+    session = client.session
+    session[staff_sessions.ACTIVITY_KEY] = time.time() - 29 * 60
+    session.save()
+    # Wagtail's editing-session ping (an editor left open) and the certificate status
+    # poll, each past the minute after which real activity would be stamped.
+    client.post("/admin/editing-sessions/ping/wagtailcore/page/1/1/")
+    client.get(reverse("certificates:mine_status"))
+    client.get("/manage/learners/", HTTP_X_QADAM_BACKGROUND="1")
+    assert client.session[staff_sessions.ACTIVITY_KEY] < time.time() - 28 * 60
+    session = client.session
+    session[staff_sessions.ACTIVITY_KEY] = time.time() - 31 * 60
+    session.save()
+    response = client.post("/admin/editing-sessions/ping/wagtailcore/page/1/1/")
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+    assert signed_in_user_id(client) is None
+
+
+# --- The Django admin's session list ------------------------------------------------------
+
+
+def test_deleting_a_session_in_the_django_admin_ends_it(officer):
+    office = staff_client(officer, "10.8.1.1")
+    assert office.get("/manage/learners/").status_code == 200
+    record = StaffSession.objects.get(user=officer)
+    administrator = factories.UserFactory(role="administrator", facility=None)
+    admin_client = Client()
+    admin_client.force_login(administrator)
+    response = admin_client.post(
+        f"/django-admin/core/staffsession/{record.pk}/delete/", {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not StaffSession.objects.filter(pk=record.pk).exists()
+    assert office.get("/manage/learners/").status_code == 302  # signed out there
+    assert AuditEvent.objects.filter(action="session.end", object_id=str(officer.pk)).exists()
+
+
+def test_deleting_sessions_in_bulk_in_the_django_admin_ends_them(officer, facility_a):
+    other = factories.OfficerFactory(facility=facility_a)
+    clients = [staff_client(officer, "10.8.1.2"), staff_client(other, "10.8.1.3")]
+    administrator = factories.UserFactory(role="administrator", facility=None)
+    admin_client = Client()
+    admin_client.force_login(administrator)
+    response = admin_client.post(
+        "/django-admin/core/staffsession/",
+        {
+            "action": "delete_selected",
+            "_selected_action": list(
+                StaffSession.objects.exclude(user=administrator).values_list("pk", flat=True)
+            ),
+            "post": "yes",
+        },
+    )
+    assert response.status_code == 302
+    for client in clients:
+        assert client.get("/manage/learners/").status_code == 302
+    assert AuditEvent.objects.filter(action="session.end").count() == 2
+
+
+# --- Password reset --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "language, english",
+    [("kk", "Please follow the link below"), ("ru", "Please follow the link below")],
+)
+def test_a_password_reset_mail_is_in_the_language_it_was_asked_in(language, english):
+    factories.UserFactory(role="trainer", facility=None, email="trainer@example.org")
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    response = client.post("/admin/password_reset/", {"email": "trainer@example.org"})
+    assert response.status_code == 302
+    [message] = mail.outbox
+    assert english not in message.body
+    assert "Your username" not in message.body
+    assert message.subject != "Password reset"
+
+
+def test_the_sign_in_page_links_to_the_password_reset(client):
+    html = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f'href="{reverse("wagtailadmin_password_reset")}"' in html
+    assert "Forgot your password?" in html
