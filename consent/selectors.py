@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from wagtail.models import Locale
@@ -26,10 +27,13 @@ def consent_history_own(*, learner: User) -> list[ConsentRecord]:
     return list(ConsentRecord.objects.filter(learner=learner).order_by("-at", "-id"))
 
 
-def consent_history_for_staff(*, viewer: User, learner: User, reason: str) -> list[ConsentRecord]:
+def consent_history_for_staff(
+    *, viewer: User, learner: User, reason: str, request: Any = None
+) -> list[ConsentRecord]:
     """A learner's consent history for a staff member who manages them, with a stated
     reason: a special-category read (``lms.core.policy.special_category_read``), which
-    writes ``consent.read`` to the audit trail in the same transaction as the read."""
+    writes ``consent.read`` to the audit trail in the same transaction as the read (with
+    the address or kiosk of ``request``)."""
     with transaction.atomic():
         records = list(ConsentRecord.objects.filter(learner=learner).order_by("-at", "-id"))
         special_category_read(
@@ -39,6 +43,7 @@ def consent_history_for_staff(*, viewer: User, learner: User, reason: str) -> li
             reason=reason,
             action="consent.read",
             details={"records": len(records)},
+            request=request,
         )
     return records
 

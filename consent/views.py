@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from courses.models import CoursePage
 from courses.selectors import page_for_request
 from courses.services import CourseError
-from lms.core.policy import may_manage_learners, people_visible_to
+from lms.core.policy import may_manage_learners, people_visible_to, person_for_staff_read
 
 from . import selectors, services
 from .forms import ConsentReadReasonForm
@@ -74,14 +74,17 @@ def manage_history(request: HttpRequest, public_id: str) -> HttpResponse:
     shows it once: nothing is cached and a new look asks again."""
     if not may_manage_learners(request.user):
         raise PermissionDenied
-    learner = get_object_or_404(
+    # A learner of another facility (or a guessed ID) is refused and the attempt logged.
+    learner = person_for_staff_read(
+        request,
         people_visible_to(request.user).learners().select_related("facility"),
         public_id=public_id,
+        page="consent_history",
     )
     form = ConsentReadReasonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         records = selectors.consent_history_for_staff(
-            viewer=request.user, learner=learner, reason=form.reason
+            viewer=request.user, learner=learner, reason=form.reason, request=request
         )
         return render(
             request,

@@ -30,6 +30,8 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.snippets.views.snippets import CreateView, DeleteView, SnippetViewSet
 
+from lms.core.policy import people_read
+
 from .forms import H5PUploadForm
 from .importer import h5p_content_import
 from .libraries import h5p_libraries_install
@@ -121,7 +123,15 @@ class H5PReportView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateV
         self.content = content = get_object_or_404(H5PContent, pk=self.kwargs["pk"])
         context = super().get_context_data(**kwargs)
         context["content"] = content
-        context["activities"] = content_report(viewer=self.request.user, content=content)
+        context["activities"] = activities = content_report(
+            viewer=self.request.user, content=content
+        )
+        # Named results are a read of each learner shown: one audit row per person.
+        people_read(
+            self.request,
+            people=[row.learner for activity in activities for row in activity.rows],
+            page="h5p_results",
+        )
         return context
 
 

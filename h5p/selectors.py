@@ -77,7 +77,7 @@ def content_report(*, viewer: User, content: H5PContent) -> list[ActivityReport]
             else:
                 report.rows = list(
                     results.filter(learner__in=visible)
-                    .select_related("learner")
+                    .select_related("learner", "learner__facility")
                     .order_by("-best_score")
                 )
             reports.append(report)

@@ -11,6 +11,7 @@ player frame's own files are ``h5p.frame``.
 from __future__ import annotations
 
 import json
+import math
 import uuid
 from collections.abc import Callable
 from functools import wraps
@@ -85,6 +86,15 @@ def _refuse_constant(name: str) -> float:
     raise ValueError(f"{name} is not a JSON number")
 
 
+def _finite_float(text: str) -> float:
+    """A JSON number as a float, refusing one too large to be finite (``1e999`` would
+    become infinity, which no JSON column can store)."""
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text} is not a finite number")
+    return number
+
+
 def _granted(request: HttpRequest, lesson: LessonPage, block_id: str) -> bool:
     grant = view_grant_read(request.META.get(HEADER))
     return grant_allows(grant, learner_id=request.user.pk, lesson_id=lesson.pk, block_id=block_id)
@@ -112,14 +122,17 @@ def xapi(request: HttpRequest, lesson_id: int, block_id: str) -> JsonResponse:
     if len(request.body) > MAX_STATEMENT_BYTES:
         return JsonResponse({"stored": False, "message": "Too large."}, status=413)
     try:
-        # NaN and Infinity are not JSON: a body with them is refused, never stored.
-        payload = json.loads(request.body, parse_constant=_refuse_constant)
+        # NaN and Infinity are not JSON, and 1e999 is infinity once read: a body with any
+        # of them is refused, never stored.
+        payload = json.loads(
+            request.body, parse_constant=_refuse_constant, parse_float=_finite_float
+        )
         client_id = uuid.UUID(str(payload["id"]))
         statement = payload["statement"]
         if not isinstance(statement, dict):
             raise TypeError
     except (ValueError, KeyError, TypeError, RecursionError):
-        return JsonResponse({"stored": False, "message": "Not an xAPI statement."}, status=400)
+        return JsonResponse({"stored": False, "message": _("Not an xAPI statement.")}, status=400)
     record, created = xapi_statement_record(
         actor=request.user,
         lesson=lesson,

@@ -11,7 +11,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lms.core.backends import KIOSK_BACKEND
 from lms.core.models import User
-from lms.core.policy import may_manage_learners, people_visible_to
+from lms.core.policy import may_manage_learners, people_visible_to, person_for_staff_read
 
 from . import kiosk_session as ks
 from .forms import PinChangeForm, PinSetForm, RegisterForm, SignInForm
@@ -186,9 +186,12 @@ def manage_pin(request: HttpRequest, public_id: str) -> HttpResponse:
     """An education officer sets or resets a prisoner's kiosk PIN (staff web)."""
     if not may_manage_learners(request.user):
         raise PermissionDenied
-    learner = get_object_or_404(
+    # A prisoner of another facility (or a guessed ID) is refused and the attempt logged.
+    learner = person_for_staff_read(
+        request,
         people_visible_to(request.user).filter(role=User.Role.PRISONER_LEARNER),
         public_id=public_id,
+        page="kiosk_pin",
     )
     form = PinSetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

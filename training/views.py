@@ -18,8 +18,9 @@ from django.views.decorators.http import require_POST
 
 from lms.core.models import Facility
 from lms.core.policy import may_manage_learners
+from lms.core.spreadsheets import csv_response, xlsx_response
 
-from . import charts, exports, importing, selectors, services
+from . import charts, importing, selectors, services
 from .models import Assignment, Pause, PeopleImport, Requirement, StaffRecord, TrainingRequest
 
 
@@ -156,17 +157,11 @@ def compliance(request: HttpRequest, facility_code: str) -> HttpResponse:
 
 
 def _download(fmt: str, name: str, header: list, rows: list) -> HttpResponse:
+    """The export as CSV or XLSX through the shared writers (``lms.core.spreadsheets``: the
+    one place that writes formula-looking cells as text)."""
     if fmt == "csv":
-        response = HttpResponse(
-            exports.to_csv(header, rows), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        response = HttpResponse(
-            exports.to_xlsx(name, header, rows),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+        return csv_response(filename=f"{name}.csv", header=header, rows=rows)
+    return xlsx_response(filename=f"{name}.xlsx", title=name, header=header, rows=rows)
 
 
 @login_required

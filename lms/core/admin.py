@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import mfa
-from .audit import audit_record
+from .audit import audit_record, person_audit_history
 from .models import AuditEvent, Facility, StaffSession, Transfer, Unit, User
+from .services import person_deactivate
 from .staff_sessions import staff_session_end
 
 
@@ -86,7 +87,7 @@ class QadamUserAdmin(UserAdmin):
     ]
     readonly_fields = ["last_login", "date_joined"]
     filter_horizontal = ["managed_facilities"]
-    actions = ["sign_in_unlock", "second_factor_reset"]
+    actions = ["sign_in_unlock", "second_factor_reset", "deactivate"]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -94,6 +95,33 @@ class QadamUserAdmin(UserAdmin):
             # No password to set or show: a prisoner's PIN is set on the staff web.
             fieldsets = [(None, {"fields": ["username"]}), *fieldsets[1:]]
         return fieldsets
+
+    def get_deleted_objects(self, objs, request):
+        """Deleting people (one, or the bulk action): anyone with audit history, as actor
+        or as the object of rows, is listed as protected, so the admin refuses with its
+        own page ("deactivate them instead") rather than failing at the database."""
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        refused = [
+            _("%(person)s has audit history: deactivate them instead (Status).")
+            % {"person": person}
+            for person in objs
+            if person_audit_history(person=person).exists()
+        ]
+        if refused:
+            # The refusal, not "you may not delete audit events", is what the page says.
+            return deleted, model_count, set(), [*refused, *protected]
+        return deleted, model_count, perms_needed, protected
+
+    @admin.action(description=_("Deactivate (kept with their records and audit trail)"))
+    def deactivate(self, request, queryset):
+        for person in queryset:
+            person_deactivate(actor=request.user, person=person, reason="admin action")
+        self.message_user(
+            request,
+            ngettext("%(n)d person deactivated.", "%(n)d people deactivated.", len(queryset))
+            % {"n": len(queryset)},
+            messages.SUCCESS,
+        )
 
     @admin.action(description=_("Unlock sign-in (after too many wrong passwords)"))
     def sign_in_unlock(self, request, queryset):

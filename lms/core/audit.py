@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models, transaction
+from django.db.models import Q, QuerySet
 
 from .models import AuditEvent, Facility, User
 
@@ -31,4 +32,13 @@ def audit_record(
         facility=facility,
         before=before,
         after=after,
+    )
+
+
+def person_audit_history(*, person: User) -> QuerySet[AuditEvent]:
+    """The audit rows about ``person`` or done by them: as actor (a foreign key, which
+    protects them) or as the object of a row (``core.user`` and their id, which a foreign
+    key cannot see). A person with any such row is deactivated, never deleted."""
+    return AuditEvent.objects.filter(
+        Q(actor=person) | Q(object_type=User._meta.label_lower, object_id=str(person.pk))
     )

@@ -22,6 +22,8 @@ Holds no data of its own.
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -194,10 +196,12 @@ def special_category_read(
     reason: str,
     action: str | None = None,
     details: dict | None = None,
+    request: Any = None,
 ) -> None:
     """Allow a staff read of ``person``'s special-category records, and write its audit row
-    (who, when, whose, which category, why). Raises ``PermissionDenied`` when ``actor`` may
-    not read them or gives no reason. The person's own reads need no call.
+    (who, when, whose, which category, why, and with ``request`` from which address or
+    kiosk). Raises ``PermissionDenied`` when ``actor`` may not read them or gives no
+    reason. The person's own reads need no call.
 
     Writes the audit row in a transaction of its own unless the caller already has one, so
     a read is recorded before anything is shown."""
@@ -211,16 +215,22 @@ def special_category_read(
             actor=actor,
             action=action or f"{category}.read",
             obj=person,
-            after={"category": str(category), "reason": reason[:200], **(details or {})},
+            after={
+                "category": str(category),
+                "reason": reason[:200],
+                **(details or {}),
+                **(_where(request) if request is not None else {}),
+            },
             facility=person.facility,
         )
 
 
 # --- Reads of person pages by staff -------------------------------------------------------
 
-# One denied-attempt row per actor, page and person in this many seconds (a script that
-# walks IDs leaves a trail, not a flood).
+# At most one denied-attempt row per actor and page in this many seconds (a script that
+# walks IDs leaves a trail, not a flood); the next row counts the attempts left out.
 DENIED_READ_LOG_SECONDS = 60
+COUNT_KEEP_SECONDS = 24 * 60 * 60
 
 
 def _where(request: Any) -> dict[str, Any]:
@@ -237,29 +247,48 @@ def person_read(request: Any, *, person: User, page: str) -> None:
     "certificate") about ``person``: who, when, whose, which page (the why-by-context), and
     from which address or kiosk. Only reads (GET) are written; the writes on those pages
     have their own audit rows. A person's reads of their own pages are not recorded."""
+    people_read(request, people=[person], page=page)
+
+
+def people_read(request: Any, *, people: Iterable[User], page: str) -> None:
+    """``person_read`` for a page that shows several people at once (a results list): one
+    row per person shown, so each person's audit trail has the read, all in one
+    transaction."""
     actor = request.user
-    if request.method != "GET" or actor.pk == person.pk:
+    if request.method != "GET":
         return
+    shown = {person.pk: person for person in people if person.pk != actor.pk}
+    if not shown:
+        return
+    where = _where(request)
     with transaction.atomic():
-        audit_record(
-            actor=actor,
-            action="person.read",
-            obj=person,
-            after={"page": page, **_where(request)},
-            facility=person.facility,
-        )
+        for person in shown.values():
+            audit_record(
+                actor=actor,
+                action="person.read",
+                obj=person,
+                after={"page": page, **where},
+                facility=person.facility,
+            )
 
 
 def person_read_denied(request: Any, *, page: str, public_id: Any) -> None:
     """Record an attempt to open ``page`` about a person the actor may not see (another
-    facility's learner, a guessed ID), at most once per actor, page and ID a minute."""
+    facility's learner, a guessed ID): at most one row per actor and page a minute, whatever
+    the IDs (walking IDs leaves one row, not one per ID). Audit rows are never updated, so
+    the attempts refused without a row are counted in the next row (``attempts``: this one
+    and those left out since the last row)."""
     from django.core.cache import cache
 
     actor = request.user
-    key = f"qadam:denied-read:{actor.pk}:{page}:{public_id}"
+    key = f"qadam:denied-read:{actor.pk}:{page}"
+    count_key = f"{key}:attempts"
+    cache.add(count_key, 0, COUNT_KEEP_SECONDS)
+    attempts = cache.incr(count_key)
     if not cache.add(key, 1, DENIED_READ_LOG_SECONDS):
         return
-    person = User.objects.filter(public_id=public_id).first() if public_id else None
+    cache.set(count_key, 0, COUNT_KEEP_SECONDS)
+    person = User.objects.filter(public_id=public_id).first() if _is_uuid(public_id) else None
     with transaction.atomic():
         AuditEvent.objects.create(
             actor=actor,
@@ -268,8 +297,21 @@ def person_read_denied(request: Any, *, page: str, public_id: Any) -> None:
             object_type="core.user",
             object_id=str(person.pk) if person else "-",
             facility=person.facility if person else None,
-            after={"page": page, "public_id": str(public_id)[:64], **_where(request)},
+            after={
+                "page": page,
+                "public_id": str(public_id)[:64],
+                "attempts": attempts,
+                **_where(request),
+            },
         )
+
+
+def _is_uuid(value: Any) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
 
 
 def person_for_staff_read(

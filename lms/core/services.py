@@ -83,3 +83,28 @@ def person_erase(*, actor: User | None, person: User) -> str:
         QuerySet(AuditEvent).filter(actor=person).update(actor_label=pseudonym)
         audit_record(actor=actor, action="person.erase", obj=person, facility=person.facility)
     return pseudonym
+
+
+def person_deactivate(*, actor: User, person: User, reason: str = "") -> User:
+    """Deactivate ``person`` (no sign-in anywhere; their open staff sessions end), keeping
+    the account, its records and its audit trail: what is done instead of deleting a
+    person with audit history (``lms.core.audit.person_audit_history``). Idempotent: an
+    inactive person is left as they are, with no new row. Audited."""
+    from .models import StaffSession
+
+    with transaction.atomic():
+        person = User.objects.select_for_update().get(pk=person.pk)
+        if not person.is_active:
+            return person
+        person.is_active = False
+        person.save(update_fields=["is_active"])
+        StaffSession.objects.filter(user=person).delete()
+        audit_record(
+            actor=actor,
+            action="person.deactivate",
+            obj=person,
+            before={"is_active": True},
+            after={"is_active": False, "reason": reason[:200]},
+            facility=person.facility,
+        )
+    return person

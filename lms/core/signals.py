@@ -1,6 +1,7 @@
 from typing import Any
 
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models import ProtectedError
+from django.db.models.signals import post_delete, post_migrate, post_save, pre_delete
 from django.dispatch import receiver
 from wagtail.signals import post_page_move
 
@@ -14,6 +15,21 @@ def user_role_groups(sender: type[User], instance: User, raw: bool, **kwargs: An
     from .roles import role_groups_sync
 
     role_groups_sync(instance)
+
+
+@receiver(pre_delete, sender=User, dispatch_uid="core.user_keep_audit_history")
+def user_keep_audit_history(sender: type[User], instance: User, **kwargs: Any) -> None:
+    """Nobody with audit history is deleted, whichever path deletes them: as actor the
+    foreign key protects them; as the object of rows (by id, not a key) this does. They are
+    deactivated instead (``lms.core.services.person_deactivate``); the admin screens ask
+    first (``person_audit_history``) and never reach this."""
+    from .audit import person_audit_history
+
+    rows = person_audit_history(person=instance)
+    if rows.exists():
+        raise ProtectedError(
+            f"{instance} has audit history: deactivate them instead of deleting.", set(rows[:10])
+        )
 
 
 # --- Content version (lms.core.serving): every change to published content replaces it --

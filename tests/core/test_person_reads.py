@@ -85,3 +85,49 @@ def test_erasure_keeps_the_audit_rows_under_a_pseudonym(client, officer, prisone
     assert row.actor_label == officer.username
     assert row.after["page"] == "learner"
     assert AuditEvent.objects.filter(action="person.erase", object_id=str(officer.pk)).exists()
+
+
+def test_walking_ids_leaves_one_denied_row_a_minute_counting_the_attempts(client, facility_b):
+    strangers = [factories.PrisonerFactory(facility=facility_b) for _ in range(5)]
+    officer = factories.OfficerFactory(facility=factories.FacilityFactory(code="c"))
+    client.force_login(officer)
+    for stranger in strangers:
+        url = reverse("manage:learner", args=[stranger.public_id])
+        assert client.get(url, REMOTE_ADDR="10.7.0.9").status_code == 404
+    first = AuditEvent.objects.get(action="person.read_denied")
+    assert first.after["attempts"] == 1 and first.after["ip_address"] == "10.7.0.9"
+    cache.delete(f"qadam:denied-read:{officer.pk}:learner")  # the minute has passed
+    client.get(reverse("manage:learner", args=[strangers[0].public_id]))
+    rows = AuditEvent.objects.filter(action="person.read_denied").order_by("id")
+    assert rows.count() == 2
+    assert rows.last().after["attempts"] == 5  # four left out, and this one
+
+
+@pytest.mark.parametrize(
+    "url_name, page",
+    [("consent_manage:history", "consent_history"), ("kiosk_manage:pin", "kiosk_pin")],
+)
+def test_cross_facility_attempts_at_consent_and_pin_pages_are_logged(
+    client, facility_b, url_name, page
+):
+    stranger = factories.PrisonerFactory(facility=facility_b)
+    officer = factories.OfficerFactory(facility=factories.FacilityFactory(code="c"))
+    client.force_login(officer)
+    url = reverse(url_name, args=[stranger.public_id])
+    assert client.get(url, REMOTE_ADDR="10.7.0.2").status_code == 404
+    assert client.post(url, {"purpose": "plan_review", "pin": "1234"}).status_code == 404
+    row = AuditEvent.objects.get(action="person.read_denied")
+    assert row.actor == officer and row.object_id == str(stranger.pk)
+    assert row.after["page"] == page and row.after["ip_address"] == "10.7.0.2"
+
+
+def test_a_consent_history_read_names_the_address_it_came_from(client, officer, prisoner):
+    client.force_login(officer)
+    url = reverse("consent_manage:history", args=[prisoner.public_id])
+    assert client.get(url, REMOTE_ADDR="10.7.0.3").status_code == 200
+    opened = AuditEvent.objects.get(action="person.read", object_id=str(prisoner.pk))
+    assert opened.after["page"] == "consent_history"
+    response = client.post(url, {"purpose": "plan_review"}, REMOTE_ADDR="10.7.0.3")
+    assert response.status_code == 200
+    row = AuditEvent.objects.get(action="consent.read", object_id=str(prisoner.pk))
+    assert row.after["ip_address"] == "10.7.0.3" and row.after["reason"] == "plan_review"

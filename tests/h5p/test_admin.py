@@ -16,6 +16,7 @@ from courses.services import enrolment_create
 from h5p.models import H5PContent, H5PLibrary
 from h5p.view_grants import view_grant_issue
 from h5p.wagtail_hooks import report_url
+from lms.core.models import AuditEvent
 from tests import factories
 from tests.kiosk_client import sign_in
 
@@ -163,6 +164,27 @@ def test_the_report_shows_figures_to_trainers_and_names_to_whom_may_see_them(
     assert "Aidar Nur" not in trainer_view
     assert "Names are shown only to administrators" in trainer_view
     assert client_for(learner).get(report_url(tiny_content)).status_code in (302, 403)
+
+
+def test_opening_the_report_leaves_a_read_row_for_each_learner_named(
+    administrator, trainer, facility_a, h5p_lesson, tiny_content
+):
+    lesson, block_id = h5p_lesson
+    learners = [factories.PrisonerFactory(facility=facility_a) for _ in range(2)]
+    for learner in learners:
+        enrolment_create(actor=learner, learner=learner, course=lesson.course)
+        answer_fully(client_for(learner), learner, lesson, block_id)
+    response = client_for(administrator).get(report_url(tiny_content), REMOTE_ADDR="10.7.0.4")
+    assert response.status_code == 200
+    rows = AuditEvent.objects.filter(action="person.read", actor=administrator)
+    assert sorted(rows.values_list("object_id", flat=True)) == sorted(
+        str(learner.pk) for learner in learners
+    )
+    assert {(row.after["page"], row.after["ip_address"]) for row in rows} == {
+        ("h5p_results", "10.7.0.4")
+    }
+    assert client_for(trainer).get(report_url(tiny_content)).status_code == 200
+    assert not AuditEvent.objects.filter(action="person.read", actor=trainer).exists()
 
 
 def test_the_report_names_nobody_in_a_voluntary_programme(administrator, facility_a, tiny_content):

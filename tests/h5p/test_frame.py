@@ -199,8 +199,8 @@ def test_scores_are_clamped_to_zero_and_max(
     assert record.statement["result"]["score"]["raw"] == record.score
 
 
-@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
-def test_a_statement_with_nan_is_refused_with_400(
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity", "1e999", "-1e999"])
+def test_a_statement_with_nan_or_a_number_too_large_is_refused_with_400(
     constant, enrolled, prisoner, h5p_lesson, tiny_content
 ):
     lesson, block_id = h5p_lesson
@@ -208,8 +208,11 @@ def test_a_statement_with_nan_is_refused_with_400(
     body = json.dumps({"id": str(uuid.uuid4()), "statement": answered(1)}).replace(
         '"raw": 1', f'"raw": {constant}'
     )
-    assert post(enrolled, lesson, block_id, body, view).status_code == 400
+    response = post(enrolled, lesson, block_id, body, view)
+    assert response.status_code == 400
+    assert response.json() == {"stored": False, "message": "Not an xAPI statement."}
     assert not XAPIStatement.objects.exists()
+    assert not ActivityResult.objects.exists()
 
 
 def test_saved_state_is_per_lesson_and_comes_back_in_the_frame(

@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 
 from lms.core.models import AuditEvent, User
+from lms.core.spreadsheets import safe_cell
 from tests import factories
 from tests.kiosk_client import sign_in
 from training.engine import evaluate
-from training.exports import safe_cell
 from training.models import Assignment, TrainingRequest
 
 from .helpers import complete, course_requirement
