@@ -114,3 +114,18 @@ def test_an_administrators_reset_removes_passkeys_too(officer):
     client = signed_in(officer)
     page = client.get(reverse("two_factor")).content.decode()
     assert 'id="passkey-register-button"' in page  # they enrol again
+
+
+@pytest.mark.parametrize(
+    ("language", "script_text", "page_text"),
+    [("kk", "Тіркелуде...", "Кіру кілтін тіркеу"), ("ru", "Регистрация...", "Зарегистрировать")],
+)
+def test_the_passkey_strings_are_translated_on_the_page_and_in_its_scripts(
+    officer, language, script_text, page_text
+):
+    client = signed_in(officer)
+    client.cookies["django_language"] = language
+    catalog = client.get(reverse("otp_webauthn:js-i18n-catalog")).content.decode()
+    assert json.dumps(script_text) in catalog  # the catalog is JSON (\u escapes)
+    page = client.get(reverse("two_factor")).content.decode()
+    assert page_text in page
