@@ -3,6 +3,9 @@ the site's CSP, with Chromium's virtual authenticator (CDP ``WebAuthn``) standin
 the computer's own: a staff member registers a passkey at enrolment, signs out, signs in
 with the password again, verifies with the passkey and reaches the admin."""
 
+import os
+from pathlib import Path
+
 import pytest
 from django.test import override_settings
 from django.urls import reverse
@@ -11,6 +14,14 @@ from django_otp_webauthn.models import WebAuthnCredential
 from lms.core.models import AuditEvent
 from tests import factories
 from tests.browser import chromium
+
+SHOTS = os.environ.get("QADAM_SCREENSHOTS")
+
+
+def shot(page, name: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
 
 
 @pytest.fixture
@@ -62,6 +73,7 @@ def test_a_staff_member_registers_a_passkey_then_signs_in_with_it(
 
     with override_settings(QADAM_MFA_REQUIRED=True):
         sign_in_with_password(page, live_server.url, officer)
+        shot(page, "passkey-enrol")
         page.click("#passkey-register-button")
         expect(page.locator(".recovery-codes li")).to_have_count(10)
         assert WebAuthnCredential.objects.filter(user=officer, confirmed=True).count() == 1
@@ -78,6 +90,7 @@ def test_a_staff_member_registers_a_passkey_then_signs_in_with_it(
 
         sign_in_with_password(page, live_server.url, officer)
         expect(page.locator("input[name=token]")).to_be_visible()  # codes still work
+        shot(page, "passkey-verify")
         page.click("#passkey-verification-button")
         page.wait_for_url(lambda url: url.endswith("/admin/"))
         expect(page.locator("body")).not_to_contain_text("Second factor")
