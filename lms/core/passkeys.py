@@ -4,9 +4,9 @@ A passkey is a django-otp device like the TOTP app: once a person has one, the
 second-factor step (``two_factor``) offers it, ``user.is_verified()`` is true after it was
 used, and ``StaffSessionMiddleware`` treats the session as any other verified one. The
 library's JSON views do the ceremonies; they are mounted under ``/accounts/two-factor/``
-(open during the second-factor step) with two changes of ours: registering is audited
-like a TOTP enrolment and gives the person recovery codes if they have none, and the
-relying party's origins come from our settings (``QADAM_BASE_URL``).
+(open during the second-factor step) with one change of ours: registering is audited
+like a TOTP enrolment and gives the person recovery codes if they have none. The
+relying party and its origins are settings (``QADAM_BASE_URL`` in production).
 
 No inline script: the page carries the library's configuration as JSON text in a hidden
 element (``passkey_config_json``), and the library's own static modules read it.
@@ -25,20 +25,12 @@ from django.urls import path, reverse
 from django.views.i18n import JavaScriptCatalog
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp_webauthn import views as webauthn_views
-from django_otp_webauthn.helpers import WebAuthnHelper
 from django_otp_webauthn.models import WebAuthnCredential
 
 from .audit import audit_record
 from .models import User
 
 NEW_CODES_KEY = "mfa_new_recovery_codes"
-
-
-class QadamWebAuthnHelper(WebAuthnHelper):
-    """The library's helper, with the relying party's origins from our settings."""
-
-    def get_allowed_origins(self) -> list[str]:
-        return list(settings.OTP_WEBAUTHN_ALLOWED_ORIGINS)
 
 
 def passkeys_for(*, user: User) -> Any:

@@ -532,7 +532,6 @@ OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 OTP_WEBAUTHN_RP_NAME = QADAM_SITE_NAME
 OTP_WEBAUTHN_RP_ID = "localhost"
 OTP_WEBAUTHN_ALLOWED_ORIGINS = ["http://localhost:8000"]
-OTP_WEBAUTHN_HELPER_CLASS = "lms.core.passkeys.QadamWebAuthnHelper"
 
 # E-mail, the one configuration for every mail (password reset, training reminders and
 # digests): EMAIL_URL, e.g. smtp+tls://user:password@mail.example:587 (dj-email-url).
