@@ -85,9 +85,10 @@ $(VENDOR)/.built: node_modules/.package-lock.json Makefile
 	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE $(VENDOR)/axe/
 	touch $@
 
-# Interface translations (kk, ru): compiled from locale/*/LC_MESSAGES/django.po.
-MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
-locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+# Interface translations (kk, ru): compiled from locale/*/LC_MESSAGES/django.po, and
+# djangojs.po for strings in scripts (the passkey library's, served by its jsi18n view).
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po locale/*/LC_MESSAGES/djangojs.po))
+locale/%.mo: locale/%.po
 	msgfmt --check-format -o $@ $<
 
 assets: $(VENDOR)/.built $(MO_FILES)
@@ -117,7 +118,7 @@ lint: install-dev
 	$(BIN)/mypy $(MYPY_SCOPE)
 	$(BIN)/djlint themes/templates --lint
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) manage.py makemigrations --check --dry-run
-	@for po in locale/*/LC_MESSAGES/django.po; do \
+	@for po in locale/*/LC_MESSAGES/django.po locale/*/LC_MESSAGES/djangojs.po; do \
 	  left=$$(msgattrib --untranslated --no-obsolete "$$po"; msgattrib --only-fuzzy --no-obsolete "$$po"); \
 	  [ -z "$$left" ] || { echo "$$po has untranslated or fuzzy messages"; exit 1; }; \
 	done

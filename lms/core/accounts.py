@@ -20,7 +20,7 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import mfa, staff_sessions
+from . import mfa, passkeys, staff_sessions
 from .models import StaffSession, User
 
 
@@ -62,21 +62,40 @@ def _safe_next(request: HttpRequest) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def two_factor(request: HttpRequest) -> HttpResponse:
-    """The second-factor step: enrol a TOTP app on first sign-in (then show the one-time
-    recovery codes once), or verify a code from the app or a recovery code."""
+    """The second-factor step: enrol a TOTP app or a passkey on first sign-in (then show
+    the one-time recovery codes once), or verify with a passkey, a code from the app or a
+    recovery code."""
     user = request.user
+    new_codes = request.session.pop(passkeys.NEW_CODES_KEY, None)
     if user.is_verified():
+        if new_codes:  # a passkey was just registered (passkeys.CompleteRegistrationView)
+            return render(
+                request,
+                "registration/two_factor_codes.html",
+                {"codes": new_codes, "next": _safe_next(request)},
+            )
         return redirect(_safe_next(request))
-    confirmed = TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
+    has_app = TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
+    has_passkey = passkeys.passkeys_for(user=user).exists()
+    passkey_config = passkeys.passkey_config_json(request)
     form = TokenForm(request.POST or None)
-    if confirmed:
+    if has_app or has_passkey:
         if request.method == "POST" and form.is_valid():
             device = match_token(user, form.cleaned_data["token"].replace(" ", ""))
             if device is not None:
                 otp_login(request, device)
                 return redirect(_safe_next(request))
             form.add_error("token", _("The code is wrong or has expired. Try again."))
-        return render(request, "registration/two_factor_verify.html", {"form": form})
+        return render(
+            request,
+            "registration/two_factor_verify.html",
+            {
+                "form": form,
+                "has_app": has_app,
+                "has_passkey": has_passkey,
+                "passkey_config": passkey_config,
+            },
+        )
     device = mfa.totp_device_pending(user=user)
     if request.method == "POST" and form.is_valid():
         codes = mfa.totp_device_confirm(
@@ -93,7 +112,12 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registration/two_factor_enrol.html",
-        {"form": form, "secret": mfa.totp_secret(device), "qr_svg": mfa.totp_qr_svg(device)},
+        {
+            "form": form,
+            "secret": mfa.totp_secret(device),
+            "qr_svg": mfa.totp_qr_svg(device),
+            "passkey_config": passkey_config,
+        },
     )
 
 

@@ -1,4 +1,5 @@
-"""Second factor for staff (django-otp): a TOTP app, and one-time recovery codes.
+"""Second factor for staff (django-otp): a TOTP app or a passkey (``passkeys``), and
+one-time recovery codes.
 
 A person enrols at their first sign-in (``two_factor`` view): a pending TOTP device is
 made, its secret shown as a QR code and as text, and the first right code confirms it and
@@ -15,6 +16,7 @@ import segno
 from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from .audit import audit_record
 from .models import User
@@ -70,18 +72,20 @@ def recovery_codes_replace(*, user: User, count: int) -> list[str]:
 
 
 def mfa_reset(*, actor: User, person: User) -> None:
-    """An administrator removes every second-factor device of ``person``: they enrol
-    again at their next sign-in. Audited."""
+    """An administrator removes every second-factor device of ``person`` (TOTP apps,
+    passkeys, recovery codes): they enrol again at their next sign-in. Audited."""
     if not actor.is_administrator:
         raise PermissionError("Only administrators reset a second factor.")
     with transaction.atomic():
         removed = TOTPDevice.objects.filter(user=person).count()
+        passkeys = WebAuthnCredential.objects.filter(user=person).count()
         TOTPDevice.objects.filter(user=person).delete()
+        WebAuthnCredential.objects.filter(user=person).delete()
         StaticDevice.objects.filter(user=person).delete()
         audit_record(
             actor=actor,
             action="mfa.reset",
             obj=person,
-            after={"totp_devices_removed": removed},
+            after={"totp_devices_removed": removed, "passkeys_removed": passkeys},
             facility=person.facility,
         )

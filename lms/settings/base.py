@@ -501,6 +501,7 @@ INSTALLED_APPS += [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
 ]
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
@@ -543,6 +544,14 @@ QADAM_MFA_FROM_ENV = os.environ.get("QADAM_MFA_REQUIRED")  # dev: off unless set
 QADAM_MFA_MONITORS = env_bool("QADAM_MFA_MONITORS", False)
 QADAM_MFA_RECOVERY_CODES = 10
 OTP_TOTP_ISSUER = QADAM_SITE_NAME
+# Passkeys (WebAuthn, django-otp-webauthn) as the second factor, never instead of the
+# password. The relying party is this site: the host of QADAM_BASE_URL in production
+# (lms/settings/production.py); "localhost" here (a WebAuthn relying party is a domain,
+# never an address like 127.0.0.1), so dev and tests open the site on localhost.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_RP_NAME = QADAM_SITE_NAME
+OTP_WEBAUTHN_RP_ID = "localhost"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = ["http://localhost:8000"]
 
 # E-mail, the one configuration for every mail (password reset, training reminders and
 # digests): EMAIL_URL, e.g. smtp+tls://user:password@mail.example:587 (STARTTLS) or

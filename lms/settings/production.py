@@ -1,6 +1,8 @@
 """Production: everything from the environment (read in ``base``; this module only
 chooses values); refuses to start without a secret key."""
 
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -9,6 +11,7 @@ from .base import (
     PRODUCTION_SECURE_HSTS_PRELOAD,
     PRODUCTION_SECURE_HSTS_SECONDS,
     PRODUCTION_SECURE_SSL_REDIRECT,
+    QADAM_BASE_URL,
     SECRET_KEY,
 )
 
@@ -32,6 +35,11 @@ CSRF_COOKIE_NAME = "__Host-csrftoken"
 LANGUAGE_COOKIE_SECURE = True
 # Staff who see people or publish always pass a second factor here (docs/decisions/0045).
 QADAM_MFA_REQUIRED = True
+# Passkeys belong to the site's own host (the relying party) and origin.
+OTP_WEBAUTHN_RP_ID = urlsplit(QADAM_BASE_URL).hostname or ""
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [
+    f"{urlsplit(QADAM_BASE_URL).scheme}://{urlsplit(QADAM_BASE_URL).netloc}"
+]
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
