@@ -41,7 +41,13 @@ def test_management_pages_are_under_one_manage_menu(client, role, facility_a):
         "Authoring",
         "My training",
     ]
-    assert links(html.replace(menu, "")) == ["My learning", "Courses", "My certificates"]
+    # Besides the menu: the learner's own pages, and their name (their open sessions).
+    assert links(html.replace(menu, "")) == [
+        "My learning",
+        "Courses",
+        "My certificates",
+        manager.get_full_name(),
+    ]
     assert "js/nav-menu.js" in html
 
 

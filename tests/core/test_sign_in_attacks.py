@@ -274,6 +274,9 @@ def test_staff_pages_are_never_stored(officer, prisoner):
 def test_a_person_sees_and_ends_their_other_sessions(officer):
     office = staff_client(officer, "10.8.0.1")
     forgotten = staff_client(officer, "10.8.0.2")
+    # Reached from the name in every staff page's header.
+    header = office.get("/manage/learners/").content.decode()
+    assert 'class="signed-in-as" href="/accounts/sessions/"' in header
     html = office.get("/accounts/sessions/").content.decode()
     assert "10.8.0.1" in html and "10.8.0.2" in html and "Firefox on the office PC" in html
     record = StaffSession.objects.get(ip_address="10.8.0.2")
