@@ -143,7 +143,15 @@ def test_an_officer_with_a_reason_sees_the_history_and_the_look_is_audited(
     assert f'href="{faith_course.url}"' not in html
     event = AuditEvent.objects.get(action="consent.read")
     assert event.actor == officer and event.object_id == str(history.pk)
-    assert event.after == {"category": "consent", "reason": "plan_review: Q3 plan", "records": 3}
+    assert event.after == {
+        "category": "consent",
+        "reason": "plan_review: Q3 plan",
+        "records": 3,
+        # Where it was read from, as every person read says (decision record 0045).
+        "path": staff_url(history),
+        "ip_address": "127.0.0.1",
+        "device": None,
+    }
     assert event.facility == history.facility
 
 
