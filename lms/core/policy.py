@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .addresses import client_address
-from .audit import audit_record
+from .audit import audit_record, audit_records
 from .models import AuditEvent, Facility, User
 
 
@@ -262,14 +262,12 @@ def people_read(request: Any, *, people: Iterable[User], page: str) -> None:
         return
     where = _where(request)
     with transaction.atomic():
-        for person in shown.values():
-            audit_record(
-                actor=actor,
-                action="person.read",
-                obj=person,
-                after={"page": page, **where},
-                facility=person.facility,
-            )
+        audit_records(
+            actor=actor,
+            action="person.read",
+            objs=[(person, person.facility_id) for person in shown.values()],
+            after={"page": page, **where},
+        )
 
 
 def person_read_denied(request: Any, *, page: str, public_id: Any) -> None:

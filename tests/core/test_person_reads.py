@@ -131,3 +131,28 @@ def test_a_consent_history_read_names_the_address_it_came_from(client, officer, 
     assert response.status_code == 200
     row = AuditEvent.objects.get(action="consent.read", object_id=str(prisoner.pk))
     assert row.after["ip_address"] == "10.7.0.3" and row.after["reason"] == "plan_review"
+
+
+@pytest.mark.django_db
+def test_a_page_showing_many_people_audits_each_in_the_same_queries(rf, facility_a):
+    """One row per person shown (each person's trail has the read), written at once: the
+    cost of the audit does not grow with the length of a results list."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lms.core.policy import people_read
+
+    officer = factories.OfficerFactory(facility=facility_a)
+    counts = []
+    for size in (1, 6):
+        people = [factories.PrisonerFactory(facility=facility_a) for _ in range(size)]
+        request = rf.get("/admin/h5p/results/", REMOTE_ADDR="10.7.0.9")
+        request.user = officer
+        with CaptureQueriesContext(connection) as queries:
+            people_read(request, people=people, page="h5p_results")
+        counts.append(len(queries))
+        for person in people:
+            row = AuditEvent.objects.get(action="person.read", object_id=str(person.pk))
+            assert row.actor == officer and row.facility_id == facility_a.pk
+            assert row.after["page"] == "h5p_results" and row.after["ip_address"] == "10.7.0.9"
+    assert counts[0] == counts[1]
