@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from courses.models import CoursePage, Enrolment
 from lms.core.models import Facility
 
-from .suppression import Cell, rate, suppress_row, suppress_total
+from lms.core.suppression import Cell, rate, suppress_row, suppress_total
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from courses.models import Enrolment
 from reports.selectors import enrolment_figures
-from reports.suppression import rate, suppress_row
+from lms.core.suppression import rate, suppress_row
 from tests.factories import FacilityFactory, PrisonerFactory, make_course
 
 pytestmark = pytest.mark.django_db
