@@ -20,13 +20,14 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Debian packages the project needs (README "Before you start").
 # Node.js/npm and the Python venv module are checked by command, not by package name: a
 # machine may have them from elsewhere (NodeSource, pyenv), and Debian's npm would clash.
-DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core gettext
-# The certificate tests read the QR code from a PNG of the PDF (pdftoppm).
-DEBIAN_PACKAGES += poppler-utils
-# The browser tests (kiosk, H5P) drive Debian's Chromium through Playwright.
-DEBIAN_PACKAGES += chromium
+# `make run` needs the first line; `make test` also the test tools below it.
+DEBIAN_RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core gettext
+# The certificate tests read the QR code from a PNG of the PDF (pdftoppm); the browser
+# tests (kiosk, H5P) drive Debian's Chromium through Playwright.
+DEBIAN_TEST_PACKAGES := poppler-utils chromium
+DEBIAN_PACKAGES := $(DEBIAN_RUN_PACKAGES) $(DEBIAN_TEST_PACKAGES)
 
-.PHONY: system-deps help run test test-fast test-services lint system-check install install-dev assets \
+.PHONY: system-deps system-deps-run system-deps-test help run test test-fast test-services lint system-check install install-dev assets \
         migrate seed lock clean
 
 help:
@@ -34,7 +35,7 @@ help:
 	@echo "make test   install the dev tools and run every check and test (CI runs this)"
 
 ## --- Machine checks: one line naming what is missing -------------------------------------
-system-check:
+system-check: system-deps-run
 	@command -v $(PYTHON) >/dev/null || { echo "missing: Python 3.11 ($(PYTHON)); see README 'Before you start'"; exit 1; }
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { echo "missing: Python 3.11 ($(PYTHON) is another version)"; exit 1; }
 	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { echo "missing: Debian package python3-venv"; exit 1; }
@@ -45,16 +46,33 @@ system-check:
 	@command -v msgfmt >/dev/null || { echo "missing: Debian package gettext (compiles the translations)"; exit 1; }
 	@fc-list 2>/dev/null | grep "NotoSans-Regular" >/dev/null || { echo "missing: Debian package fonts-noto-core (certificate font with Kazakh letters)"; exit 1; }
 
-# Installs what system-check asks for (needs root; CI runs as root). Idempotent.
-system-deps:
-	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
-	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
-	$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || missing="$$missing python3-venv"; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing Debian packages: $$missing"; \
-	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
-	fi
+# Installs the Debian packages that are missing, when it can: as root, or with sudo that
+# needs no password. Otherwise it stops with the one command to run. Idempotent (asks dpkg
+# first), so `make run` and `make test` call it every time; CI runs as root.
+system-deps: system-deps-run system-deps-test
+system-deps-run:
+	@$(MAKE) --no-print-directory _debian-packages PACKAGES="$(DEBIAN_RUN_PACKAGES)" NEED_TOOLS=1
+system-deps-test:
+	@$(MAKE) --no-print-directory _debian-packages PACKAGES="$(DEBIAN_TEST_PACKAGES)"
+_debian-packages:
+	@missing=$$(for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$(NEED_TOOLS)" ]; then \
+	  command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	  command -v $(PYTHON) >/dev/null || missing="$$missing python3.11"; \
+	  $(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || missing="$$missing python3.11-venv"; \
+	fi; \
+	missing=$$(echo $$missing); \
+	[ -z "$$missing" ] && exit 0; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=; \
+	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO=sudo; \
+	else \
+	  echo "missing Debian packages: $$missing"; \
+	  echo "run this once (it needs an administrator), then make again:"; \
+	  echo "  sudo apt-get install -y $$missing"; \
+	  exit 1; \
+	fi; \
+	echo "installing Debian packages: $$missing"; \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null
 
 ## --- Python environment, from the hash-pinned lock files ---------------------------------
 $(VENV)/.base: requirements/base.txt | system-check
@@ -123,11 +141,11 @@ lint: install-dev
 	  [ -z "$$left" ] || { echo "$$po has untranslated or fuzzy messages"; exit 1; }; \
 	done
 
-test-fast: install-dev assets
-	@test -x /usr/bin/chromium || { echo "missing: Debian package chromium (browser tests; make system-deps)"; exit 1; }
+test-fast: install-dev assets system-deps-test
+	@test -x /usr/bin/chromium || { echo "missing: Debian package chromium (browser tests; sudo make system-deps)"; exit 1; }
 	$(BIN)/pytest
 
-test-services: install-dev assets
+test-services: install-dev assets system-deps-test
 	DATABASE_URL=$(SERVICES_DATABASE_URL) CELERY_BROKER_URL=$(SERVICES_BROKER_URL) \
 	  QADAM_REQUIRE_SERVICES=1 $(BIN)/pytest -m services
 
