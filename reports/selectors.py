@@ -9,7 +9,6 @@ from django.db.models import Count, Q
 
 from courses.models import CoursePage, Enrolment
 from lms.core.models import Facility
-
 from lms.core.suppression import Cell, rate, suppress_row, suppress_total
 
 

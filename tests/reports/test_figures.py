@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 
 from courses.models import Enrolment
-from reports.selectors import enrolment_figures
 from lms.core.suppression import rate, suppress_row
+from reports.selectors import enrolment_figures
 from tests.factories import FacilityFactory, PrisonerFactory, make_course
 
 pytestmark = pytest.mark.django_db
