@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from wagtail.users.apps import WagtailUsersAppConfig
 
 
 class CoreConfig(AppConfig):
@@ -17,3 +18,9 @@ class CoreConfig(AppConfig):
 
         post_migrate.connect(roles.role_groups_ensure_after_migrate, sender=self)
         signals.content_version_receivers_connect()
+
+
+class QadamUsersConfig(WagtailUsersAppConfig):
+    """``wagtail.users`` with our edit form for people (``lms.core.wagtail_users``)."""
+
+    user_viewset = "lms.core.wagtail_users.PersonViewSet"

@@ -67,7 +67,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "lms.core.apps.QadamUsersConfig",  # wagtail.users with our edit form
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
