@@ -1,6 +1,5 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
-from wagtail.users.apps import WagtailUsersAppConfig
 
 
 class CoreConfig(AppConfig):
@@ -19,8 +18,3 @@ class CoreConfig(AppConfig):
         post_migrate.connect(roles.role_groups_ensure_after_migrate, sender=self)
         signals.content_version_receivers_connect()
 
-
-class QadamUsersConfig(WagtailUsersAppConfig):
-    """``wagtail.users`` with our edit form for people (``lms.core.wagtail_users``)."""
-
-    user_viewset = "lms.core.wagtail_users.PersonViewSet"

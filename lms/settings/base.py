@@ -67,7 +67,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "lms.core.apps.QadamUsersConfig",  # wagtail.users with our edit form
+    "lms.core.users_apps.QadamUsersConfig",  # wagtail.users with our edit form
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
