@@ -137,11 +137,43 @@ def sessions(request: HttpRequest) -> HttpResponse:
         except ValidationError:
             raise Http404 from None
     rows = staff_sessions.open_sessions(person)
+    own = person.pk == request.user.pk
     return render(
         request,
         "registration/sessions.html",
-        {"person": person, "rows": rows, "current": request.session.session_key},
+        {
+            "person": person,
+            "rows": rows,
+            "current": request.session.session_key,
+            "passkeys": passkeys.passkeys_for(user=person).order_by("created_at"),
+            "passkey_config": passkeys.passkey_config_json(request) if own else "",
+        },
     )
+
+
+@login_required
+@require_POST
+def passkey_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove one passkey: the person's own (never their last second factor), or anyone's
+    by an administrator. Back to the sessions page it was listed on."""
+    credential = get_object_or_404(passkeys.passkeys_for_removal(actor=request.user), pk=pk)
+    person = credential.user
+    try:
+        mfa.passkey_remove(actor=request.user, credential=credential)
+    except mfa.LastFactorError:
+        messages.error(
+            request,
+            _(
+                "This is your only second factor. Add another passkey or an authenticator "
+                "app first, or ask an administrator to reset your second factor."
+            ),
+        )
+    else:
+        messages.success(request, _("The passkey was removed."))
+    target = reverse("sessions")
+    if person.pk != request.user.pk:
+        target += "?person=" + str(person.public_id)
+    return redirect(target)
 
 
 @login_required

@@ -5,12 +5,23 @@ from django.contrib.auth.forms import AdminUserCreationForm
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin  # noqa: F401 - registers it
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin  # noqa: F401 - registers it
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import mfa
 from .audit import audit_record, person_audit_history
 from .models import AuditEvent, Facility, StaffSession, Transfer, Unit, User
 from .services import person_deactivate
 from .staff_sessions import staff_session_end
+
+# django-otp's own admin pages show every person's TOTP secret (and its QR code), let an
+# administrator add a device with a key they chose for someone else, and delete devices
+# with no audit row. Second factors are managed in one audited place instead: a person
+# on their sessions page (passkeys), an administrator by "Reset second factor".
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
 
 
 class PersonCreationForm(AdminUserCreationForm):

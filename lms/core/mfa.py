@@ -89,3 +89,34 @@ def mfa_reset(*, actor: User, person: User) -> None:
             after={"totp_devices_removed": removed, "passkeys_removed": passkeys},
             facility=person.facility,
         )
+
+
+class LastFactorError(Exception):
+    """Removing this device would leave the person with no second factor."""
+
+
+def passkey_remove(*, actor: User, credential: WebAuthnCredential) -> None:
+    """Remove a passkey. A person removes their own, never their last second factor (they
+    would be asked to enrol again at the next sign-in, with only a password between);
+    an administrator may remove anyone's (as ``mfa_reset`` does, one device). Audited."""
+    person = credential.user
+    if actor.pk != person.pk and not actor.is_administrator:
+        raise PermissionError("Only the owner or an administrator removes a passkey.")
+    with transaction.atomic():
+        if actor.pk == person.pk:
+            others = (
+                WebAuthnCredential.objects.filter(user=person, confirmed=True)
+                .exclude(pk=credential.pk)
+                .exists()
+                or TOTPDevice.objects.filter(user=person, confirmed=True).exists()
+            )
+            if not others:
+                raise LastFactorError
+        audit_record(
+            actor=actor,
+            action="mfa.remove",
+            obj=person,
+            before={"method": "passkey", "credential": credential.pk, "name": credential.name},
+            facility=person.facility,
+        )
+        credential.delete()

@@ -38,6 +38,13 @@ def passkeys_for(*, user: User) -> Any:
     return WebAuthnCredential.objects.filter(user=user, confirmed=True)
 
 
+def passkeys_for_removal(*, actor: User) -> Any:
+    """The passkeys ``actor`` may remove: their own; an administrator's, anyone's."""
+    if actor.is_administrator:
+        return WebAuthnCredential.objects.all()
+    return WebAuthnCredential.objects.filter(user=actor)
+
+
 def passkey_enrolled(*, user: User, credential_id: int) -> dict[str, Any]:
     """Record that ``user`` registered the passkey ``credential_id``; give them recovery
     codes if they have none yet (``codes``: shown once; else an empty list). Audited like

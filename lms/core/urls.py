@@ -4,7 +4,14 @@ Django's own views name them so)."""
 
 from django.urls import include, path
 
-from .accounts import session_end, sessions, staff_login, staff_logout, two_factor
+from .accounts import (
+    passkey_remove,
+    session_end,
+    sessions,
+    staff_login,
+    staff_logout,
+    two_factor,
+)
 from .passkeys import passkey_urls
 
 account_urls = [
@@ -15,4 +22,5 @@ account_urls = [
     path("two-factor/passkey/", include(passkey_urls)),
     path("sessions/", sessions, name="sessions"),
     path("sessions/<int:pk>/end/", session_end, name="session_end"),
+    path("sessions/passkeys/<int:pk>/remove/", passkey_remove, name="passkey_remove"),
 ]

@@ -129,3 +129,78 @@ def test_the_passkey_strings_are_translated_on_the_page_and_in_its_scripts(
     assert json.dumps(script_text) in catalog  # the catalog is JSON (\u escapes)
     page = client.get(reverse("two_factor")).content.decode()
     assert page_text in page
+
+
+def second_passkey_for(user) -> WebAuthnCredential:
+    credential_id = b"second-" + str(user.pk).encode()
+    return WebAuthnCredential.objects.create(
+        user=user,
+        name="phone",
+        confirmed=True,
+        credential_id=credential_id,
+        credential_id_sha256=hashlib.sha256(credential_id).hexdigest(),
+        public_key=b"not-a-real-key",
+        aaguid="00000000-0000-0000-0000-000000000000",
+    )
+
+
+def test_the_sessions_page_lists_passkeys_and_offers_to_add_one(officer):
+    """A second passkey (a phone beside the laptop) can be added after enrolment."""
+    passkey_for(officer)
+    client = Client()
+    client.force_login(officer)
+    page = client.get(reverse("sessions")).content.decode()
+    assert "Passkeys" in page
+    assert "passkey" in page  # its name in the list
+    assert 'id="passkey-registration-available-template"' in page
+    assert "otp_webauthn_register.js" in page
+    for tag in re.findall(r"<script[^>]*>", page):
+        assert "src=" in tag, tag
+
+
+def test_a_person_removes_a_passkey_but_not_their_last_second_factor(officer):
+    first, second = passkey_for(officer), second_passkey_for(officer)
+    client = Client()
+    client.force_login(officer)
+    removed = client.post(reverse("passkey_remove", args=[second.pk]), follow=True)
+    assert "The passkey was removed." in removed.content.decode()
+    assert not WebAuthnCredential.objects.filter(pk=second.pk).exists()
+    event = AuditEvent.objects.get(action="mfa.remove", object_id=str(officer.pk))
+    assert event.actor_id == officer.pk
+
+    refused = client.post(reverse("passkey_remove", args=[first.pk]), follow=True)
+    assert "This is your only second factor." in refused.content.decode()
+    assert WebAuthnCredential.objects.filter(pk=first.pk).exists()
+    assert AuditEvent.objects.filter(action="mfa.remove").count() == 1
+
+
+def test_no_one_removes_another_persons_passkey_but_an_administrator(officer):
+    credential = passkey_for(officer)
+    colleague = factories.OfficerFactory(facility=officer.facility)
+    client = Client()
+    client.force_login(colleague)
+    assert client.post(reverse("passkey_remove", args=[credential.pk])).status_code == 404
+    assert client.get(reverse("passkey_remove", args=[credential.pk])).status_code == 405
+    assert WebAuthnCredential.objects.filter(pk=credential.pk).exists()
+
+    administrator = factories.UserFactory(role="administrator", facility=None)
+    client.force_login(administrator)
+    response = client.post(reverse("passkey_remove", args=[credential.pk]))
+    assert response.url == reverse("sessions") + f"?person={officer.public_id}"
+    assert not WebAuthnCredential.objects.filter(pk=credential.pk).exists()
+    assert AuditEvent.objects.get(action="mfa.remove").actor_id == administrator.pk
+
+
+def test_the_django_admin_shows_no_second_factor_secrets():
+    """django-otp's own admin pages showed every TOTP secret and deleted devices unaudited."""
+    administrator = factories.UserFactory(
+        role="administrator", facility=None, is_staff=True, is_superuser=True
+    )
+    client = Client()
+    client.force_login(administrator)
+    response = client.get("/django-admin/")
+    assert response.status_code == 200
+    index = response.content.decode()
+    assert "core/user/" in index
+    assert "otp_totp" not in index and "otp_static" not in index
+    assert client.get("/django-admin/otp_totp/totpdevice/").status_code == 404
