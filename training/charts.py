@@ -13,7 +13,7 @@ BAR_HEIGHT, GAP, LABEL_WIDTH, BAR_WIDTH = 22, 10, 0, 400
 @dataclass
 class Bar:
     label: str
-    percent: int
+    percent: int | None
     y: int
     width: int
     text_y: int
@@ -28,7 +28,8 @@ class Chart:
 
 
 def compliance_bars(figures: list) -> Chart:
-    """One bar per requirement, as long as its percent compliant."""
+    """One bar per requirement, as long as its percent compliant (none where the percent
+    is not published: too few people)."""
     bars = []
     for index, figure in enumerate(figures):
         y = index * (BAR_HEIGHT * 2 + GAP)
@@ -37,12 +38,14 @@ def compliance_bars(figures: list) -> Chart:
                 label=figure.requirement.name,
                 percent=figure.percent,
                 y=y + BAR_HEIGHT,
-                width=round(BAR_WIDTH * figure.percent / 100),
+                width=round(BAR_WIDTH * (figure.percent or 0) / 100),
                 text_y=y + BAR_HEIGHT - 6,
             )
         )
     description = "; ".join(
         _("%(name)s: %(percent)s%% compliant") % {"name": b.label, "percent": b.percent}
+        if b.percent is not None
+        else _("%(name)s: too few people to publish") % {"name": b.label}
         for b in bars
     )
     return Chart(

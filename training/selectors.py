@@ -1,7 +1,7 @@
 """Reads for the training screens: a person's own training, a facility's compliance
 figures, and the people behind them. Who may see which facility's figures and whose
-names is the policy core's (``managed_facilities``, ``people_q``); monitors see the
-figures of every facility and never a name."""
+names is the policy core's (``managed_facilities``, ``people_q``, ``counts_exact``);
+monitors see the figures of every facility, small counts suppressed, and never a name."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from lms.core.models import Facility, User
-from lms.core.policy import managed_facilities, may_manage_learners, people_q
+from lms.core.policy import counts_exact, managed_facilities, may_manage_learners, people_q
+from lms.core.suppression import Cell, rate, suppress_row, suppress_total
 
 from .models import Assignment, Pause, Reminder, Requirement, TrainingRequest
 
@@ -160,6 +161,69 @@ def compliance_figures(
             )
         )
     return figures
+
+
+@dataclass
+class PublishedFigures:
+    """One requirement's figures as ``actor`` may see them: exact numbers for who may see
+    the people behind them; for everyone else suppressed cells (``Cell``) and a percent only
+    over a denominator at or above the threshold (None when not published)."""
+
+    requirement: Requirement
+    total: int | Cell
+    percent: int | None
+    completed: int | Cell
+    exempt: int | Cell
+    due_30: int | Cell
+    overdue: int | Cell
+    expired: int | Cell
+    paused: int | Cell
+    exact: bool
+
+
+def _published(
+    requirement: Requirement,
+    total: int | Cell,
+    percent: int | None,
+    cells: list[int] | list[Cell],
+    *,
+    exact: bool,
+) -> PublishedFigures:
+    completed, exempt, due_30, overdue, expired, paused = cells
+    return PublishedFigures(
+        requirement=requirement,
+        total=total,
+        percent=percent,
+        completed=completed,
+        exempt=exempt,
+        due_30=due_30,
+        overdue=overdue,
+        expired=expired,
+        paused=paused,
+        exact=exact,
+    )
+
+
+def compliance_published(actor: User, figures: list[RequirementFigures]) -> list[PublishedFigures]:
+    """``figures`` as ``actor`` may see them, for the page, its chart and its exports alike."""
+    exact = counts_exact(actor)
+    published: list[PublishedFigures] = []
+    for f in figures:
+        parts = [f.completed, f.exempt, f.due_30, f.overdue, f.expired, f.paused]
+        if exact:
+            published.append(_published(f.requirement, f.total, f.percent, parts, exact=True))
+            continue
+        total = suppress_total(f.total)
+        share = rate(f.compliant, f.total) if f.total else None
+        percent = None if share is None or total.suppressed else round(share)
+        cells = suppress_row(parts)
+        # The percent gives back completed + exempt: neither may be hidden alone.
+        if cells[0].suppressed != cells[1].suppressed and percent is not None:
+            cells[0] = cells[1] = Cell(None)
+        if total.suppressed:
+            cells = [c if c.value == 0 else Cell(None) for c in cells]
+        published.append(_published(f.requirement, total, percent, cells, exact=False))
+    return published
 
 
 def compliance_people(

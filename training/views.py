@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lms.core import suppression
 from lms.core.models import Facility
 from lms.core.policy import may_manage_learners
 from lms.core.spreadsheets import csv_response, xlsx_response
@@ -126,19 +127,20 @@ def compliance(request: HttpRequest, facility_code: str) -> HttpResponse:
         _("Expired"),
         _("Paused"),
     ]
+    published = selectors.compliance_published(request.user, figures)
     rows = [
         [
             f.requirement.name,
-            f.total,
-            f.percent,
-            f.completed,
-            f.exempt,
-            f.due_30,
-            f.overdue,
-            f.expired,
-            f.paused,
+            _number(f.total),
+            "" if f.percent is None else f.percent,
+            _number(f.completed),
+            _number(f.exempt),
+            _number(f.due_30),
+            _number(f.overdue),
+            _number(f.expired),
+            _number(f.paused),
         ]
-        for f in figures
+        for f in published
     ]
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
@@ -148,11 +150,21 @@ def compliance(request: HttpRequest, facility_code: str) -> HttpResponse:
         "training/compliance.html",
         {
             "facility": facility,
-            "figures": figures,
-            "chart": charts.compliance_bars(figures),
+            "figures": published,
+            "chart": charts.compliance_bars(published),
+            "threshold": suppression.threshold(),
             "may_see_names": selectors.may_see_names(request.user),
             "pending": selectors.pending_requests(request.user).count(),
         },
+    )
+
+
+def _number(value: int | suppression.Cell) -> int | str:
+    """A count for an export: the number, or the words of a suppressed cell."""
+    return (
+        value
+        if isinstance(value, int)
+        else (value.value if value.value is not None else str(value))
     )
 
 

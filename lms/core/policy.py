@@ -104,6 +104,13 @@ def people_q(actor: User, *, via: str = "") -> Q:
     return Q(**{f"{via}pk": actor.pk})
 
 
+def counts_exact(actor: User) -> bool:
+    """Whether ``actor`` sees counts as they are, small ones included: those who may see the
+    people behind a figure (``may_manage_learners``). Everyone else who sees figures
+    (monitors) sees them through small-cell suppression (``lms.core.suppression``)."""
+    return may_manage_learners(actor)
+
+
 def people_visible_to(actor: User) -> QuerySet[User]:
     """The people ``actor`` may see (``people_q``)."""
     return User.objects.filter(people_q(actor))

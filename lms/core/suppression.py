@@ -3,6 +3,8 @@
 A cell below ``REPORTS_SUPPRESSION_THRESHOLD`` (default 5) is shown as "fewer than N". When
 exactly one cell of a row with a published total is suppressed, the next smallest cell is
 suppressed too (secondary suppression), so the total minus the others cannot give it back.
+A rate is published only over a denominator at or above the threshold and when its
+numerator could be published too: 25% of 12 would give back 3.
 """
 
 from __future__ import annotations
@@ -52,7 +54,8 @@ def suppress_total(total: int) -> Cell:
 
 
 def rate(numerator: int, denominator: int) -> float | None:
-    """A rate only over a denominator at or above the threshold (else None)."""
-    if denominator < threshold():
+    """A rate only over a denominator at or above the threshold, and only when the count it
+    gives back (numerator = rate x denominator) could itself be published (else None)."""
+    if denominator < threshold() or 0 < numerator < threshold():
         return None
     return round(100 * numerator / denominator, 1)

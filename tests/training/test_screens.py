@@ -67,11 +67,14 @@ def test_an_officer_sees_their_facility_and_nothing_of_another(client, setup, fa
     )
 
 
-def test_a_monitor_sees_percentages_and_no_names(client, setup):
+def test_a_monitor_sees_no_name_and_no_count_of_fewer_than_five(client, setup):
     monitor = factories.UserFactory(role=User.Role.MONITOR, facility=None)
     client.force_login(monitor)
     page = client.get(reverse("training:compliance", args=["a"])).content.decode()
-    assert "50%" in page and "Sadykova" not in page
+    # Two people are subject, one compliant: the officer's "50%" would give back one person.
+    assert "Use of force" in page and "Sadykova" not in page
+    assert "50%" not in page and "fewer than 5" in page and "not published" in page
+    assert "Use of force: too few people to publish" in page
     assert reverse("training:people", args=["a", setup["requirement"].pk]) not in page
     assert (
         client.get(reverse("training:people", args=["a", setup["requirement"].pk])).status_code
@@ -82,15 +85,46 @@ def test_a_monitor_sees_percentages_and_no_names(client, setup):
 
     url = reverse("training:compliance", args=["a"])
     csv_text = client.get(url + "?format=csv").content.decode("utf-8-sig")
-    assert "Use of force" in csv_text and "50" in csv_text
+    assert "Use of force" in csv_text and "fewer than 5" in csv_text and "50" not in csv_text
     book = load_workbook(io.BytesIO(client.get(url + "?format=xlsx").content))
     cells = [str(c.value) for row in book.active.iter_rows() for c in row]
-    assert "Use of force" in cells
+    assert "Use of force" in cells and "fewer than 5" in cells
     for name in ("Sadykova", "Aigerim", "Bolat", "Zhanna"):
         assert name not in csv_text and name not in " ".join(cells)
     people = reverse("training:people", args=["a", setup["requirement"].pk])
     assert client.get(people + "?format=csv").status_code == 403
     assert client.get(people + "?format=xlsx").status_code == 403
+
+
+def test_a_monitor_sees_percentages_of_enough_people_and_nothing_to_subtract(
+    client, facility_a, staff_course
+):
+    from lms.core.suppression import Cell
+    from training import selectors
+
+    requirement = course_requirement(staff_course, all_staff=True, name="First aid")
+    monitor = factories.UserFactory(role=User.Role.MONITOR, facility=None)
+    officer = factories.OfficerFactory(facility=facility_a)  # on the staff: one of the 12
+    staff = [factories.UserFactory(facility=facility_a) for _ in range(11)]
+    for person in staff[:8]:
+        complete(person, staff_course)
+    evaluate()
+    figures = selectors.compliance_figures(facility=facility_a)
+    assert [(f.total, f.completed) for f in figures] == [(12, 8)]
+    Assignment.objects.filter(requirement=requirement, person=staff[8]).update(
+        state=Assignment.State.EXEMPT
+    )
+    figures = selectors.compliance_figures(facility=facility_a)
+    [exact] = selectors.compliance_published(officer, figures)
+    [seen] = selectors.compliance_published(monitor, figures)
+    assert (exact.total, exact.percent, exact.completed, exact.exempt) == (12, 75, 8, 1)
+    # 9 of 12 compliant is published, but with it the one exemption could be worked out
+    # from the completed count (75% of 12 - 8): both are hidden.
+    assert (seen.total, seen.percent) == (Cell(12), 75)
+    assert seen.exempt == Cell(None) and seen.completed == Cell(None)
+    client.force_login(monitor)
+    page = client.get(reverse("training:compliance", args=["a"])).content.decode()
+    assert "75%" in page and "fewer than 5" in page
 
 
 def test_the_chart_is_svg_with_a_text_alternative(client, setup):

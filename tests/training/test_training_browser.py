@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from lms.core.models import User
 from tests import factories
 from tests.browser import chromium
 from training.engine import evaluate
@@ -69,4 +70,14 @@ def test_my_training_and_the_compliance_page_read_in_kazakh(live_server, facilit
         page.goto(live_server.url + reverse("training:pauses"))
         assert "Есептелмейтін уақыт" in page.inner_text("main")
         page.screenshot(path=str(SHOTS / "training-pauses-kk.png"), full_page=True)
+        assert errors == []
+
+        # A monitor: three people are subject, one compliant; nothing small is published.
+        monitor = factories.UserFactory(role=User.Role.MONITOR, facility=None)
+        page, errors = signed_in(browser, live_server.url, monitor)
+        page.goto(live_server.url + reverse("training:compliance", args=["a"]))
+        text = page.inner_text("main")
+        assert "33%" not in text and "5-ден аз" in text and "жарияланбайды" in text
+        assert "Садықова" not in text and page.locator("table a").count() == 0
+        page.screenshot(path=str(SHOTS / "training-compliance-monitor-kk.png"), full_page=True)
         assert errors == []
