@@ -19,6 +19,7 @@ import hashlib
 import secrets
 import uuid
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -214,6 +215,50 @@ class CertificateQuerySet(models.QuerySet["Certificate"]):
         return self.filter(status__in=[Certificate.Status.ISSUED, Certificate.Status.REVOKED])
 
 
+def rule_sentences(hours: Decimal, rule: dict) -> list[str]:
+    """What a certificate attests, in words of the active language: the course's nominal
+    length (the author's figure, not time measured), what completion required, and the
+    active time measured (``certificates.services.issuing.completion_rule``)."""
+    from django.utils.translation import gettext, ngettext
+
+    sentences = [
+        gettext("Nominal length of the course: %(hours)s hours, as set by its author.")
+        % {"hours": f"{hours.normalize():f}"}
+    ]
+    if rule.get("by_hand"):
+        sentences.append(
+            gettext("Completion recorded by an education officer, not measured in Qadam.")
+        )
+        return sentences
+    if rule.get("lessons"):
+        sentences.append(
+            ngettext(
+                "Completed: the %(n)d lesson done.",
+                "Completed: all %(n)d lessons done.",
+                rule["lessons"],
+            )
+            % {"n": rule["lessons"]}
+        )
+    if rule.get("activities"):
+        sentences.append(gettext("Every required quiz and activity passed."))
+    if rule.get("minutes_required"):
+        sentences.append(
+            ngettext(
+                "At least %(n)d minute of active study required.",
+                "At least %(n)d minutes of active study required.",
+                rule["minutes_required"],
+            )
+            % {"n": rule["minutes_required"]}
+        )
+    if "minutes_measured" in rule:
+        hours_spent, minutes = divmod(int(rule["minutes_measured"]), 60)
+        sentences.append(
+            gettext("Active study measured: %(hours)d h %(minutes)02d min.")
+            % {"hours": hours_spent, "minutes": minutes}
+        )
+    return sentences
+
+
 class Certificate(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Being prepared")
@@ -242,6 +287,9 @@ class Certificate(models.Model):
     course_title = models.CharField(_("course"), max_length=255)
     provider = models.CharField(_("training provider"), max_length=200)
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
+    # What the completion rule measured (``certificates.services.issuing.completion_rule``);
+    # empty for certificates issued before it was kept.
+    rule = models.JSONField(_("what the completion rule measured"), default=dict, blank=True)
     language = models.CharField(max_length=8)
     completed_on = models.DateField(_("completed on"))
     status = models.CharField(
@@ -320,6 +368,11 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.serial_number} {self.course_title}"
+
+    def rule_sentences(self) -> list[str]:
+        """What this certificate attests, in words of the active language
+        (``rule_sentences``)."""
+        return rule_sentences(self.hours, self.rule or {})
 
     @property
     def serial_number(self) -> str:

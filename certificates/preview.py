@@ -36,7 +36,21 @@ def sample_data(template: CertificateTemplate | None, language: str) -> Certific
         verify_url=f"{settings.QADAM_BASE_URL}/verify/7K2M9QXD4T8BHN3C/",
         language=language,
         template=template_data(template, language),
+        rule=_sample_rule(language),
     )
+
+
+def _sample_rule(language: str) -> tuple[str, ...]:
+    from django.utils import translation
+
+    from .models import rule_sentences
+
+    with translation.override(language):
+        return tuple(
+            rule_sentences(
+                Decimal("72"), {"lessons": 12, "activities": True, "minutes_measured": 4230}
+            )
+        )
 
 
 def template_preview_pdf(template: CertificateTemplate | None, language: str) -> bytes:

@@ -172,6 +172,8 @@ class CertificateData:
     language: str
     expires_on: date | None = None
     template: TemplateData = TemplateData()
+    # What the certificate attests, in its language (``certificates.models.rule_sentences``)
+    rule: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)

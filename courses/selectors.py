@@ -145,6 +145,17 @@ def course_lesson_keys(course: CoursePage) -> set[uuid.UUID]:
     }
 
 
+def course_seconds_spent(*, learner_id: int, course: CoursePage) -> int:
+    """The learner's measured active time on ``course``, in seconds, all languages."""
+    from django.db.models import Sum
+
+    keys = course_lesson_keys(course)
+    total = LessonProgress.objects.filter(learner_id=learner_id, lesson_key__in=keys).aggregate(
+        total=Sum("seconds_spent")
+    )["total"]
+    return int(total or 0)
+
+
 @dataclass(frozen=True)
 class RequiredActivity:
     """A scored block a learner must pass: its lesson, its id and what to call it."""

@@ -95,6 +95,8 @@ class CredentialFacts:
     verify_url: str
     status_list_url: str
     status_index: int
+    # What the completion rule measured, in ``language`` (``Certificate.rule_sentences``)
+    rule: tuple[str, ...] = ()
 
     @property
     def subject_id(self) -> str:
@@ -108,7 +110,9 @@ def open_badge(facts: CredentialFacts, issuer_did: str) -> dict[str, Any]:
             "course": facts.course_title,
             "hours": facts.hours,
         }
-        narrative = gettext("Completed on %(date)s") % {"date": facts.completed_on}
+        narrative = " ".join(
+            [gettext("Completed on %(date)s") % {"date": facts.completed_on} + ".", *facts.rule]
+        )
         evidence_name = gettext("Verification")
     credential: dict[str, Any] = {
         "@context": [CREDENTIALS_V2, OB_V3],

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .badge import CredentialFacts, open_badge
 from .jose import jwt_sign
@@ -55,7 +55,13 @@ def certificate_facts(certificate, key) -> CredentialFacts:
         verify_url=verify_url(certificate),
         status_list_url=status_list_url(key),
         status_index=certificate.status_index,
+        rule=_rule(certificate),
     )
+
+
+def _rule(certificate) -> tuple[str, ...]:
+    with translation.override(certificate.language):
+        return tuple(certificate.rule_sentences())
 
 
 def certificate_sign(certificate) -> tuple[Any, str, str]:

@@ -4,6 +4,8 @@ list of a key. Reads only; no writes, no audit."""
 
 from __future__ import annotations
 
+from django.utils import translation
+
 from .. import credentials
 from ..credentials import status_list_url, verify_url
 from ..models import Certificate, CertificateTemplate, IssuerKey
@@ -35,6 +37,8 @@ def template_data(template: CertificateTemplate | None, language: str) -> Templa
 
 def certificate_data(certificate: Certificate) -> CertificateData:
     template = certificate.template
+    with translation.override(certificate.language):
+        rule = tuple(certificate.rule_sentences())
     return CertificateData(
         holder_name=certificate.holder_name,
         course_title=certificate.course_title,
@@ -47,6 +51,7 @@ def certificate_data(certificate: Certificate) -> CertificateData:
         language=certificate.language,
         expires_on=certificate.expires_on,
         template=template_data(template, certificate.language),
+        rule=rule,
     )
 
 

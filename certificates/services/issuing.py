@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from courses.models import CourseCompletion, CoursePage
+from courses.selectors import course_lesson_keys, course_seconds_spent
 from lms.celery import enqueue_on_commit
 from lms.core.audit import audit_record
 
@@ -43,9 +44,27 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, monthrange(year, month)[1]))
 
 
-def _course_facts(course: CoursePage, completed_on: date) -> dict[str, Any]:
+def completion_rule(course: CoursePage, *, learner_id: int, by_hand: bool) -> dict[str, Any]:
+    """What the course's completion rule measured for this learner, kept on the certificate
+    so that it states it (``Certificate.rule_sentences``): the criteria the course switched
+    on, and the active time measured. A completion recorded by an officer measured
+    nothing here."""
+    if by_hand:
+        return {"by_hand": True}
+    return {
+        "lessons": len(course_lesson_keys(course)) if course.complete_when_all_lessons_done else 0,
+        "activities": bool(course.complete_when_activities_passed),
+        "minutes_required": int(course.complete_after_minutes or 0),
+        "minutes_measured": course_seconds_spent(learner_id=learner_id, course=course) // 60,
+    }
+
+
+def _course_facts(
+    course: CoursePage, completed_on: date, *, learner_id: int, by_hand: bool = False
+) -> dict[str, Any]:
     template = CertificateTemplate.objects.filter(is_default=True).first()
     return {
+        "rule": completion_rule(course, learner_id=learner_id, by_hand=by_hand),
         "course_title": course.title,
         # The template's issuing provider (the college) wins over the course's.
         "provider": (template.issuing_provider if template else "") or course.provider,
@@ -72,7 +91,9 @@ def certificate_prepare(*, completion: CourseCompletion, course: CoursePage) -> 
         defaults={
             "learner": learner,
             "holder_name": learner.get_full_name() or learner.get_username(),
-            **_course_facts(course, timezone.localdate(completion.completed_at)),
+            **_course_facts(
+                course, timezone.localdate(completion.completed_at), learner_id=learner.pk
+            ),
         },
     )
     if created:

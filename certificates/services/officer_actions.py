@@ -83,7 +83,7 @@ def certificate_issue_manual(
                     holder_name=learner.get_full_name() or learner.get_username(),
                     issued_by=actor,
                     issue_reason=reason[:300],
-                    **_course_facts(course, completed_on),
+                    **_course_facts(course, completed_on, learner_id=learner.pk, by_hand=True),
                 )
         except IntegrityError as error:  # another officer issued it a moment ago
             raise CertificateError(
@@ -174,6 +174,7 @@ def certificate_reissue(
             course_title=old.course_title,
             provider=(template.issuing_provider if template else "") or old.provider,
             hours=old.hours,
+            rule=old.rule,
             language=old.language,
             completed_on=old.completed_on,
             course_key=old.course_key,

@@ -170,3 +170,40 @@ def test_my_certificates_updates_itself_and_the_status_counts_only_mine(
     sign_in(client, prisoner)
     assert client.get(status_url).json() == {"preparing": 0}
     assert "max-age=0" in client.get(status_url)["Cache-Control"]  # never cached
+
+
+def test_a_certificate_states_what_its_rule_measured_not_hours_of_study(
+    client, prisoner, prisoner_course, django_capture_on_commit_callbacks
+):
+    from courses.models import LessonProgress
+
+    lessons = list(prisoner_course.lessons().specific())
+    enrolment_create(actor=prisoner, learner=prisoner, course=prisoner_course)
+    for lesson in lessons[:-1]:
+        lesson_complete(actor=prisoner, lesson=lesson)
+    # Three minutes of measured study on a course its author says takes 12 hours.
+    LessonProgress.objects.filter(learner=prisoner).update(seconds_spent=90)
+    with django_capture_on_commit_callbacks(execute=True):
+        lesson_complete(actor=prisoner, lesson=lessons[-1])
+    certificate = Certificate.objects.get(learner=prisoner)
+    text = " ".join(pdf_text(certificate.pdf.read()).split())
+    assert "hours of study" not in text
+    assert "Nominal length of the course: 12 hours, as set by its author." in text
+    assert f"Completed: all {len(lessons)} lessons done." in text
+    assert "Active study measured: 0 h 03 min." in text
+    page = client.get(reverse("certificates:verify", args=[certificate.verification_code]))
+    assert "Active study measured: 0 h 03 min." in page.content.decode()
+
+
+def test_a_certificate_issued_by_hand_says_nothing_was_measured(prisoner, prisoner_course):
+    from certificates.services.officer_actions import certificate_issue_manual
+    from tests import factories
+
+    officer = factories.OfficerFactory(facility=prisoner.facility)
+    certificate = certificate_issue_manual(
+        actor=officer, learner=prisoner, course=prisoner_course, reason="Classroom course"
+    )
+    assert certificate.rule_sentences() == [
+        "Nominal length of the course: 12 hours, as set by its author.",
+        "Completion recorded by an education officer, not measured in Qadam.",
+    ]
