@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from lms.core.models import Unit, User
 from lms.core.policy import (
+    is_voluntary,
     managed_facilities,
     may_manage_learners,
     people_visible_to,
@@ -53,6 +54,17 @@ def learning_home(request: HttpRequest) -> HttpResponse:
                 if course.self_enrolment
                 and course.translation_key not in {s.enrolment.course_key for s in summaries}
             ],
+            # Their choices to take part: every prisoner may be offered a voluntary
+            # programme; staff only once they joined one.
+            "shows_choices": request.user.is_prisoner
+            or any(
+                is_voluntary(
+                    programme_type=s.course.programme_type,
+                    requires_consent=s.course.requires_consent,
+                )
+                for s in summaries
+                if s.course is not None
+            ),
         },
     )
 

@@ -190,3 +190,15 @@ def test_a_prisoner_cannot_open_the_staff_page_even_for_themself(client, history
     sign_in(client, history)
     assert client.post(staff_url(history), {"purpose": "person_request"}).status_code == 403
     assert reads() == 0
+
+
+def test_the_home_page_offers_their_choices_to_prisoners_and_not_to_staff(client, history):
+    from tests import factories
+
+    sign_in(client, history)
+    home = client.get(reverse("learning:home")).content.decode()
+    assert reverse("consent:mine") in home and "My choices to take part" in home
+    client.logout()
+    client.force_login(factories.UserFactory(facility=history.facility))
+    home = client.get(reverse("learning:home")).content.decode()
+    assert "My choices to take part" not in home
