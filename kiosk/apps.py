@@ -9,7 +9,7 @@ class KioskConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401 - registers the settings checks
+        from . import checks, receivers  # noqa: F401 - settings checks; receivers
         from .permissions import officers_may_open_admin
 
         post_migrate.connect(officers_may_open_admin, dispatch_uid="kiosk-officers-admin")

@@ -77,6 +77,7 @@ def device_register(*, code: str) -> tuple[Device, str]:
             name=row.device_name,
             token_hash=token_hash(token),
             created_by=row.created_by,
+            language=row.facility.language,  # the facility's kiosk language, to begin with
         )
         row.used_at = timezone.now()
         row.device = device

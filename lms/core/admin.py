@@ -59,7 +59,7 @@ class UnitInline(admin.TabularInline):
 
 @admin.register(Facility)
 class FacilityAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "region", "is_active"]
+    list_display = ["name", "code", "region", "language", "is_active"]
     search_fields = ["name", "code"]
     inlines = [UnitInline]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -34,6 +35,18 @@ class Facility(models.Model):
         max_length=64,
         blank=True,
         help_text=_("For example Asia/Almaty. Empty: the installation's time zone."),
+    )
+    # The language its kiosks start in (Kazakh in a Kazakh-speaking facility): a new kiosk
+    # takes it at registration; a kiosk's own setting (``kiosk.Device.language``) wins.
+    language = models.CharField(
+        _("kiosk language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_(
+            "The language this facility's kiosks start in. Empty: the site's default. "
+            "Each kiosk can have its own; learners can still switch."
+        ),
     )
 
     class Meta:

@@ -168,3 +168,24 @@ def test_a_prisoner_looks_at_their_certificate_on_the_kiosk(
     assert certificate.display_code in html and certificate.course_title in html
     assert "Your digital certificate" in html and "check that the certificate is real" in html
     assert ".jwt" not in html and "Content-Disposition" not in page.headers
+
+
+def test_a_kiosk_starts_in_its_facilitys_language(admin_user, facility_a, unit_a, pin_prisoner):
+    from .conftest import register_device
+
+    facility_a.language = "kk"
+    facility_a.save()
+    device, token = register_device(admin_user, facility_a, unit_a, name="Kiosk 2")
+    assert device.language == "kk"
+    kiosk = Client()
+    kiosk.cookies[django_settings.KIOSK_DEVICE_COOKIE] = token
+    assert 'lang="kk"' in kiosk.get(reverse("kiosk:sign_in")).content.decode()
+    # The facility changes its language: kiosks that followed it follow; one with a
+    # language of its own keeps it.
+    own, _ = register_device(admin_user, facility_a, unit_a, name="Kiosk 3")
+    Device.objects.filter(pk=own.pk).update(language="en")
+    facility_a.language = "ru"
+    facility_a.save()
+    assert Device.objects.get(pk=device.pk).language == "ru"
+    assert Device.objects.get(pk=own.pk).language == "en"
+    assert 'lang="ru"' in kiosk.get(reverse("kiosk:sign_in")).content.decode()
