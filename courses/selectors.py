@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -441,6 +442,17 @@ class EnrolmentSummary:
     total: int
     done: int
     next_lesson: LessonPage | None
+    # What an officer's learner page shows beside the progress: active time measured on
+    # the lessons, each activity's best score (0..100) and attempts, when it ended, and
+    # the learner's last activity on the course.
+    seconds: int = 0
+    scores: list[tuple[int, int]] = field(default_factory=list)
+    completed_at: datetime | None = None
+    last_activity: datetime | None = None
+
+    @property
+    def minutes(self) -> int:
+        return round(self.seconds / 60)
 
     @property
     def percent(self) -> int:
@@ -485,6 +497,7 @@ def enrolment_summaries(*, viewer: User, learner: User) -> list[EnrolmentSummary
         lessons_by_key[key].extend(lessons)
     all_keys = {lesson.translation_key for lessons in lessons_by_key.values() for lesson in lessons}
     done = _done_keys(learner, all_keys)
+    work = _work_by_enrolment([enrolment.pk for enrolment in enrolments])
     summaries = []
     for enrolment in enrolments:
         course = display.get(enrolment.course_key)
@@ -501,9 +514,44 @@ def enrolment_summaries(*, viewer: User, learner: User) -> list[EnrolmentSummary
                 total=len(lessons),
                 done=sum(1 for lesson in lessons if lesson.translation_key in done),
                 next_lesson=next_lesson,
+                **work.get(enrolment.pk, {}),
             )
         )
     return summaries
+
+
+def _work_by_enrolment(enrolment_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict]:
+    """Time, scores, completion and last activity of each enrolment, in three queries."""
+    from django.db.models import Max, Sum
+
+    work: dict[uuid.UUID, dict] = defaultdict(lambda: {"scores": []})
+    moments: dict[uuid.UUID, list[datetime]] = defaultdict(list)
+    for row in (
+        LessonProgress.objects.filter(enrolment_id__in=enrolment_ids)
+        .values("enrolment_id")
+        .annotate(
+            seconds=Sum("seconds_spent"),
+            done_at=Max("completed_at"),
+            reported_at=Max("time_reported_at"),
+            opened_at=Max("created_at"),
+        )
+    ):
+        work[row["enrolment_id"]]["seconds"] = row["seconds"] or 0
+        moments[row["enrolment_id"]] += [row["done_at"], row["reported_at"], row["opened_at"]]
+    for result in ActivityResult.objects.filter(enrolment_id__in=enrolment_ids).order_by("pk"):
+        work[result.enrolment_id]["scores"].append(
+            (round(100 * result.best_score), result.attempts)
+        )
+        moments[result.enrolment_id].append(result.updated_at)
+    for enrolment_id, completed_at in CourseCompletion.objects.filter(
+        enrolment_id__in=enrolment_ids
+    ).values_list("enrolment_id", "completed_at"):
+        work[enrolment_id]["completed_at"] = completed_at
+        moments[enrolment_id].append(completed_at)
+    for enrolment_id, seen in moments.items():
+        seen = [moment for moment in seen if moment]
+        work[enrolment_id]["last_activity"] = max(seen) if seen else None
+    return dict(work)
 
 
 def learners_visible_to(viewer: User) -> list[User]:
