@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from wagtail.models import Locale
 
 from courses.models import CoursePage
+from courses.selectors import courses_staff_may_assign
 from lms.core.models import AuditEvent
 from lms.core.policy import (
     managed_facilities,
@@ -434,14 +434,15 @@ def manage_issue(request: HttpRequest, public_id: str) -> HttpResponse:
     """An education officer issues a certificate by hand to a learner they manage."""
     _require_manager(request)
     learner = get_object_or_404(people_visible_to(request.user).learners(), public_id=public_id)
-    # Voluntary programmes are not offered: a certificate by hand would record, on a
-    # staff screen, that the person took part (and refusing a second one would tell).
-    courses = (
-        CoursePage.objects.live()
-        .filter(issues_certificate=True, locale=Locale.get_active())
-        .not_voluntary()
-        .order_by("title")
-    )
+    # Only courses meant for this person (their audience, as the policy core says) and never
+    # a voluntary programme: a certificate by hand would record, on a staff screen, that
+    # the person took part (and refusing a second one would tell). One entry per course,
+    # in the active language where it is translated.
+    courses = CoursePage.objects.filter(
+        pk__in=[
+            course.pk for course in courses_staff_may_assign(learner) if course.issues_certificate
+        ]
+    ).order_by("title")
     form = ManualIssueForm(request.POST or None, courses=courses)
     if request.method == "POST" and form.is_valid():
         try:
