@@ -729,3 +729,23 @@ def course_page_context(*, request: HttpRequest, page: CoursePage) -> dict[str, 
 def lesson_page_context(*, request: HttpRequest, page: LessonPage) -> dict[str, Any]:
     """A lesson's page: where it sits in the course and the visitor's results."""
     return {"overview": lesson_overview(user=request.user, lesson=page)}
+
+
+def learners_by_numbers(*, viewer: User, text: str) -> tuple[list[User], list[str]]:
+    """The learners ``viewer`` manages whose prisoner number or username is among those
+    typed in ``text`` (one a line, or separated by commas or spaces), and the numbers that
+    match nobody ``viewer`` manages (the same answer whether or not such a person exists
+    elsewhere)."""
+    import re
+
+    numbers = list(dict.fromkeys(word for word in re.split(r"[\s,;]+", text) if word))
+    if not numbers:
+        return [], []
+    found = list(
+        learners_managed_by(viewer)
+        .filter(is_active=True)
+        .filter(Q(prisoner_number__in=numbers) | Q(username__in=numbers))
+        .select_related("facility", "unit")
+    )
+    known = {value for learner in found for value in (learner.prisoner_number, learner.username)}
+    return found, [number for number in numbers if number not in known]
