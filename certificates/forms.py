@@ -1,8 +1,9 @@
 import uuid
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from lms.core.date_input import LocalDateInput
 
 from .models import CODE_LENGTH, normalise_code
 
@@ -65,15 +66,11 @@ class ReissueForm(ReasonForm):
 
 class ManualIssueForm(ReasonForm):
     course = forms.ModelChoiceField(label=_("Course"), queryset=None)
-    completed_on = forms.DateField(
-        label=_("Completed on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    completed_on = forms.DateField(label=_("Completed on"), widget=LocalDateInput())
 
     def __init__(self, *args, courses=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["course"].queryset = courses
-        # The browser's date picker stops at today; the service refuses later dates too.
-        self.fields["completed_on"].widget.attrs["max"] = timezone.localdate().isoformat()
         self.order_fields(["course", "completed_on", "reason"])
 
 
@@ -109,10 +106,10 @@ class CertificateFilterForm(forms.Form):
         label=_("Facility"), queryset=None, required=False, empty_label=_("All facilities")
     )
     completed_from = forms.DateField(
-        label=_("Completed from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Completed from"), required=False, widget=LocalDateInput()
     )
     completed_to = forms.DateField(
-        label=_("Completed until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Completed until"), required=False, widget=LocalDateInput()
     )
 
     def __init__(self, *args, facilities, courses: list[tuple[uuid.UUID, str]], **kwargs):
