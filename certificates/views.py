@@ -311,7 +311,7 @@ def manage_certificates(request: HttpRequest) -> HttpResponse:
             "certificates": pager,
             "pager": pager,
             "form": form,
-            "query": query.urlencode(),
+            "filter_query": query.urlencode(),
         },
     )
 

@@ -111,7 +111,7 @@ def manage_learners(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "courses/manage/learners.html",
-        {"learners": pager, "pager": pager, "form": form, "query": query.urlencode()},
+        {"learners": pager, "pager": pager, "form": form, "filter_query": query.urlencode()},
     )
 
 

@@ -108,3 +108,9 @@ def test_the_list_is_paged_with_the_filters_kept(client, officer, facility_a, pr
     first = client.get(reverse("certificates:manage_list"), {"q": "Many"})
     assert len(first.context["certificates"]) == 50
     assert "q=Many&amp;page=2" in first.content.decode()
+
+
+def test_the_header_search_box_does_not_show_the_list_filters(client, officer, listed):
+    client.force_login(officer)
+    page = client.get(reverse("certificates:manage_list"), {"status": "issued"}).content.decode()
+    assert 'id="site-search-q" name="q" value=""' in page

@@ -151,3 +151,10 @@ def test_the_learner_page_shows_scores_time_dates_and_last_activity(
     assert "25 min" in page
     assert "03/02/2026" in page  # enrolled (SHORT_DATE_FORMAT in English)
     assert "04/07/2026 3:30 p.m." in page  # the last activity
+
+
+def test_the_header_search_box_does_not_show_the_list_filters(client, officer, facility_a):
+    unit = factories.UnitFactory(facility=facility_a)
+    client.force_login(officer)
+    page = client.get(reverse("manage:learners"), {"unit": unit.pk}).content.decode()
+    assert 'id="site-search-q" name="q" value=""' in page
