@@ -120,5 +120,6 @@ def certificate_list_courses(viewer: User) -> list[tuple[uuid.UUID, str]]:
         .values_list("course_key", "course_title")
         .distinct()
     ):
-        titles[key] = title
+        if key is not None:
+            titles[key] = title
     return sorted(titles.items(), key=lambda item: item[1].lower())
