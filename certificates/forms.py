@@ -1,6 +1,9 @@
+import uuid
+
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from lms.core.date_input import LocalDateInput
 
 from .models import CODE_LENGTH, normalise_code
 
@@ -63,15 +66,11 @@ class ReissueForm(ReasonForm):
 
 class ManualIssueForm(ReasonForm):
     course = forms.ModelChoiceField(label=_("Course"), queryset=None)
-    completed_on = forms.DateField(
-        label=_("Completed on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    completed_on = forms.DateField(label=_("Completed on"), widget=LocalDateInput())
 
     def __init__(self, *args, courses=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["course"].queryset = courses
-        # The browser's date picker stops at today; the service refuses later dates too.
-        self.fields["completed_on"].widget.attrs["max"] = timezone.localdate().isoformat()
         self.order_fields(["course", "completed_on", "reason"])
 
 
@@ -91,4 +90,44 @@ class BulkIssueForm(forms.Form):
         data = super().clean()
         if not data.get("course") and not data.get("facility"):
             raise forms.ValidationError(_("Choose a course or a facility."))
+        return data
+
+
+class CertificateFilterForm(forms.Form):
+    """The officer's certificate list filters: holder, serial or number; course; status;
+    facility (among those the officer manages); completed between two dates."""
+
+    q = forms.CharField(label=_("Holder, number or serial"), required=False, max_length=100)
+    course = forms.TypedChoiceField(
+        label=_("Course"), required=False, coerce=uuid.UUID, empty_value=None
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    facility = forms.ModelChoiceField(
+        label=_("Facility"), queryset=None, required=False, empty_label=_("All facilities")
+    )
+    completed_from = forms.DateField(
+        label=_("Completed from"), required=False, widget=LocalDateInput()
+    )
+    completed_to = forms.DateField(
+        label=_("Completed until"), required=False, widget=LocalDateInput()
+    )
+
+    def __init__(self, *args, facilities, courses: list[tuple[uuid.UUID, str]], **kwargs):
+        from .models import Certificate
+
+        super().__init__(*args, **kwargs)
+        self.fields["facility"].queryset = facilities.order_by("name")
+        self.fields["course"].choices = [("", _("All courses"))] + [
+            (str(key), title) for key, title in courses
+        ]
+        statuses = dict(Certificate.Status.choices)
+        # "pending" and "rendering" read the same: one choice stands for both.
+        statuses.pop(Certificate.Status.RENDERING)
+        self.fields["status"].choices = [("", _("Any status")), *statuses.items()]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("completed_from"), data.get("completed_to")
+        if start and end and end < start:
+            self.add_error("completed_to", _("The end date is before the start date."))
         return data

@@ -5,7 +5,8 @@ religious belief): only the holder does, on "My certificates"."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import uuid
+from datetime import date, timedelta
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -66,3 +67,59 @@ def renewals_due(*, viewer: User, learner: User | None = None) -> QuerySet[Certi
     if learner is None or learner.pk != viewer.pk:
         due = _without_voluntary(due)
     return due
+
+
+def certificate_list(
+    *,
+    viewer: User,
+    query: str = "",
+    course_key: uuid.UUID | None = None,
+    status: str = "",
+    facility_id: int | None = None,
+    completed_from: date | None = None,
+    completed_to: date | None = None,
+) -> QuerySet[Certificate]:
+    """The certificates ``viewer`` may see on the staff web (``certificates_visible_to``:
+    their facilities, never a voluntary programme), narrowed by the officer's filters,
+    newest first. A status of "pending" takes in those being rendered too."""
+    certificates = certificates_visible_to(viewer)
+    for word in query.split()[:5]:
+        condition = (
+            Q(holder_name__icontains=word)
+            | Q(learner__prisoner_number__icontains=word)
+            | Q(learner__username__icontains=word)
+        )
+        if word.isdigit():
+            condition |= Q(serial=int(word))
+        certificates = certificates.filter(condition)
+    if course_key:
+        certificates = certificates.filter(course_key=course_key)
+    if status == Certificate.Status.PENDING:
+        certificates = certificates.filter(
+            status__in=[Certificate.Status.PENDING, Certificate.Status.RENDERING]
+        )
+    elif status:
+        certificates = certificates.filter(status=status)
+    if facility_id:
+        certificates = certificates.filter(learner__facility_id=facility_id)
+    if completed_from:
+        certificates = certificates.filter(completed_on__gte=completed_from)
+    if completed_to:
+        certificates = certificates.filter(completed_on__lte=completed_to)
+    return certificates.order_by("-created_at", "-serial")
+
+
+def certificate_list_courses(viewer: User) -> list[tuple[uuid.UUID, str]]:
+    """The courses of the certificates ``viewer`` may see, for the list's course filter:
+    one entry per course (one of the titles it was issued under), by title."""
+    titles: dict[uuid.UUID, str] = {}
+    for key, title in (
+        certificates_visible_to(viewer)
+        .exclude(course_key=None)
+        .order_by()
+        .values_list("course_key", "course_title")
+        .distinct()
+    ):
+        if key is not None:
+            titles[key] = title
+    return sorted(titles.items(), key=lambda item: item[1].lower())

@@ -7,24 +7,36 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from wagtail.models import Locale
 
 from courses.models import CoursePage
+from courses.selectors import courses_staff_may_assign
 from lms.core.models import AuditEvent
 from lms.core.policy import (
+    managed_facilities,
     may_manage_learners,
+    people_read,
     people_visible_to,
     person_read,
     person_read_denied,
 )
+from lms.core.spreadsheets import csv_response, xlsx_response
 
 from . import credentials, selectors
-from .forms import HolderNameForm, ManualIssueForm, ReissueForm, RevokeForm, VerifyForm
+from .forms import (
+    CertificateFilterForm,
+    HolderNameForm,
+    ManualIssueForm,
+    ReissueForm,
+    RevokeForm,
+    VerifyForm,
+)
 from .models import Certificate, IssuerKey, normalise_code
 from .ratelimit import verify_rate_limit
 from .services.errors import CertificateError
@@ -35,6 +47,8 @@ from .services.officer_actions import (
 )
 from .services.privacy import certificate_privacy_set
 
+# The most rows one export holds (a facility's certificates of several years).
+EXPORT_LIMIT = 20000
 VC_JWT_TYPE = "application/vc+jwt"
 VC_LD_TYPE = "application/vc+ld+json"
 
@@ -262,13 +276,80 @@ def _require_manager(request: HttpRequest) -> None:
 
 @login_required
 def manage_certificates(request: HttpRequest) -> HttpResponse:
+    """The certificates of the officer's facilities, filtered, paged, and exported as CSV
+    or XLSX (``?format=``) through the shared writers; an export records a read of each
+    person in it."""
     _require_manager(request)
-    certificates = selectors.certificates_visible_to(request.user).order_by("-created_at")
+    form = CertificateFilterForm(
+        request.GET or None,
+        facilities=managed_facilities(request.user),
+        courses=selectors.certificate_list_courses(request.user),
+    )
+    filters = {}
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "query": data["q"],
+            "course_key": data["course"],
+            "status": data["status"],
+            "facility_id": data["facility"].pk if data["facility"] else None,
+            "completed_from": data["completed_from"],
+            "completed_to": data["completed_to"],
+        }
+    certificates = selectors.certificate_list(viewer=request.user, **filters)
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx") and not form.errors:
+        return _certificate_export(request, certificates, fmt)
+    pager = Paginator(certificates, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("format", None)
     return render(
         request,
         "certificates/manage/list.html",
-        {"certificates": certificates[:300]},
+        {
+            "certificates": pager,
+            "pager": pager,
+            "form": form,
+            "filter_query": query.urlencode(),
+        },
     )
+
+
+def _certificate_export(request: HttpRequest, certificates, fmt: str) -> HttpResponse:
+    rows = list(certificates[:EXPORT_LIMIT])
+    people_read(request, people=[c.learner for c in rows], page="certificate_list_export")
+    header = [
+        _("Serial number"),
+        _("Holder"),
+        _("Number or username"),
+        _("Facility"),
+        _("Course"),
+        _("Hours"),
+        _("Completed on"),
+        _("Valid until"),
+        _("Status"),
+        _("Verification code"),
+    ]
+    data = [
+        [
+            c.serial_number,
+            c.holder_name,
+            c.learner.get_username(),
+            c.learner.facility.name if c.learner.facility else "",
+            c.course_title,
+            c.hours,
+            c.completed_on,
+            c.expires_on,
+            c.get_status_display(),
+            c.verification_code,
+        ]
+        for c in rows
+    ]
+    name = f"certificates-{timezone.localdate().isoformat()}"
+    if fmt == "csv":
+        return csv_response(filename=f"{name}.csv", header=header, rows=data)
+    return xlsx_response(filename=f"{name}.xlsx", title=name, header=header, rows=data)
 
 
 @login_required
@@ -353,14 +434,15 @@ def manage_issue(request: HttpRequest, public_id: str) -> HttpResponse:
     """An education officer issues a certificate by hand to a learner they manage."""
     _require_manager(request)
     learner = get_object_or_404(people_visible_to(request.user).learners(), public_id=public_id)
-    # Voluntary programmes are not offered: a certificate by hand would record, on a
-    # staff screen, that the person took part (and refusing a second one would tell).
-    courses = (
-        CoursePage.objects.live()
-        .filter(issues_certificate=True, locale=Locale.get_active())
-        .not_voluntary()
-        .order_by("title")
-    )
+    # Only courses meant for this person (their audience, as the policy core says) and never
+    # a voluntary programme: a certificate by hand would record, on a staff screen, that
+    # the person took part (and refusing a second one would tell). One entry per course,
+    # in the active language where it is translated.
+    courses = CoursePage.objects.filter(
+        pk__in=[
+            course.pk for course in courses_staff_may_assign(learner) if course.issues_certificate
+        ]
+    ).order_by("title")
     form = ManualIssueForm(request.POST or None, courses=courses)
     if request.method == "POST" and form.is_valid():
         try:

@@ -54,3 +54,46 @@ class LearnerFilterForm(forms.Form):
             course_key=data.get("course"),
             status=data.get("status") or "",
         )
+
+
+class BulkEnrolForm(forms.Form):
+    """An officer enrols many learners on one course: a unit of their facilities, a list
+    of prisoner numbers or usernames, or the group they found on the learner list
+    (``group``: that list's filters, as its query string)."""
+
+    course = forms.TypedChoiceField(label=_("Course"), coerce=uuid.UUID)
+    unit = forms.ModelChoiceField(
+        queryset=Unit.objects.none(),
+        label=_("Everyone in a unit"),
+        required=False,
+        empty_label=_("No unit"),
+    )
+    numbers = forms.CharField(
+        label=_("Prisoner numbers or usernames"),
+        help_text=_("One a line, or separated by commas."),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "off", "spellcheck": "false"}),
+    )
+    group = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+
+    def __init__(self, *args, units, courses: list[CoursePage], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.courses = {course.translation_key: course for course in courses}
+        self.fields["unit"].queryset = units.select_related("facility").order_by(
+            "facility__name", "name"
+        )
+        self.fields["course"].choices = [("", "—")] + [
+            (str(course.translation_key), course.title) for course in courses
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("unit") or data.get("numbers", "").strip() or data.get("group")):
+            raise forms.ValidationError(
+                _("Choose a unit, type some numbers, or start from the learner list.")
+            )
+        return data
+
+    def chosen_course(self) -> CoursePage:
+        return self.courses[self.cleaned_data["course"]]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -452,6 +453,17 @@ class EnrolmentSummary:
     total: int
     done: int
     next_lesson: LessonPage | None
+    # What an officer's learner page shows beside the progress: active time measured on
+    # the lessons, each activity's best score (0..100) and attempts, when it ended, and
+    # the learner's last activity on the course.
+    seconds: int = 0
+    scores: list[tuple[int, int]] = field(default_factory=list)
+    completed_at: datetime | None = None
+    last_activity: datetime | None = None
+
+    @property
+    def minutes(self) -> int:
+        return round(self.seconds / 60)
 
     @property
     def percent(self) -> int:
@@ -496,6 +508,7 @@ def enrolment_summaries(*, viewer: User, learner: User) -> list[EnrolmentSummary
         lessons_by_key[key].extend(lessons)
     all_keys = {lesson.translation_key for lessons in lessons_by_key.values() for lesson in lessons}
     done = _done_keys(learner, all_keys)
+    work = _work_by_enrolment([enrolment.pk for enrolment in enrolments])
     summaries = []
     for enrolment in enrolments:
         course = display.get(enrolment.course_key)
@@ -512,9 +525,44 @@ def enrolment_summaries(*, viewer: User, learner: User) -> list[EnrolmentSummary
                 total=len(lessons),
                 done=sum(1 for lesson in lessons if lesson.translation_key in done),
                 next_lesson=next_lesson,
+                **work.get(enrolment.pk, {}),
             )
         )
     return summaries
+
+
+def _work_by_enrolment(enrolment_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict]:
+    """Time, scores, completion and last activity of each enrolment, in three queries."""
+    from django.db.models import Max, Sum
+
+    work: dict[uuid.UUID, dict] = defaultdict(lambda: {"scores": []})
+    moments: dict[uuid.UUID, list[datetime]] = defaultdict(list)
+    for row in (
+        LessonProgress.objects.filter(enrolment_id__in=enrolment_ids)
+        .values("enrolment_id")
+        .annotate(
+            seconds=Sum("seconds_spent"),
+            done_at=Max("completed_at"),
+            reported_at=Max("time_reported_at"),
+            opened_at=Max("created_at"),
+        )
+    ):
+        work[row["enrolment_id"]]["seconds"] = row["seconds"] or 0
+        moments[row["enrolment_id"]] += [row["done_at"], row["reported_at"], row["opened_at"]]
+    for result in ActivityResult.objects.filter(enrolment_id__in=enrolment_ids).order_by("pk"):
+        work[result.enrolment_id]["scores"].append(
+            (round(100 * result.best_score), result.attempts)
+        )
+        moments[result.enrolment_id].append(result.updated_at)
+    for enrolment_id, completed_at in CourseCompletion.objects.filter(
+        enrolment_id__in=enrolment_ids
+    ).values_list("enrolment_id", "completed_at"):
+        work[enrolment_id]["completed_at"] = completed_at
+        moments[enrolment_id].append(completed_at)
+    for enrolment_id, seen in moments.items():
+        seen = [moment for moment in seen if moment]
+        work[enrolment_id]["last_activity"] = max(seen) if seen else None
+    return dict(work)
 
 
 def learners_visible_to(viewer: User) -> list[User]:
@@ -692,3 +740,23 @@ def course_page_context(*, request: HttpRequest, page: CoursePage) -> dict[str, 
 def lesson_page_context(*, request: HttpRequest, page: LessonPage) -> dict[str, Any]:
     """A lesson's page: where it sits in the course and the visitor's results."""
     return {"overview": lesson_overview(user=request.user, lesson=page)}
+
+
+def learners_by_numbers(*, viewer: User, text: str) -> tuple[list[User], list[str]]:
+    """The learners ``viewer`` manages whose prisoner number or username is among those
+    typed in ``text`` (one a line, or separated by commas or spaces), and the numbers that
+    match nobody ``viewer`` manages (the same answer whether or not such a person exists
+    elsewhere)."""
+    import re
+
+    numbers = list(dict.fromkeys(word for word in re.split(r"[\s,;]+", text) if word))
+    if not numbers:
+        return [], []
+    found = list(
+        learners_managed_by(viewer)
+        .filter(is_active=True)
+        .filter(Q(prisoner_number__in=numbers) | Q(username__in=numbers))
+        .select_related("facility", "unit")
+    )
+    known = {value for learner in found for value in (learner.prisoner_number, learner.username)}
+    return found, [number for number in numbers if number not in known]

@@ -8,6 +8,7 @@ messages.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.db import IntegrityError, transaction
@@ -512,3 +513,69 @@ def _require_consent(learner: User, course: CoursePage) -> None:
     """Courses that ask for consent record no progress without it (see ``consent``)."""
     if consent_needed(learner_id=learner.pk, course=course):
         raise NotAllowed(_("Agree to take part before you start."))
+
+
+@dataclass
+class BulkEnrolOutcome:
+    """What enrolling one person of a group did, or would do."""
+
+    ENROLLED = "enrolled"
+    RESUMED = "resumed"
+    ALREADY_ENROLLED = "already_enrolled"
+    ALREADY_COMPLETED = "already_completed"
+    REFUSED = "refused"
+
+    learner: User
+    outcome: str
+    reason: str = ""
+
+
+#: The most people one bulk enrolment takes (a large unit; more is a mistake).
+BULK_ENROL_LIMIT = 500
+
+
+def enrolments_create_many(
+    *, actor: User, learners: list[User], course: CoursePage, dry_run: bool = False
+) -> list[BulkEnrolOutcome]:
+    """Enrol each of ``learners`` on ``course`` through ``enrolment_create`` (every rule
+    and audit row of one enrolment, per person), and say what happened to each: enrolled,
+    resumed, already enrolled, already completed (nothing done), or refused with the
+    reason. One refusal never stops the others.
+
+    ``dry_run`` runs the very same enrolments in a transaction that is rolled back, so a
+    preview says exactly what confirming would do and keeps no row (nor audit row)."""
+    if len(learners) > BULK_ENROL_LIMIT:
+        raise NotAllowed(_("Enrol at most %(limit)s people at once.") % {"limit": BULK_ENROL_LIMIT})
+    before = dict(
+        Enrolment.objects.filter(
+            learner__in=learners, course_key=course.translation_key
+        ).values_list("learner_id", "status")
+    )
+    outcomes: list[BulkEnrolOutcome] = []
+    with transaction.atomic():
+        for learner in learners:
+            status = before.get(learner.pk)
+            if status == Enrolment.Status.COMPLETED:
+                outcomes.append(BulkEnrolOutcome(learner, BulkEnrolOutcome.ALREADY_COMPLETED))
+                continue
+            try:
+                with transaction.atomic():
+                    enrolment_create(
+                        actor=actor,
+                        learner=learner,
+                        course=course,
+                        source=Enrolment.Source.ASSIGNED,
+                    )
+            except CourseError as error:
+                outcomes.append(BulkEnrolOutcome(learner, BulkEnrolOutcome.REFUSED, str(error)))
+                continue
+            if status is None:
+                outcome = BulkEnrolOutcome.ENROLLED
+            elif status in (Enrolment.Status.WITHDRAWN, Enrolment.Status.PAUSED):
+                outcome = BulkEnrolOutcome.RESUMED
+            else:
+                outcome = BulkEnrolOutcome.ALREADY_ENROLLED
+            outcomes.append(BulkEnrolOutcome(learner, outcome))
+        if dry_run:
+            transaction.set_rollback(True)
+    return outcomes

@@ -18,5 +18,6 @@ learner_urls = [
 
 management_urls = [
     path("learners/", views.manage_learners, name="learners"),
+    path("learners/enrol/", views.manage_bulk_enrol, name="bulk_enrol"),
     path("learners/<uuid:public_id>/", views.manage_learner, name="learner"),
 ]

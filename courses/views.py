@@ -8,10 +8,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from lms.core.models import Unit, User
 from lms.core.policy import (
@@ -23,7 +23,7 @@ from lms.core.policy import (
 )
 
 from . import selectors, services
-from .forms import EnrolLearnerForm, LearnerFilterForm
+from .forms import BulkEnrolForm, EnrolLearnerForm, LearnerFilterForm
 from .models import CoursePage, Enrolment, LessonPage
 
 
@@ -123,8 +123,73 @@ def manage_learners(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "courses/manage/learners.html",
-        {"learners": pager, "pager": pager, "form": form, "query": query.urlencode()},
+        {"learners": pager, "pager": pager, "form": form, "filter_query": query.urlencode()},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def manage_bulk_enrol(request: HttpRequest) -> HttpResponse:
+    """Enrol many learners on one course: a unit, a list of numbers, or the group found on
+    the learner list. "Preview" says what would happen to each person (the same service,
+    rolled back); "Enrol" does it and sums up what happened."""
+    if not may_manage_learners(request.user):
+        raise PermissionDenied
+    units = Unit.objects.filter(facility__in=managed_facilities(request.user))
+    group = request.POST.get("group") if request.method == "POST" else request.GET.urlencode()
+    group_form = LearnerFilterForm(
+        QueryDict(group or ""), units=units, courses=selectors.courses_for_learner_filter()
+    )
+    # A group is a filtered list: the whole unfiltered list is never one.
+    has_group = group_form.is_valid() and any(group_form.cleaned_data.values())
+    form = BulkEnrolForm(
+        request.POST if request.method == "POST" else None,
+        initial={"group": group if has_group else ""},
+        units=units,
+        courses=selectors.courses_for_learner_filter(),
+    )
+    context: dict = {"form": form, "group_size": None}
+    if has_group:
+        context["group_size"] = selectors.learner_list(
+            viewer=request.user, filters=group_form.filters()
+        ).count()
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        learners: dict[int, User] = {}
+        if data["unit"]:
+            unit_filter = selectors.LearnerListFilters(unit_id=data["unit"].pk)
+            for learner in selectors.learner_list(viewer=request.user, filters=unit_filter):
+                learners[learner.pk] = learner
+        if has_group:
+            for learner in selectors.learner_list(
+                viewer=request.user, filters=group_form.filters()
+            ):
+                learners[learner.pk] = learner
+        found, unknown = selectors.learners_by_numbers(viewer=request.user, text=data["numbers"])
+        for learner in found:
+            learners[learner.pk] = learner
+        confirm = request.POST.get("action") == "enrol"
+        try:
+            outcomes = services.enrolments_create_many(
+                actor=request.user,
+                learners=sorted(learners.values(), key=lambda p: (p.last_name, p.first_name)),
+                course=form.chosen_course(),
+                dry_run=not confirm,
+            )
+        except services.CourseError as error:
+            form.add_error(None, str(error))
+        else:
+            counts: dict[str, int] = {}
+            for outcome in outcomes:
+                counts[outcome.outcome] = counts.get(outcome.outcome, 0) + 1
+            context.update(
+                outcomes=outcomes,
+                counts=counts,
+                unknown=unknown,
+                done=confirm,
+                course=form.chosen_course(),
+            )
+    return render(request, "courses/manage/bulk_enrol.html", context)
 
 
 @login_required

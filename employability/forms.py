@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lms.core.date_input import LocalDateInput
+
 from .models import Goal, Placement
 
 
@@ -9,8 +11,8 @@ class PlacementForm(forms.ModelForm):
         model = Placement
         fields = ["kind", "role", "description", "started_on", "ended_on", "hours_per_week"]
         widgets = {
-            "started_on": forms.DateInput(attrs={"type": "date"}),
-            "ended_on": forms.DateInput(attrs={"type": "date"}),
+            "started_on": LocalDateInput(),
+            "ended_on": LocalDateInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -29,7 +31,7 @@ class GoalForm(forms.ModelForm):
     class Meta:
         model = Goal
         fields = ["text", "target_date"]
-        widgets = {"target_date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"target_date": LocalDateInput()}
 
 
 class ExportForm(forms.Form):

@@ -87,6 +87,7 @@ def world(facility_a, facility_b, django_capture_on_commit_callbacks):
             "my_certificates": reverse("certificates:mine"),
             "certificate_download": reverse("certificates:download", args=[certificate.public_id]),
             "manage_learners": reverse("manage:learners"),
+            "manage_bulk_enrol": reverse("manage:bulk_enrol"),
             "manage_learner_a": reverse("manage:learner", args=[prisoner.public_id]),
             "manage_learner_b": reverse("manage:learner", args=[stranger.public_id]),
             "prisoner_course": prisoner_course.get_url(),
@@ -190,6 +191,12 @@ EXPECTED: dict[str, dict[str, object]] = {
         "prisoner": OK,
     },
     "manage_learners": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "officer": OK,
+        "administrator": OK,
+    },
+    "manage_bulk_enrol": {
         **{role: FORBIDDEN for role in ROLES},
         "anonymous": LOGIN,
         "officer": OK,

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from certificates.models import BulkIssue, Certificate, CertificateTemplate
 from certificates.selectors import renewals_due
@@ -319,3 +319,31 @@ def test_two_workers_issuing_the_same_certificate_at_once_give_one_certificate(f
     assert AuditEvent.objects.filter(action="certificate.issue").count() == issues_before + 1
     stored = list(certificate.pdf.storage.listdir(certificate.pdf.name.rsplit("/", 1)[0])[1])
     assert sum(name.startswith(str(certificate.public_id)) for name in stored) == 1
+
+
+def test_the_manual_issue_form_offers_only_courses_meant_for_the_person(
+    client, officer, prisoner, prisoner_course, staff_course
+):
+    faith = factories.make_course(title="Paths", programme_type="faith_based")
+    no_certificate = factories.make_course(title="Reading club", issues_certificate=False)
+    client.force_login(officer)
+    response = client.get(reverse("certificates:manage_issue", args=[prisoner.public_id]))
+    offered = set(response.context["form"].fields["course"].queryset)
+    assert prisoner_course in offered
+    assert staff_course not in offered  # a staff course is not meant for a prisoner
+    assert faith not in offered and no_certificate not in offered
+
+
+def test_a_refused_manual_issue_keeps_what_was_typed(client, officer, prisoner, prisoner_course):
+    client.force_login(officer)
+    client.cookies["django_language"] = "ru"
+    with translation.override("en"):  # the language the request turns on ends with it
+        response = client.post(
+            reverse("certificates:manage_issue", args=[prisoner.public_id]),
+            {"course": prisoner_course.pk, "completed_on": "01.01.2030", "reason": "Classroom 4B"},
+        )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert not Certificate.objects.exists()
+    assert 'value="Classroom 4B"' in page and 'value="01.01.2030"' in page
+    assert f'<option value="{prisoner_course.pk}" selected>' in page

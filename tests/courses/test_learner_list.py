@@ -114,3 +114,47 @@ def test_enrolling_someone_on_a_course_they_completed_says_so(
     text = response.content.decode()
     assert "has already completed" in text
     assert "is enrolled on" not in text
+
+
+def test_the_learner_page_shows_scores_time_dates_and_last_activity(
+    client, officer, prisoner, prisoner_course
+):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from courses.models import ActivityResult, LessonProgress
+    from courses.services import lesson_complete
+
+    enrolment = enrolment_create(
+        actor=officer, learner=prisoner, course=prisoner_course, source="assigned"
+    )
+    Enrolment.objects.filter(pk=enrolment.pk).update(
+        created_at=datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Almaty"))
+    )
+    lesson = prisoner_course.lessons().specific().first()
+    lesson_complete(actor=prisoner, lesson=lesson)
+    last = datetime(2026, 4, 7, 15, 30, tzinfo=ZoneInfo("Asia/Almaty"))
+    LessonProgress.objects.update(seconds_spent=1500, completed_at=last, created_at=last)
+    ActivityResult.objects.create(
+        learner=prisoner,
+        enrolment=enrolment,
+        lesson_key=lesson.translation_key,
+        activity_key="quiz-1",
+        kind="quiz",
+        best_score=0.8,
+        attempts=2,
+        updated_at=datetime(2026, 4, 1, tzinfo=ZoneInfo("Asia/Almaty")),
+    )
+    client.force_login(officer)
+    page = client.get(reverse("manage:learner", args=[prisoner.public_id])).content.decode()
+    assert "80% (2 attempts)" in page
+    assert "25 min" in page
+    assert "03/02/2026" in page  # enrolled (SHORT_DATE_FORMAT in English)
+    assert "04/07/2026 3:30 p.m." in page  # the last activity
+
+
+def test_the_header_search_box_does_not_show_the_list_filters(client, officer, facility_a):
+    unit = factories.UnitFactory(facility=facility_a)
+    client.force_login(officer)
+    page = client.get(reverse("manage:learners"), {"unit": unit.pk}).content.decode()
+    assert 'id="site-search-q" name="q" value=""' in page

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from certificates import credentials
 from employability.models import Placement
@@ -174,3 +175,25 @@ def test_nobody_else_reaches_a_record_or_its_export(client, prisoner, facility_b
     assert client.post(export, {"kind": "cv", "language": "en"}).status_code in (403, 404)
     assert client.get(reverse("employability:mine")).status_code == 403
     assert not AuditEvent.objects.filter(action__startswith="employability.export").exists()
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_an_officer_types_dates_as_their_language_writes_them(client, prisoner, officer, language):
+    client.force_login(officer)
+    client.cookies["django_language"] = language
+    url = reverse("employability:manage", args=[prisoner.public_id])
+    with translation.override("en"):  # the language the request turns on ends with it
+        page = client.get(url).content.decode()
+        client.post(
+            url,
+            {
+                "action": "placement",
+                "placement-kind": "work",
+                "placement-role": "Laundry operator",
+                "placement-started_on": "25.03.2026",
+            },
+        )
+    assert 'type="date"' not in page  # the browser's date box shows the browser's locale
+    placeholder = {"ru": "ДД.ММ.ГГГГ", "kk": "КК.АА.ЖЖЖЖ"}[language]
+    assert f'placeholder="{placeholder}"' in page
+    assert Placement.objects.get().started_on == date(2026, 3, 25)

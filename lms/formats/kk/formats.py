@@ -12,3 +12,5 @@ TIME_FORMAT = "H:i"
 FIRST_DAY_OF_WEEK = 1
 DECIMAL_SEPARATOR = ","
 THOUSAND_SEPARATOR = "\xa0"
+# What officers type into a date field (lms.core.date_input): day, month, year.
+DATE_INPUT_FORMATS = ["%d.%m.%Y", "%d.%m.%y"]
