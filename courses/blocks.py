@@ -19,6 +19,7 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.forms.utils import ErrorList
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.blocks.list_block import ListBlockValidationError, ListValue
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
@@ -166,7 +167,10 @@ class GlossaryTermBlock(blocks.StructBlock):
 
 
 class AnswerBlock(blocks.StructBlock):
-    text = blocks.CharBlock(max_length=300, label=_("Answer"))
+    # Not required here: the editor gives every new question one empty answer row, which a
+    # true/false question never fills. ``QuestionBlock.clean`` drops blank rows and asks
+    # for the text of any row that has something else filled in.
+    text = blocks.CharBlock(required=False, max_length=300, label=_("Answer"))
     correct = blocks.BooleanBlock(required=False, label=_("Correct"))
     feedback = blocks.CharBlock(required=False, max_length=300, label=_("Feedback when chosen"))
 
@@ -194,7 +198,9 @@ class QuestionBlock(blocks.StructBlock):
 
     def clean(self, value: Any) -> Any:
         value = super().clean(value)
+        value["answers"] = self._without_blank_rows(value["answers"])
         if value["kind"] in ("single", "multiple"):
+            self._require_answer_texts(value["answers"])
             correct = sum(1 for answer in value["answers"] if answer["correct"])
             if len(value["answers"]) < 2:
                 message = _("Give at least two answers.")
@@ -208,6 +214,32 @@ class QuestionBlock(blocks.StructBlock):
                 block_errors={"answers": ErrorList([ValidationError(message)])}
             )
         return value
+
+    def _without_blank_rows(self, answers: Any) -> ListValue:
+        """The answers without rows left empty (no text, not correct, no feedback)."""
+        return ListValue(
+            self.child_blocks["answers"],
+            bound_blocks=[
+                child
+                for child in answers.bound_blocks
+                if child.value["text"] or child.value["correct"] or child.value["feedback"]
+            ],
+        )
+
+    def _require_answer_texts(self, answers: Any) -> None:
+        missing = {
+            index: StructBlockValidationError(
+                block_errors={
+                    "text": ErrorList([ValidationError(_("Write the answer, or remove the row."))])
+                }
+            )
+            for index, child in enumerate(answers.bound_blocks)
+            if not child.value["text"]
+        }
+        if missing:
+            raise StructBlockValidationError(
+                block_errors={"answers": ListBlockValidationError(block_errors=missing)}
+            )
 
 
 class QuizBlock(ActivityBlock):

@@ -141,3 +141,20 @@ def translations_report_menu_item():
         icon_name="site",
         order=700,
     )
+
+
+# --- Autosave leaves no stray page on the create view (courses.autosave) ----------------
+
+
+@hooks.register("before_create_page")
+def autosave_before_create(request: HttpRequest, parent_page: Page, page_class: Any):
+    from .autosave import before_create
+
+    return before_create(request, parent_page, page_class)
+
+
+@hooks.register("after_create_page")
+def autosave_after_create(request: HttpRequest, page: Page):
+    from .autosave import after_create
+
+    return after_create(request, page)
