@@ -14,7 +14,7 @@ from lms.core.suppression import Cell, threshold
 
 from .selectors import Report
 
-PLOT_HEIGHT, BAR_WIDTH, GROUP_GAP, LEFT, TOP, BOTTOM = 160, 18, 22, 8, 24, 40
+PLOT_HEIGHT, BAR_WIDTH, GROUP_GAP, LEFT, TOP, BOTTOM, MIN_WIDTH = 200, 30, 34, 48, 24, 36, 360
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,8 @@ class Chart:
     width: int
     height: int
     baseline: int
+    top: int
+    largest: int
     bars: list[Bar]
     months: list[MonthLabel]
     description: str
@@ -55,7 +57,7 @@ def trend_chart(report: Report) -> Chart:
     for index, (month, (enrolled, completed)) in enumerate(
         zip(report.period.month_starts, pairs, strict=True)
     ):
-        x = LEFT + index * group
+        x = LEFT + GROUP_GAP // 2 + index * group
         name = date_format(month, "M Y")
         labels.append(MonthLabel(x=x + BAR_WIDTH, text=name))
         for offset, (series, cell) in enumerate(
@@ -78,9 +80,11 @@ def trend_chart(report: Report) -> Chart:
             % {"month": name, "enrolled": enrolled, "completed": completed}
         )
     return Chart(
-        width=LEFT * 2 + group * len(pairs),
+        width=max(MIN_WIDTH, LEFT + GROUP_GAP + group * len(pairs)),
         height=baseline + BOTTOM,
         baseline=baseline,
+        top=TOP,
+        largest=largest,
         bars=bars,
         months=labels,
         description="; ".join(parts) + ".",
