@@ -179,7 +179,7 @@ def _month_grids(
     return grids
 
 
-def _figures(cells: dict[str, Cell], *, exact: bool) -> Figures:
+def _figures(cells: dict[str, Cell]) -> Figures:
     numerator, denominator = cells["enrolled_completed"], cells["enrolments"]
     if numerator.value is None or denominator.value is None:
         completion_rate = None
@@ -218,24 +218,21 @@ def report_figures(*, actor: User, period: Period, export: bool = False) -> Repo
     rows = []
     for i, facility in shown:
         months = [
-            _figures({name: grids[name][m].cell(i, 0) for name in COUNTS}, exact=exact)
+            _figures({name: grids[name][m].cell(i, 0) for name in COUNTS})
             for m in range(period.months)
         ]
         total = _figures(
             {
                 name: derived_sum(grids[name][m].cell(i, 0) for m in range(period.months))
                 for name in COUNTS
-            },
-            exact=exact,
+            }
         )
         rows.append(FacilityRow(facility=facility, months=months, total=total))
     month_totals = [
-        _figures({name: month_total(name, m) for name in COUNTS}, exact=exact)
-        for m in range(period.months)
+        _figures({name: month_total(name, m) for name in COUNTS}) for m in range(period.months)
     ]
     total = _figures(
-        {name: derived_sum(month_total(name, m) for m in range(period.months)) for name in COUNTS},
-        exact=exact,
+        {name: derived_sum(month_total(name, m) for m in range(period.months)) for name in COUNTS}
     )
     # Voluntary programmes: suppressed whoever asks (exact=False), never joined.
     voluntary_grids = _month_grids(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.utils import translation
 
+from reports.periods import Period
 from reports.selectors import report_figures
 from tests.reports.conftest import PERIOD
 
@@ -84,3 +87,24 @@ def test_voluntary_programmes_are_apart_and_suppressed_for_every_role(world):
 def test_the_report_takes_the_same_queries_however_much_there_is(world, django_assert_num_queries):
     with django_assert_num_queries(6):
         report_figures(actor=world["monitor"], period=PERIOD)
+
+
+def test_no_two_periods_differ_by_a_hidden_cell(world):
+    """A monitor may ask for any run of months: a month's cell is the same in every period
+    that holds it, and a facility's period total shows only when each of its months does,
+    so subtracting one period from another gives back only cells already shown."""
+    monitor = world["monitor"]
+    sep, octo = datetime.date(2026, 9, 1), datetime.date(2026, 10, 1)
+    both = report_figures(actor=monitor, period=Period(first=sep, months=2))
+    alone = {
+        0: report_figures(actor=monitor, period=Period(first=sep, months=1)),
+        1: report_figures(actor=monitor, period=Period(first=octo, months=1)),
+    }
+    for m, single in alone.items():
+        assert [table(r.months[0]) for r in single.rows] == [table(r.months[m]) for r in both.rows]
+        assert table(single.month_totals[0]) == table(both.month_totals[m])
+    for row in both.rows:
+        for name in ("enrolments", "completions", "issued"):
+            parts = [getattr(f, name).value for f in row.months]
+            total = getattr(row.total, name).value
+            assert total is None or (None not in parts and total == sum(parts))
