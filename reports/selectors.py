@@ -179,12 +179,12 @@ def _month_grids(
     return grids
 
 
-def _figures(cells: dict[str, Cell]) -> Figures:
+def _figures(cells: dict[str, Cell], *, exact: bool) -> Figures:
     numerator, denominator = cells["enrolled_completed"], cells["enrolments"]
     if numerator.value is None or denominator.value is None:
         completion_rate = None
     else:
-        completion_rate = rate(numerator.value, denominator.value)
+        completion_rate = rate(numerator.value, denominator.value, exact=exact)
     return Figures(
         enrolments=cells["enrolments"],
         completions=cells["completions"],
@@ -218,21 +218,24 @@ def report_figures(*, actor: User, period: Period, export: bool = False) -> Repo
     rows = []
     for i, facility in shown:
         months = [
-            _figures({name: grids[name][m].cell(i, 0) for name in COUNTS})
+            _figures({name: grids[name][m].cell(i, 0) for name in COUNTS}, exact=exact)
             for m in range(period.months)
         ]
         total = _figures(
             {
                 name: derived_sum(grids[name][m].cell(i, 0) for m in range(period.months))
                 for name in COUNTS
-            }
+            },
+            exact=exact,
         )
         rows.append(FacilityRow(facility=facility, months=months, total=total))
     month_totals = [
-        _figures({name: month_total(name, m) for name in COUNTS}) for m in range(period.months)
+        _figures({name: month_total(name, m) for name in COUNTS}, exact=exact)
+        for m in range(period.months)
     ]
     total = _figures(
-        {name: derived_sum(month_total(name, m) for m in range(period.months)) for name in COUNTS}
+        {name: derived_sum(month_total(name, m) for m in range(period.months)) for name in COUNTS},
+        exact=exact,
     )
     # Voluntary programmes: suppressed whoever asks (exact=False), never joined.
     voluntary_grids = _month_grids(

@@ -14,7 +14,8 @@ The rule (also shown on every report page):
    months, a few facilities together) are shown only when every cell in them is shown
    (``derived_sum``), so two overlapping figures never differ by a hidden cell.
 4. **Rates** only over a denominator at or above the threshold, and only when both counts
-   are shown (a rate and its denominator give the numerator back).
+   are shown and the numerator could be published itself (a rate and its denominator give
+   the numerator back: 25% of 12 is 3).
 """
 
 from __future__ import annotations
@@ -161,9 +162,13 @@ def suppress_total(total: int) -> Cell:
     return Cell(None if 0 < total < threshold() else total)
 
 
-def rate(numerator: int, denominator: int) -> float | None:
-    """A rate only over a denominator at or above the threshold (else None)."""
+def rate(numerator: int, denominator: int, *, exact: bool = False) -> float | None:
+    """A rate only over a denominator at or above the threshold, and (unless ``exact``:
+    for those who see the counts anyway) only when the count it gives back (numerator =
+    rate x denominator) could itself be published: 25% of 12 would give back 3."""
     if denominator < threshold():
+        return None
+    if not exact and 0 < numerator < threshold():
         return None
     return round(100 * numerator / denominator, 1)
 

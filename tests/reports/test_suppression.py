@@ -28,7 +28,16 @@ def test_a_small_cell_is_suppressed_and_so_is_the_next_smallest():
 
 def test_a_rate_needs_a_denominator_at_the_threshold():
     assert rate(2, 4) is None
-    assert rate(3, 6) == 50.0
+    assert rate(6, 12) == 50.0
+    assert rate(0, 6) == 0.0
+
+
+def test_a_rate_that_would_give_back_a_small_count_is_not_published():
+    # 25% of 12 people is 3 people: the rate would publish a suppressed count.
+    assert rate(3, 12) is None
+    assert rate(5, 12) == 41.7
+    # Unless the viewer sees the counts anyway.
+    assert rate(3, 12, exact=True) == 25.0
 
 
 def test_a_lone_small_cell_hides_its_total():
