@@ -8,4 +8,5 @@ from . import views
 management_urls = [
     path("", views.overview, name="overview"),
     path("export.csv", views.overview_csv, name="overview_csv"),
+    path("export.xlsx", views.overview_xlsx, name="overview_xlsx"),
 ]

@@ -9,7 +9,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from lms.core.policy import may_see_reports
-from lms.core.spreadsheets import csv_response
+from lms.core.spreadsheets import csv_response, xlsx_response
 from lms.core.suppression import Cell
 
 from . import charts, selectors, services
@@ -40,11 +40,11 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _rate(value: float | None) -> str:
-    return "" if value is None else f"{value:.1f}"
+def _rate(value: float | None) -> float | str:
+    return "" if value is None else value
 
 
-def _cells(figures: selectors.Figures) -> list[str | int]:
+def _cells(figures: selectors.Figures) -> list[str | int | float]:
     def count(cell: Cell) -> str | int:
         return cell.value if cell.value is not None else str(cell)
 
@@ -56,17 +56,18 @@ def _cells(figures: selectors.Figures) -> list[str | int]:
     ]
 
 
-@login_required
-def overview_csv(request: HttpRequest) -> HttpResponse:
-    """The report's table as CSV: always suppressed (the file leaves the system), one row
-    per facility and month, then each facility's period and the shown facilities' months."""
+def _export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The report's table as a file: always suppressed (the file leaves the system), one
+    row per facility and month, then each facility's period and the shown facilities'
+    months; through the shared writers (``lms.core.spreadsheets``: no cell run as a
+    formula). Audited before it is sent."""
     _require_reports(request)
     period = period_from_query(request.GET)
     report = selectors.report_figures(actor=request.user, period=period, export=True)
     services.report_export_record(
         actor=request.user,
         period=period,
-        fmt="csv",
+        fmt=fmt,
         facility_codes=[row.facility.code for row in report.rows],
     )
     months = [f"{m:%Y-%m}" for m in period.month_starts]
@@ -88,4 +89,17 @@ def overview_csv(request: HttpRequest) -> HttpResponse:
         _("Completion rate (%)"),
         _("Certificates issued"),
     ]
-    return csv_response(filename=f"report-{period.slug}.csv", header=header, rows=rows)
+    name = f"report-{period.slug}"
+    if fmt == "xlsx":
+        return xlsx_response(filename=f"{name}.xlsx", title=name, header=header, rows=rows)
+    return csv_response(filename=f"{name}.csv", header=header, rows=rows)
+
+
+@login_required
+def overview_csv(request: HttpRequest) -> HttpResponse:
+    return _export(request, "csv")
+
+
+@login_required
+def overview_xlsx(request: HttpRequest) -> HttpResponse:
+    return _export(request, "xlsx")

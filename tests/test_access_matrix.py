@@ -142,6 +142,7 @@ def world(facility_a, facility_b, django_capture_on_commit_callbacks):
             # Reports: figures per facility and month, and their CSV
             "reports_overview": reverse("reports:overview"),
             "reports_csv": reverse("reports:overview_csv"),
+            "reports_xlsx": reverse("reports:overview_xlsx"),
             "training_compliance_a": reverse("training:compliance", args=["a"]),
             "training_compliance_b": reverse("training:compliance", args=["b"]),
             "training_people_a": reverse("training:people", args=["a", requirement.pk]),
@@ -437,6 +438,13 @@ EXPECTED: dict[str, dict[str, object]] = {
         "administrator": OK,
     },
     "reports_csv": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "officer": OK,
+        "monitor": OK,
+        "administrator": OK,
+    },
+    "reports_xlsx": {
         **{role: FORBIDDEN for role in ROLES},
         "anonymous": LOGIN,
         "officer": OK,

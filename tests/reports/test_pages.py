@@ -113,3 +113,19 @@ def test_the_page_speaks_kazakh(client, world):
     client.cookies["django_language"] = "kk"
     html = page(client, world["monitor"])
     assert "Есептер" in html
+
+
+def test_the_xlsx_export_reads_back_with_the_same_cells_and_is_audited(client, world):
+    from openpyxl import load_workbook
+
+    client.force_login(world["monitor"])
+    response = client.get(reverse("reports:overview_xlsx") + QUERY)
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
+    rows = [[("" if v is None else v) for v in r] for r in sheet.iter_rows(values_only=True)]
+    assert rows[0][:3] == ["Facility", "Month", "Enrolments"]
+    cells = {(r[0], r[1]): r[2:] for r in rows[1:]}
+    assert cells[("Alpha", "2026-09")] == [8, 6, 75.0, 6]
+    assert cells[("Beta", "2026-09")][0] == "fewer than 5"
+    assert "Secretname" not in str(rows)
+    assert AuditEvent.objects.get(action="reports.export").after["format"] == "xlsx"
