@@ -17,6 +17,7 @@ from kiosk import urls as kiosk_urls
 from lms.core import serving
 from lms.core.health import healthz
 from lms.core.urls import account_urls
+from reports import urls as reports_urls
 from training import urls as training_urls
 
 # Every app's URL sets, each under its own prefix: learner pages under learn/, officers'
@@ -100,6 +101,8 @@ urlpatterns = [
             )
         ),
     ),
+    # Reports: figures per facility and month for monitors, officers and administrators
+    path("manage/reports/", include((reports_urls.management_urls, "reports"))),
 ]
 
 # Media is never served as plain files: images through the audience-checked image view,

@@ -1,59 +1,258 @@
-"""Figures per facility, read in a constant number of queries as history grows."""
+"""Figures per facility and month, read by grouped queries in the database.
+
+Each indicator is suppressed month by month over **every** facility
+(``lms.core.suppression.Grid``: a column of facilities with the national total), and a
+viewer's page or export is a slice of those same suppressed cells. So an officer's export,
+a monitor's page and the national total can never be put together to give back a hidden
+cell; a figure over several months or several facilities is a ``derived_sum``, shown only
+when every cell in it is.
+
+Indicators (learners of every kind; a learner counts at the facility they are at now):
+
+- **enrolments**: enrolments made in the month;
+- **completions**: course completions recorded in the month;
+- **completion rate**: of the month's enrolments, the share completed by now (rule 4: over
+  a denominator at or above the threshold, and only when both counts may be shown);
+- **certificates issued**: certificates issued in the month (revoked since or not).
+
+Voluntary programmes (``CoursePage.objects.voluntary_keys``) are left out of all of them.
+Their one figure, enrolments per facility over the period, is never joined to any other
+indicator and is suppressed for every role, exact viewers included.
+
+Six queries, however much history there is.
+"""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
-from datetime import datetime
+from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
-from courses.models import CoursePage, Enrolment
-from lms.core.models import Facility
-from lms.core.suppression import Cell, rate, suppress_row, suppress_total
+from certificates.models import Certificate
+from courses.models import CourseCompletion, CoursePage, Enrolment
+from lms.core.models import Facility, User
+from lms.core.policy import report_counts_exact, report_facilities, voluntary_q
+from lms.core.suppression import (
+    TOTAL,
+    Cell,
+    Grid,
+    Suppressed,
+    derived_sum,
+    rate,
+    suppress_grid,
+    threshold,
+)
+
+from .periods import Period, report_tz
+
+#: The counts read per facility and month (``enrolled_completed`` is the numerator of the
+#: completion rate: of the month's enrolments, those completed).
+COUNTS = ("enrolments", "completions", "enrolled_completed", "issued")
 
 
 @dataclass(frozen=True)
-class FacilityFigures:
-    """Suppressed enrolment figures for one facility."""
+class Figures:
+    """The published figures of one cell of the report (a facility in a month, a
+    facility over the period, all shown facilities in a month, or everything)."""
 
-    facility: str
     enrolments: Cell
     completions: Cell
     completion_rate: float | None
+    issued: Cell
 
 
-def enrolment_figures(
-    *, start: datetime, end: datetime, facilities: list[Facility] | None = None
-) -> tuple[list[FacilityFigures], Cell, Cell]:
-    """Enrolments started in [start, end) and their completions per learner's facility,
-    voluntary programmes left out (they are never joined to other indicators), with
-    primary and secondary suppression over the facility column. One query (two when the
-    facilities are not given), however many enrolments there are."""
-    rows = list(
-        Enrolment.objects.filter(created_at__gte=start, created_at__lt=end)
-        .exclude(course_key__in=CoursePage.objects.voluntary_keys())
-        .values("learner__facility")
-        .annotate(
-            enrolments=Count("id"),
-            completions=Count("id", filter=Q(status=Enrolment.Status.COMPLETED)),
-        )
+@dataclass(frozen=True)
+class FacilityRow:
+    facility: Facility
+    months: list[Figures]
+    total: Figures
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a report page or export shows: ``exact`` when no count is hidden."""
+
+    period: Period
+    exact: bool
+    threshold: int
+    rows: list[FacilityRow]
+    month_totals: list[Figures]
+    total: Figures
+    voluntary: list[tuple[Facility, Cell]]
+    voluntary_total: Cell
+
+
+def _month_of(value: datetime.datetime | datetime.date) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value, report_tz())
+        value = value.date()
+    return value.replace(day=1)
+
+
+def _grouped(queryset: QuerySet, field: str, **counts: Any) -> list[dict]:
+    """``queryset`` counted per month of ``field`` and learner's facility."""
+    return list(
+        queryset.annotate(month=TruncMonth(field, tzinfo=report_tz()))
+        .values("month", "learner__facility")
+        .annotate(**counts)
     )
-    enrolled_by: dict[int, int] = {r["learner__facility"]: r["enrolments"] for r in rows}
-    completed_by: dict[int, int] = {r["learner__facility"]: r["completions"] for r in rows}
-    chosen = list(facilities) if facilities is not None else list(Facility.objects.order_by("name"))
-    enrolled = [enrolled_by.get(f.pk, 0) for f in chosen]
-    completed = [completed_by.get(f.pk, 0) for f in chosen]
-    enrol_cells = suppress_row(enrolled)
-    done_cells = suppress_row(completed)
-    figures = [
-        FacilityFigures(
-            facility=f.name,
-            enrolments=enrol_cells[i],
-            completions=done_cells[i],
-            completion_rate=rate(completed[i], enrolled[i])
-            if not done_cells[i].suppressed
-            else None,
+
+
+def _read_counts(period: Period) -> dict[str, dict[tuple[datetime.date, int], int]]:
+    """Every count of ``period`` as ``{indicator: {(month, facility id): n}}``."""
+    voluntary = CoursePage.objects.voluntary_keys()
+    window = {"gte": period.start, "lt": period.end}
+    out: dict[str, dict[tuple[datetime.date, int], int]] = {
+        name: {} for name in (*COUNTS, "voluntary")
+    }
+
+    def add(name: str, rows: list[dict], key: str = "n") -> None:
+        for row in rows:
+            if row["learner__facility"] is None:
+                continue
+            pos = (_month_of(row["month"]), row["learner__facility"])
+            out[name][pos] = out[name].get(pos, 0) + row[key]
+
+    enrolments = _grouped(
+        Enrolment.objects.filter(
+            created_at__gte=window["gte"], created_at__lt=window["lt"]
+        ).exclude(course_key__in=voluntary),
+        "created_at",
+        n=Count("id"),
+        done=Count("id", filter=Q(status=Enrolment.Status.COMPLETED)),
+    )
+    add("enrolments", enrolments)
+    add("enrolled_completed", enrolments, key="done")
+    add(
+        "completions",
+        _grouped(
+            CourseCompletion.objects.filter(
+                completed_at__gte=window["gte"], completed_at__lt=window["lt"]
+            ).exclude(course_key__in=voluntary),
+            "completed_at",
+            n=Count("id"),
+        ),
+    )
+    add(
+        "issued",
+        _grouped(
+            Certificate.objects.filter(
+                issued_at__gte=window["gte"], issued_at__lt=window["lt"]
+            ).exclude(Q(course_key__in=voluntary) | voluntary_q(with_consent_field=False)),
+            "issued_at",
+            n=Count("serial"),
+        ),
+    )
+    add(
+        "voluntary",
+        _grouped(
+            Enrolment.objects.filter(
+                created_at__gte=window["gte"],
+                created_at__lt=window["lt"],
+                course_key__in=voluntary,
+            ),
+            "created_at",
+            n=Count("id"),
+        ),
+    )
+    return out
+
+
+def _month_grids(
+    counts: dict[tuple[datetime.date, int], int],
+    *,
+    period: Period,
+    universe: list[Facility],
+    exact: bool,
+) -> list[Suppressed]:
+    """One suppressed column per month: every facility, with the national total."""
+    grids = []
+    for month in period.month_starts:
+        values = {(i, 0): counts.get((month, f.pk), 0) for i, f in enumerate(universe)}
+        grid = Grid(rows=list(range(len(universe))), cols=[0], values=values, row_totals=False)
+        grids.append(suppress_grid(grid, exact=exact))
+    return grids
+
+
+def _figures(cells: dict[str, Cell], *, exact: bool) -> Figures:
+    numerator, denominator = cells["enrolled_completed"], cells["enrolments"]
+    if numerator.value is None or denominator.value is None:
+        completion_rate = None
+    else:
+        completion_rate = rate(numerator.value, denominator.value, exact=exact)
+    return Figures(
+        enrolments=cells["enrolments"],
+        completions=cells["completions"],
+        completion_rate=completion_rate,
+        issued=cells["issued"],
+    )
+
+
+def report_figures(*, actor: User, period: Period, export: bool = False) -> Report:
+    """The report of ``period`` for ``actor``: the facilities the policy lets them see
+    (``report_facilities``), exact or suppressed as it says (``report_counts_exact``; an
+    export is always suppressed). Reads only; six queries."""
+    exact = report_counts_exact(actor, export=export)
+    universe = list(Facility.objects.order_by("name", "pk"))
+    visible_ids = set(report_facilities(actor).values_list("pk", flat=True))
+    shown = [(i, f) for i, f in enumerate(universe) if f.pk in visible_ids]
+    everything = len(shown) == len(universe)
+    counts = _read_counts(period)
+    grids = {
+        name: _month_grids(counts[name], period=period, universe=universe, exact=exact)
+        for name in COUNTS
+    }
+
+    def month_total(name: str, m: int) -> Cell:
+        # The national total is a published cell of the month's grid; a part of it is a
+        # derived sum of the shown facilities' cells.
+        if everything:
+            return grids[name][m].cell(TOTAL, 0)
+        return derived_sum(grids[name][m].cell(i, 0) for i, _f in shown)
+
+    rows = []
+    for i, facility in shown:
+        months = [
+            _figures({name: grids[name][m].cell(i, 0) for name in COUNTS}, exact=exact)
+            for m in range(period.months)
+        ]
+        total = _figures(
+            {
+                name: derived_sum(grids[name][m].cell(i, 0) for m in range(period.months))
+                for name in COUNTS
+            },
+            exact=exact,
         )
-        for i, f in enumerate(chosen)
+        rows.append(FacilityRow(facility=facility, months=months, total=total))
+    month_totals = [
+        _figures({name: month_total(name, m) for name in COUNTS}, exact=exact)
+        for m in range(period.months)
     ]
-    return figures, suppress_total(sum(enrolled)), suppress_total(sum(completed))
+    total = _figures(
+        {name: derived_sum(month_total(name, m) for m in range(period.months)) for name in COUNTS},
+        exact=exact,
+    )
+    # Voluntary programmes: suppressed whoever asks (exact=False), never joined.
+    voluntary_grids = _month_grids(
+        counts["voluntary"], period=period, universe=universe, exact=False
+    )
+    voluntary = [(f, derived_sum(g.cell(i, 0) for g in voluntary_grids)) for i, f in shown]
+    if everything:
+        voluntary_total = derived_sum(g.cell(TOTAL, 0) for g in voluntary_grids)
+    else:
+        voluntary_total = derived_sum(cell for _f, cell in voluntary)
+    return Report(
+        period=period,
+        exact=exact,
+        threshold=threshold(),
+        rows=rows,
+        month_totals=month_totals,
+        total=total,
+        voluntary=voluntary,
+        voluntary_total=voluntary_total,
+    )

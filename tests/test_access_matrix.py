@@ -140,6 +140,10 @@ def world(facility_a, facility_b, django_capture_on_commit_callbacks):
             "training_ask": reverse("training:ask", args=[own.pk]),
             "training_reminders": reverse("training:reminders"),
             "training_compliance_index": reverse("training:compliance_index"),
+            # Reports: figures per facility and month, and their CSV
+            "reports_overview": reverse("reports:overview"),
+            "reports_csv": reverse("reports:overview_csv"),
+            "reports_xlsx": reverse("reports:overview_xlsx"),
             "training_compliance_a": reverse("training:compliance", args=["a"]),
             "training_compliance_b": reverse("training:compliance", args=["b"]),
             "training_people_a": reverse("training:people", args=["a", requirement.pk]),
@@ -432,6 +436,28 @@ EXPECTED: dict[str, dict[str, object]] = {
         "anonymous": LOGIN,
         "administrator": OK,
     },
+    # Reports: monitors (figures only), officers (their facility), administrators (all).
+    "reports_overview": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "officer": OK,
+        "monitor": OK,
+        "administrator": OK,
+    },
+    "reports_csv": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "officer": OK,
+        "monitor": OK,
+        "administrator": OK,
+    },
+    "reports_xlsx": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "officer": OK,
+        "monitor": OK,
+        "administrator": OK,
+    },
     "h5p_libraries": {
         **{role: ADMIN_LOGIN for role in ROLES},
         "trainer": ADMIN_HOME,
@@ -496,6 +522,17 @@ def test_the_matrix_covers_every_training_url(world):
         if resolve(url.split("?")[0]).namespace == "training"
     }
     assert covered == {pattern.name for pattern in urlpatterns}
+
+
+def test_the_matrix_covers_every_reports_url(world):
+    from reports.urls import management_urls
+
+    covered = {
+        resolve(url.split("?")[0]).url_name
+        for url in world["urls"].values()
+        if resolve(url.split("?")[0]).namespace == "reports"
+    }
+    assert covered == {pattern.name for pattern in management_urls}
 
 
 def test_only_the_export_rows_wrote_exports(client, world):

@@ -38,6 +38,7 @@ def test_management_pages_are_under_one_manage_menu(client, role, facility_a):
         "Certificates",
         "Acknowledgements",
         "Training compliance",
+        "Reports",
         "Authoring",
         "My training",
     ]
@@ -62,6 +63,22 @@ def test_a_header_without_management_pages_has_no_manage_menu(client, role, faci
 def test_a_trainer_keeps_authoring_as_a_plain_link(client, facility_a):
     trainer = factories.UserFactory(role=User.Role.TRAINER, facility=facility_a)
     assert "Authoring" in links(header(client, trainer))
+
+
+def test_a_monitor_reaches_the_figures_from_one_menu(client):
+    monitor = factories.UserFactory(role=User.Role.MONITOR, facility=None)
+    html = header(client, monitor)
+    menu = manage_menu(html)
+    assert re.search(r"<summary>\s*Figures\s*</summary>", menu)
+    assert links(menu) == ["Training compliance", "Reports"]
+    assert reverse("reports:overview") in menu
+    assert links(html.replace(menu, ""))[:4] == [
+        "My learning",
+        "Courses",
+        "My certificates",
+        "My training",
+    ]
+    assert "js/nav-menu.js" in html
 
 
 @pytest.mark.parametrize(("language", "label"), [("kk", "Басқару"), ("ru", "Управление")])

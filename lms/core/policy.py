@@ -333,3 +333,35 @@ def person_for_staff_read(
         raise Http404 from None
     person_read(request, person=person, page=page)
     return person
+
+
+# --- Reports (figures) -----------------------------------------------------------------------
+
+
+def may_see_reports(actor: User) -> bool:
+    """Whether ``actor`` may open the reports at all: monitors (figures only, never a
+    person), education officers (their facilities) and administrators (all)."""
+    return bool(
+        actor.is_authenticated
+        and actor.is_active
+        and (may_manage_learners(actor) or actor.role == User.Role.MONITOR)
+    )
+
+
+def report_facilities(actor: User) -> QuerySet[Facility]:
+    """The facilities whose figures ``actor`` may see: those they manage (education
+    officers their own, administrators all), every facility for monitors (a closed
+    facility's history still counts), none for anyone else."""
+    if may_manage_learners(actor):
+        return managed_facilities(actor)
+    if actor.is_authenticated and actor.is_active and actor.role == User.Role.MONITOR:
+        return Facility.objects.all()
+    return Facility.objects.none()
+
+
+def report_counts_exact(actor: User, *, export: bool = False) -> bool:
+    """Whether a report may show ``actor`` exact small counts: only on the pages of those
+    who may see the people behind them anyway (officers for their facilities,
+    administrators). Monitors, every export (it leaves the system) and every figure of a
+    voluntary programme get suppressed counts (``lms.core.suppression``), whoever asks."""
+    return not export and counts_exact(actor)

@@ -597,3 +597,10 @@ CELERY_BEAT_SCHEDULE.update(
     }
 )
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("training.context_processors.training")
+
+# --- Reports: figures for monitors, officers and administrators (reports/) ---------------
+# Counts from 1 to REPORTS_SUPPRESSION_THRESHOLD - 1 show as "fewer than N" wherever a
+# monitor looks, in every export and in every figure of a voluntary programme
+# (lms.core.suppression has the whole rule).
+INSTALLED_APPS += ["reports"]
+REPORTS_SUPPRESSION_THRESHOLD = int(os.environ.get("REPORTS_SUPPRESSION_THRESHOLD", "5"))

@@ -1,78 +1,110 @@
-from datetime import timedelta
+"""The report's figures against the hand count in ``conftest.py``, for each role."""
+
+from __future__ import annotations
+
+import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import translation
 
-from courses.models import Enrolment
-from lms.core.suppression import rate, suppress_row
-from reports.selectors import enrolment_figures
-from tests.factories import FacilityFactory, PrisonerFactory, make_course
+from reports.periods import Period
+from reports.selectors import report_figures
+from tests.reports.conftest import PERIOD
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_small_cell_is_suppressed_and_so_is_the_next_smallest():
-    cells = suppress_row([10, 3, 7, 0])
-    assert [c.value for c in cells] == [10, None, None, 0]
-    assert str(cells[1]) == "fewer than 5"
-
-
-def test_a_rate_needs_a_denominator_at_the_threshold():
-    assert rate(2, 4) is None
-    assert rate(6, 12) == 50.0
-    assert rate(0, 6) == 0.0
-
-
-def test_a_rate_that_would_give_back_a_small_count_is_not_published():
-    # 25% of 12 people is 3 people: the rate would publish a suppressed count.
-    assert rate(3, 12) is None
-    assert rate(5, 12) == 41.7
-
-
-def _enrol(course, facility, n, completed=0):
-    for i in range(n):
-        Enrolment.objects.create(
-            learner=PrisonerFactory(facility=facility),
-            course=course,
-            course_key=course.translation_key,
-            source="self",
-            status="completed" if i < completed else "active",
-        )
-
-
-def test_figures_per_facility_match_a_hand_count_and_hide_small_cells():
-    big, small, other = (
-        FacilityFactory(name="A"),
-        FacilityFactory(name="B"),
-        FacilityFactory(name="C"),
+def table(figures):
+    """(enrolments, completions, completion rate, certificates) with None for hidden."""
+    return (
+        figures.enrolments.value,
+        figures.completions.value,
+        figures.completion_rate,
+        figures.issued.value,
     )
-    course = make_course(lessons=1)
-    _enrol(course, big, 8, completed=6)
-    _enrol(course, small, 2, completed=1)
-    _enrol(course, other, 6, completed=5)
-    now = timezone.now()
-    figures, total, done = enrolment_figures(
-        start=now - timedelta(days=1), end=now + timedelta(days=1)
-    )
-    assert [f.enrolments.value for f in figures] == [8, None, None]
-    assert [f.completions.value for f in figures] == [6, None, None]
-    assert figures[0].completion_rate == 75.0
-    assert total.value == 16 and done.value == 12
 
 
-def test_voluntary_programmes_are_left_out(django_assert_num_queries):
-    facility = FacilityFactory()
-    _enrol(make_course(programme_type="faith_based", lessons=1), facility, 6)
-    now = timezone.now()
-    with django_assert_num_queries(1):
-        figures, total, _ = enrolment_figures(
-            start=now - timedelta(days=1), end=now + timedelta(days=1), facilities=[facility]
-        )
-    assert total.value == 0
+def by_facility(report):
+    return {
+        row.facility.code: ([table(f) for f in row.months], table(row.total)) for row in report.rows
+    }
 
 
-def test_the_total_minus_the_published_cells_never_gives_back_one_hidden_cell():
-    for counts in ([10, 3, 7, 0], [4, 9, 12], [1, 2, 30], [6, 6, 1]):
-        cells = suppress_row(counts)
-        hidden = [c for c, cell in zip(counts, cells, strict=True) if cell.suppressed]
-        assert len(hidden) != 1, counts
+def test_an_administrator_sees_every_facility_exactly(world):
+    report = report_figures(actor=world["administrator"], period=PERIOD)
+    assert report.exact
+    assert by_facility(report) == {
+        "alpha": ([(8, 6, 75.0, 6), (7, 0, 0.0, 0)], (15, 6, 40.0, 6)),
+        # 2 enrolments: below the threshold, so no rate even for exact viewers
+        "beta": ([(2, 1, None, 1), (0, 0, None, 0)], (2, 1, None, 1)),
+        "gamma": ([(6, 5, 83.3, 5), (9, 3, 33.3, 3)], (15, 8, 53.3, 8)),
+    }
+    assert [table(f) for f in report.month_totals] == [(16, 12, 75.0, 12), (16, 3, 18.8, 3)]
+    assert table(report.total) == (32, 15, 46.9, 15)
+
+
+def test_a_monitor_sees_small_counts_hidden_and_the_next_smallest_too(world):
+    report = report_figures(actor=world["monitor"], period=PERIOD)
+    assert not report.exact
+    assert by_facility(report) == {
+        # September: Beta's 2 (primary) and Gamma's 6 (secondary: the total is shown)
+        "alpha": ([(8, 6, 75.0, 6), (7, 0, 0.0, 0)], (15, 6, 40.0, 6)),
+        "beta": ([(None, None, None, None), (0, 0, None, 0)], (None, None, None, None)),
+        "gamma": ([(None, None, None, None), (9, None, None, None)], (None, None, None, None)),
+    }
+    # October's 3 completions are hidden, and so is the national total they make up.
+    assert [table(f) for f in report.month_totals] == [(16, 12, 75.0, 12), (16, None, None, None)]
+    assert table(report.total) == (32, None, None, None)
+    with translation.override("en"):
+        assert str(report.rows[1].months[0].enrolments) == "fewer than 5"
+
+
+def test_an_officer_sees_only_their_facility_exactly_and_exports_the_monitors_cells(world):
+    officer = world["officer_beta"]
+    page = report_figures(actor=officer, period=PERIOD)
+    assert [row.facility.code for row in page.rows] == ["beta"]
+    assert by_facility(page)["beta"] == ([(2, 1, None, 1), (0, 0, None, 0)], (2, 1, None, 1))
+    export = report_figures(actor=officer, period=PERIOD, export=True)
+    national = report_figures(actor=world["monitor"], period=PERIOD)
+    # The export is a slice of the national suppression, so it adds nothing to it.
+    assert by_facility(export)["beta"] == by_facility(national)["beta"]
+    assert [table(f) for f in export.month_totals] == [table(f) for f in national.rows[1].months]
+
+
+def test_voluntary_programmes_are_apart_and_suppressed_for_every_role(world):
+    for role in ("administrator", "monitor"):
+        report = report_figures(actor=world[role], period=PERIOD)
+        assert [(f.code, c.value) for f, c in report.voluntary] == [
+            ("alpha", 6),
+            ("beta", None),
+            ("gamma", 0),
+        ]
+        assert report.voluntary_total.value is None
+    # Not in any other figure: 32 enrolments are the vocational ones only.
+    assert report_figures(actor=world["administrator"], period=PERIOD).total.enrolments.value == 32
+
+
+def test_the_report_takes_the_same_queries_however_much_there_is(world, django_assert_num_queries):
+    with django_assert_num_queries(6):
+        report_figures(actor=world["monitor"], period=PERIOD)
+
+
+def test_no_two_periods_differ_by_a_hidden_cell(world):
+    """A monitor may ask for any run of months: a month's cell is the same in every period
+    that holds it, and a facility's period total shows only when each of its months does,
+    so subtracting one period from another gives back only cells already shown."""
+    monitor = world["monitor"]
+    sep, octo = datetime.date(2026, 9, 1), datetime.date(2026, 10, 1)
+    both = report_figures(actor=monitor, period=Period(first=sep, months=2))
+    alone = {
+        0: report_figures(actor=monitor, period=Period(first=sep, months=1)),
+        1: report_figures(actor=monitor, period=Period(first=octo, months=1)),
+    }
+    for m, single in alone.items():
+        assert [table(r.months[0]) for r in single.rows] == [table(r.months[m]) for r in both.rows]
+        assert table(single.month_totals[0]) == table(both.month_totals[m])
+    for row in both.rows:
+        for name in ("enrolments", "completions", "issued"):
+            parts = [getattr(f, name).value for f in row.months]
+            total = getattr(row.total, name).value
+            assert total is None or (None not in parts and total == sum(parts))

@@ -1,0 +1,31 @@
+"""Writes of the reports app: only the audit row of an export (reports hold no data)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from lms.core.audit import audit_record
+from lms.core.models import User
+
+from .periods import Period
+
+
+def report_export_record(
+    *, actor: User, period: Period, fmt: str, facility_codes: list[str]
+) -> None:
+    """Record that ``actor`` exported the report of ``period`` (which facilities, which
+    format): one audit row, in its own transaction, written before the file is sent. Not
+    idempotent: each download is its own row."""
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="reports.export",
+            obj=actor,
+            after={
+                "format": fmt,
+                "from": f"{period.first:%Y-%m}",
+                "to": f"{period.last:%Y-%m}",
+                "facilities": facility_codes[:200],
+                "suppressed": True,
+            },
+        )

@@ -1,0 +1,12 @@
+"""The reports' URLs, mounted by ``lms/urls.py`` at ``manage/reports/`` under the
+namespace ``reports``."""
+
+from django.urls import path
+
+from . import views
+
+management_urls = [
+    path("", views.overview, name="overview"),
+    path("export.csv", views.overview_csv, name="overview_csv"),
+    path("export.xlsx", views.overview_xlsx, name="overview_xlsx"),
+]
