@@ -27,4 +27,9 @@ def facility_language_after(sender: type[Facility], instance: Facility, **kwargs
     before = getattr(instance, "_kiosk_language_before", None)
     if kwargs.get("raw") or before is None or before == instance.language:
         return
-    Device.objects.filter(facility=instance, language=before).update(language=instance.language)
+    from lms.core.serving import access_version_bump
+
+    if Device.objects.filter(facility=instance, language=before).update(
+        language=instance.language
+    ):
+        access_version_bump()  # kiosks are kept per process (lms.core.access_memo)

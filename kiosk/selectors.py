@@ -11,19 +11,30 @@ from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from lms.core.access_memo import remembered
 from lms.core.models import Facility
 
 from .models import Device, RegistrationCode, SignInFailure, token_hash
 
 
 def device_from_token(token: str | None) -> Device | None:
-    """The active device a cookie token belongs to, or None."""
+    """The active device a cookie token belongs to, or None.
+
+    Asked on every request from a kiosk: kept per process under the access version
+    (``lms.core.access_memo``), which registering, moving, revoking or rebinding a kiosk
+    replaces (``kiosk.apps``). Unknown and revoked tokens are not kept: each asks the
+    database, as a guessed cookie should."""
     if not token or len(token) > 200:
         return None
-    # Asked on every request from a kiosk: one row by a unique column, no joins (the few
-    # views that need the facility or unit load them).
-    matches = list(Device.objects.active().filter(token_hash=token_hash(token))[:1])
-    return matches[0] if matches else None
+    digest = token_hash(token)
+
+    def load() -> Device | None:
+        # One row by a unique column, no joins (the few views that need the facility or
+        # unit load them).
+        matches = list(Device.objects.active().filter(token_hash=digest).order_by()[:1])
+        return matches[0] if matches else None
+
+    return remembered(Device, ("token", digest), load)
 
 
 def _window_start() -> datetime:

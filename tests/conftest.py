@@ -114,12 +114,12 @@ def _fresh_credential_keys():
 
 
 @pytest.fixture(autouse=True)
-def _content_token_per_test():
-    """Each test starts outside any request as far as the content token goes: the test
+def _version_tokens_per_test():
+    """Each test starts outside any request as far as the version tokens go: the test
     client never finishes a streamed response it did not read (no request_finished), and
     a token read in a rolled-back test must not be used by the next one."""
     from lms.core import serving
 
     serving._in_request.set(False)
-    serving._request_token.set(None)
+    serving._request_tokens.set(None)
     yield

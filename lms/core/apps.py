@@ -17,4 +17,5 @@ class CoreConfig(AppConfig):
 
         post_migrate.connect(roles.role_groups_ensure_after_migrate, sender=self)
         signals.content_version_receivers_connect()
+        signals.access_version_receivers_connect()
 

@@ -8,6 +8,10 @@
   all of them; and a session it made for a prisoner (``force_login``) opens as signed out.
 - ``KioskBackend`` is the only way a prisoner is signed in: the kiosk's own
   sign-in checks number and PIN on a registered device and logs in with it.
+
+Both load the signed-in person of each request through ``lms.core.access_memo`` (kept
+per process under the access version, which every change to a person replaces), then
+apply their rules to it as before.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from __future__ import annotations
 from axes.backends import AxesStandaloneBackend
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
+
+from .access_memo import user_remembered
 
 
 class LockoutBackend(AxesStandaloneBackend):
@@ -31,7 +37,15 @@ class LockoutBackend(AxesStandaloneBackend):
             raise
 
 
-class StaffPasswordBackend(ModelBackend):
+class RememberedUserMixin:
+    """``get_user`` (each signed-in request) from the access memo instead of a query."""
+
+    def get_user(self, user_id):
+        user = user_remembered(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+
+class StaffPasswordBackend(RememberedUserMixin, ModelBackend):
     """Django's model backend, refusing prisoner accounts (they sign in on kiosks)."""
 
     def user_can_authenticate(self, user) -> bool:
@@ -41,7 +55,7 @@ class StaffPasswordBackend(ModelBackend):
 KIOSK_BACKEND = "lms.core.backends.KioskBackend"
 
 
-class KioskBackend(ModelBackend):
+class KioskBackend(RememberedUserMixin, ModelBackend):
     """The session backend of kiosk sign-ins (prisoners only).
 
     It authenticates nothing by itself (``authenticate`` always answers None, so no login

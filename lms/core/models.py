@@ -274,14 +274,24 @@ class AuditEvent(AppendOnlyModel):
 
 
 class ContentVersion(models.Model):
-    """One row whose token changes whenever published content may have changed (a page,
-    site, locale or view restriction saved or deleted). Processes keep routes and rendered
-    teaching content in memory under the token they read (``lms.core.serving``), so a
-    change made by any process is seen by all of them on their next request.
+    """Version tokens, one row each, read together once per request (``lms.core.serving``):
+
+    - ``CONTENT`` changes whenever published content may have changed (a page, site,
+      locale or view restriction saved or deleted). Processes keep routes and rendered
+      teaching content in memory under the token they read.
+    - ``ACCESS`` changes whenever who may be signed in as whom may have changed (a person
+      saved or deleted, a kiosk PIN or a kiosk changed, a staff session ended by someone
+      else). Processes keep the user and kiosk rows of signed-in requests under it
+      (``lms.core.access_memo``).
+
+    A change made by any process is seen by all of them on their next request.
 
     A random token, not a counter: a rolled-back change must never hand out a token that
     a later, different change reuses. Holds no personal data.
     """
+
+    CONTENT = 1
+    ACCESS = 2
 
     token = models.UUIDField(_("token"), default=uuid.uuid4)
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now)

@@ -13,7 +13,11 @@ so a change made by any process (the admin, a scheduled publish, an import) is s
 every process on its next request; nothing is ever served from a version older than the
 database's. What is kept holds no personal data: routes, pages and rendered content.
 
-Side effects: ``content_version_bump`` writes the row; nothing else here writes.
+The same mechanism, with a second token (``access_version``) read in the same query,
+keeps the people and kiosks every signed-in request loads (``lms.core.access_memo``).
+
+Side effects: ``content_version_bump`` and ``access_version_bump`` write their row;
+nothing else here writes.
 """
 
 from __future__ import annotations
@@ -41,50 +45,77 @@ from .models import ContentVersion
 T = TypeVar("T")
 
 _MISSING = object()
-# Within an HTTP request the token is read once, when first needed, and kept for the rest
-# of the request, so that all a page asks for is consistent (and costs one query in all).
-# Outside requests (Celery tasks, commands) every call reads it: a long-running worker
-# must never hold on to a token.
+# Within an HTTP request the tokens are read once, when first needed, and kept for the
+# rest of the request, so that all a page asks for is consistent (and costs one query in
+# all, for both tokens). Outside requests (Celery tasks, commands) every call reads them:
+# a long-running worker must never hold on to a token.
 _in_request: ContextVar[bool] = ContextVar("qadam_in_request", default=False)
-_request_token: ContextVar[str | None] = ContextVar("qadam_content_token", default=None)
+_request_tokens: ContextVar[dict[int, str] | None] = ContextVar(
+    "qadam_version_tokens", default=None
+)
 
 
 @receiver(request_started, dispatch_uid="core.serving.request_started")
 @receiver(request_finished, dispatch_uid="core.serving.request_finished")
 def _request_boundary(sender: Any, signal: Any, **kwargs: Any) -> None:
     _in_request.set(signal is request_started)
-    _request_token.set(None)
+    _request_tokens.set(None)
 
 
 def content_version() -> str:
-    """The current content token (read once per HTTP request)."""
+    """The current content token (read once per HTTP request, with the access token)."""
+    return _version_tokens().get(ContentVersion.CONTENT, "")
+
+
+def access_version() -> str:
+    """The current access token (``lms.core.access_memo``): replaced by every change
+    that decides who is signed in as whom (read once per HTTP request, with the content
+    token)."""
+    return _version_tokens().get(ContentVersion.ACCESS, "")
+
+
+def _version_tokens() -> dict[int, str]:
     if not _in_request.get():
-        return _read_token()
-    token = _request_token.get()
-    if token is None:
-        token = _read_token()
-        _request_token.set(token)
-    return token
+        return _read_tokens()
+    tokens = _request_tokens.get()
+    if tokens is None:
+        tokens = _read_tokens()
+        _request_tokens.set(tokens)
+    return tokens
 
 
-def _read_token() -> str:
+def _read_tokens() -> dict[int, str]:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT token FROM {ContentVersion._meta.db_table} WHERE id = 1")  # noqa: S608
-        row = cursor.fetchone()
-    return str(row[0]) if row else ""
+        cursor.execute(
+            f"SELECT id, token FROM {ContentVersion._meta.db_table} WHERE id IN (%s, %s)",  # noqa: S608
+            [ContentVersion.CONTENT, ContentVersion.ACCESS],
+        )
+        return {int(row[0]): str(row[1]) for row in cursor.fetchall()}
 
 
 def content_version_bump() -> None:
     """Give published content a new token: every process drops what it kept."""
+    _version_bump(ContentVersion.CONTENT)
+
+
+def access_version_bump() -> None:
+    """Give access a new token: every process drops the people and kiosks it kept
+    (``lms.core.access_memo``) and loads them from the database on its next request.
+    Call it inside the transaction of the change (signals of ``save`` and ``delete``
+    do; ``QuerySet.update()`` and raw SQL must call it themselves)."""
+    _version_bump(ContentVersion.ACCESS)
+
+
+def _version_bump(version: int) -> None:
     values = {"token": uuid.uuid4(), "changed_at": timezone.now()}
-    _request_token.set(None)  # this request's later reads see the new token
-    if ContentVersion.objects.filter(pk=1).update(**values):
+    _request_tokens.set(None)  # this request's later reads see the new token
+    if ContentVersion.objects.filter(pk=version).update(**values):
         return
     try:
         with transaction.atomic():
-            ContentVersion.objects.create(pk=1, **values)
+            ContentVersion.objects.create(pk=version, **values)
     except IntegrityError:  # created by a concurrent change: replace its token
-        ContentVersion.objects.filter(pk=1).update(**values)
+        ContentVersion.objects.filter(pk=version).update(**values)
 
 
 class VersionedMemo:

@@ -72,8 +72,50 @@ def content_migrated(using: str = "default", **kwargs: Any) -> None:
     from django.db import connections
 
     from .models import ContentVersion
-    from .serving import content_version_bump
+    from .serving import access_version_bump, content_version_bump
 
-    # Not when migrating back past the table's own migration.
+    # Not when migrating back past the table's own migration. A data migration may change
+    # people with QuerySet.update() too.
     if ContentVersion._meta.db_table in connections[using].introspection.table_names():
         content_version_bump()
+        access_version_bump()
+
+
+# --- Access version (lms.core.access_memo): every change to who may be signed in --------
+
+
+def access_receivers_connect(model: type, *, harmless_fields: frozenset[str]) -> None:
+    """Replace the access token whenever a row of ``model`` is changed or deleted, in the
+    transaction of the change (post_save and post_delete run inside it).
+
+    Deny by default: a save is harmless only when it names its fields and all of them
+    are in ``harmless_fields`` (a sign-in stamping ``last_login``); any other save, and
+    every delete, replaces the token. So does a new row: no process can hold it (nothing
+    not found is kept), but what this transaction reads after it is then kept under a
+    token that dies with the transaction if it rolls back (a rolled-back row's primary key
+    may be used again). ``QuerySet.update()`` sends no signal: code
+    that updates these models that way calls ``access_version_bump`` itself."""
+    label = model._meta.label
+
+    def saved(sender: type, update_fields: Any = None, **kwargs: Any) -> None:
+        if update_fields is not None and set(update_fields) <= harmless_fields:
+            return
+        from .serving import access_version_bump
+
+        access_version_bump()
+
+    def deleted(sender: type, **kwargs: Any) -> None:
+        from .serving import access_version_bump
+
+        access_version_bump()
+
+    post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"core.access.saved.{label}")
+    post_delete.connect(
+        deleted, sender=model, weak=False, dispatch_uid=f"core.access.deleted.{label}"
+    )
+
+
+def access_version_receivers_connect() -> None:
+    """Called once the app registry is ready (``CoreConfig.ready``): people. Kiosks and
+    kiosk PINs are connected by their own app (``kiosk.apps``)."""
+    access_receivers_connect(User, harmless_fields=frozenset({"last_login"}))

@@ -42,6 +42,7 @@ from . import activity
 from .addresses import client_address
 from .audit import audit_record
 from .models import StaffSession, User
+from .serving import access_version_bump
 
 ACTIVITY_KEY = "staff_last_activity"
 SIGNED_IN_AT_KEY = "staff_signed_in_at"
@@ -86,9 +87,7 @@ def is_background(request: HttpRequest) -> bool:
     """Whether ``request`` was made by a page on its own, not by the person: what kiosks
     count as background (``lms.core.activity``: ``X-Qadam-Background``, media range
     requests), and the polls that do not say so (Wagtail's editing-session ping)."""
-    return activity.is_background(request) or request.path_info.startswith(
-        _background_paths()
-    )
+    return activity.is_background(request) or request.path_info.startswith(_background_paths())
 
 
 def _is_staff_session(request: HttpRequest) -> bool:
@@ -189,13 +188,14 @@ def open_sessions(user: User):
 
 def staff_session_end(*, actor: User, record: StaffSession) -> None:
     """End one staff session: the person themself, or an administrator. Deletes the
-    session from the session store (it is signed out at its next request) and writes an
-    audit row."""
+    session from the session store (it is signed out at its next request), replaces the
+    access version (``lms.core.access_memo``) and writes an audit row, in one transaction."""
     if not (actor.pk == record.user_id or actor.is_administrator):
         raise PermissionError("not allowed")
     engine = import_module(settings.SESSION_ENGINE)
     with transaction.atomic():
         engine.SessionStore(session_key=record.session_key).delete()
+        access_version_bump()
         audit_record(
             actor=actor,
             action="session.end",

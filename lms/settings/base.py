@@ -171,6 +171,10 @@ QADAM_TEST_DB = os.environ.get("QADAM_TEST_DB", "")
 # lessons, rendered lesson bodies), per content version: at most this many entries,
 # least recently used first out. See lms/core/serving.py and docs/decisions/0043.
 QADAM_MEMO_ENTRIES = int(os.environ.get("QADAM_MEMO_ENTRIES", "5000"))
+# What each web process keeps of the people and kiosks signed-in requests load, per access
+# version (replaced by every change to who may be signed in): at most this many rows.
+# See lms/core/access_memo.py and docs/decisions/0046.
+QADAM_ACCESS_MEMO_ENTRIES = int(os.environ.get("QADAM_ACCESS_MEMO_ENTRIES", "5000"))
 
 # --- Passwords and sessions -------------------------------------------------------------
 
