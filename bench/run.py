@@ -86,10 +86,15 @@ def session_cookie(user, device=None) -> str:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 
     from kiosk import kiosk_session as ks
+    from lms.core.backends import KIOSK_BACKEND
 
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    # The backends sessions really name (a session naming a backend that is not in
+    # AUTHENTICATION_BACKENDS opens signed out: the floor would measure a redirect).
+    store[BACKEND_SESSION_KEY] = (
+        KIOSK_BACKEND if device is not None else "lms.core.backends.StaffPasswordBackend"
+    )
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     cookie = ""
     if device is not None:
@@ -393,11 +398,45 @@ def paced_script(path: Path, milliseconds: int) -> Path:
     return path
 
 
+def expect_signed_in(path: str, cookie: str) -> None:
+    """The floor answers 200 only to a signed-in kiosk session (a redirect or a 403
+    would be measured as fast as anything)."""
+    status = subprocess.run(
+        ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", f"Cookie: {cookie}"]
+        + [BASE + path],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    if status != "200":
+        raise RuntimeError(f"{path} answered {status} to the bench's session, not 200")
+
+
+def floor_benchmarks(data: dict) -> dict:
+    """Only the signed-in floor and its bare baseline (``BENCH_ONLY=floor``)."""
+    reader = data["reader_cookie"]
+    with gunicorn(workers=2):
+        expect_signed_in("/learn/bench-signed-in/", reader)
+        wrk("/bench/bare/", connections=16, seconds=2)  # warm both processes
+        wrk("/learn/bench-signed-in/", connections=16, seconds=2, cookie=reader)
+        bare = wrk("/bench/bare/", connections=64)
+        floor = wrk("/learn/bench-signed-in/", connections=64, cookie=reader)
+        lesson = wrk(data["lesson_url"], connections=64, cookie=reader)
+    return {
+        "bare_view": bare,
+        "signed_in_view": floor,
+        "lesson_page_64": lesson,
+        "signed_in_ratio": round(floor["rps"] / bare["rps"], 3),
+        "lesson_page_ratio": round(lesson["rps"] / bare["rps"], 3),
+    }
+
+
 def web_benchmarks(data: dict) -> dict:
     results: dict = {}
     csrf = "b" * 32
     reader = data["reader_cookie"]
     with gunicorn(workers=2) as server:
+        expect_signed_in("/learn/bench-signed-in/", reader)
         wrk("/bench/bare/", connections=16, seconds=2)  # warm both processes
         wrk(data["lesson_url"], connections=16, seconds=2, cookie=reader)
         bare = wrk("/bench/bare/", connections=64)
@@ -803,6 +842,13 @@ def main() -> None:
     setup_django()
     log("seeding")
     data = seed()
+    if os.environ.get("BENCH_ONLY") == "floor":
+        log("the signed-in floor only (BENCH_ONLY=floor)")
+        floor = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "commit": commit()}
+        floor |= floor_benchmarks(data)
+        (RESULTS / "floor.json").write_text(json.dumps(floor, indent=2) + "\n")
+        log(json.dumps({k: floor[k] for k in ("signed_in_ratio", "lesson_page_ratio")}))
+        return
     log("web loads (wrk, loopback)")
     web = web_benchmarks(data)
     log("query counts and the lesson page profile")
