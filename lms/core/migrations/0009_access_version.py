@@ -11,6 +11,6 @@ def create_row(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0007_audit_actor_protect")]
+    dependencies = [("core", "0008_facility_language")]
 
     operations = [migrations.RunPython(create_row, migrations.RunPython.noop)]
