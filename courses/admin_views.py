@@ -55,13 +55,25 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = ProgrammeAreaPage.objects.filter(
             pk__in=[area.pk for area in areas_for(user)]
-        )
+        ).select_related("locale")
+        # Each language has its own tree of areas: say which one each area is in.
+        self.fields["area"].label_from_instance = _area_label
 
     def clean_archive(self):
         upload = self.cleaned_data["archive"]
         if upload.size > MAX_UPLOAD:
             raise forms.ValidationError(_("The archive is too large."))
         return upload
+
+
+def _area_label(area: ProgrammeAreaPage) -> str:
+    from django.utils.translation import get_language_info
+
+    try:
+        language = get_language_info(area.locale.language_code)["name_translated"]
+    except KeyError:
+        language = area.locale.language_code
+    return _("%(area)s (%(language)s)") % {"area": area.title, "language": language}
 
 
 def export(request: HttpRequest, page_id: int) -> HttpResponse:

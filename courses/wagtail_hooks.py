@@ -46,10 +46,13 @@ def document_audience(document: Any, request: HttpRequest) -> HttpResponse | Non
 # --- Moving courses: export from the page's menu, import from the admin menu ------------
 
 
+@hooks.register("register_page_listing_more_buttons")
 @hooks.register("register_page_header_buttons")
 def export_course_button(
     page: Page, user: Any, view_name: str | None = None, next_url: str | None = None
 ):
+    """ "Export course" beside the course's other actions: in its header and in its row of
+    the explorer's listing."""
     from django.urls import reverse
     from django.utils.translation import gettext as _
     from wagtail.admin.widgets import Button

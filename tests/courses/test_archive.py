@@ -188,3 +188,21 @@ def test_learners_cannot_export_or_import(client, prisoner, rich_course):
     ):
         response = client.get(url)
         assert response.status_code == 403  # prisoners are on kiosks, which open no admin
+
+
+def test_export_is_offered_in_the_explorer_and_the_import_form_names_each_areas_language(
+    client, trainer, rich_course
+):
+    from django.urls import reverse
+
+    client.force_login(trainer)
+    export_url = reverse("courses_admin:export", args=[rich_course.pk])
+    listing = client.get(reverse("wagtailadmin_explore", args=[rich_course.get_parent().pk]))
+    assert export_url in listing.content.decode()  # the course's row offers "Export course"
+    assert (
+        export_url
+        in client.get(reverse("wagtailadmin_pages:edit", args=[rich_course.pk])).content.decode()
+    )
+    factories.programme_area("life_skills")
+    form = client.get(reverse("courses_admin:import")).content.decode()
+    assert "Life Skills (English)" in form
