@@ -161,3 +161,12 @@ def autosave_after_create(request: HttpRequest, page: Page):
     from .autosave import after_create
 
     return after_create(request, page)
+
+
+@hooks.register("construct_homepage_panels")
+def my_courses_panel(request: HttpRequest, panels: list) -> None:
+    """The author's own courses on the dashboard (``courses.dashboard``)."""
+    from .dashboard import MyCoursesPanel
+
+    if request.user.is_authenticated and not request.user.is_superuser:
+        panels.append(MyCoursesPanel(request))

@@ -1,0 +1,44 @@
+"""The trainer's dashboard lists their courses with learner counts and what their
+translations lack; a voluntary programme's counts are suppressed."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from wagtail.models import Locale
+
+from courses.models import Enrolment
+from lms.core.models import User
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_dashboard_lists_the_trainers_courses_counts_and_missing_languages(client):
+    Locale.objects.get_or_create(language_code="kk")
+    Locale.objects.get_or_create(language_code="ru")
+    trainer = factories.UserFactory(role=User.Role.TRAINER, facility=None)
+    other = factories.UserFactory(role=User.Role.TRAINER, facility=None)
+    mine = factories.make_course(title="Bricklaying", lessons=1)
+    faith = factories.make_course(title="Paths", programme_type="faith_based", lessons=1)
+    theirs = factories.make_course(title="Plumbing", lessons=1)
+    for course, owner in ((mine, trainer), (faith, trainer), (theirs, other)):
+        course.owner = owner
+        course.save()
+    for course in (mine, faith):
+        for status in ("active", "active", "completed"):
+            Enrolment.objects.create(
+                learner=factories.PrisonerFactory(),
+                course=course,
+                course_key=course.translation_key,
+                status=status,
+            )
+    client.force_login(trainer)
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    panel = html.split('id="qadam-my-courses-title"')[1].split("</section>")[0]
+    assert "Bricklaying" in panel and "Paths" in panel and "Plumbing" not in panel
+    row = panel.split("Bricklaying")[1].split("</tr>")[0]
+    assert "<td>3</td>" in row and "<td>1</td>" in row
+    assert "Missing: Қазақша, Русский" in row  # each language by its own name
+    faith_row = panel.split("Paths")[1].split("</tr>")[0]
+    assert "fewer than 5" in faith_row and "<td>3</td>" not in faith_row
