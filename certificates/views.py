@@ -286,7 +286,7 @@ def manage_certificates(request: HttpRequest) -> HttpResponse:
         courses=selectors.certificate_list_courses(request.user),
     )
     filters = {}
-    if form.is_bound and form.is_valid():
+    if form.is_valid():
         data = form.cleaned_data
         filters = {
             "query": data["q"],

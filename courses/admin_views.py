@@ -67,13 +67,10 @@ class ImportForm(forms.Form):
 
 
 def _area_label(area: ProgrammeAreaPage) -> str:
-    from django.utils.translation import get_language_info
-
-    try:
-        language = get_language_info(area.locale.language_code)["name_translated"]
-    except KeyError:
-        language = area.locale.language_code
-    return _("%(area)s (%(language)s)") % {"area": area.title, "language": language}
+    return _("%(area)s (%(language)s)") % {
+        "area": area.title,
+        "language": area.locale.get_display_name(),
+    }
 
 
 def export(request: HttpRequest, page_id: int) -> HttpResponse:

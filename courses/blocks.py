@@ -198,9 +198,11 @@ class QuestionBlock(blocks.StructBlock):
 
     def clean(self, value: Any) -> Any:
         value = super().clean(value)
+        if value["kind"] in ("single", "multiple"):
+            # On the rows as the editor shows them: an error names the row it is on.
+            self._require_answer_texts(value["answers"])
         value["answers"] = self._without_blank_rows(value["answers"])
         if value["kind"] in ("single", "multiple"):
-            self._require_answer_texts(value["answers"])
             correct = sum(1 for answer in value["answers"] if answer["correct"])
             if len(value["answers"]) < 2:
                 message = _("Give at least two answers.")
@@ -219,11 +221,7 @@ class QuestionBlock(blocks.StructBlock):
         """The answers without rows left empty (no text, not correct, no feedback)."""
         return ListValue(
             self.child_blocks["answers"],
-            bound_blocks=[
-                child
-                for child in answers.bound_blocks
-                if child.value["text"] or child.value["correct"] or child.value["feedback"]
-            ],
+            bound_blocks=[child for child in answers.bound_blocks if _is_filled(child.value)],
         )
 
     def _require_answer_texts(self, answers: Any) -> None:
@@ -234,12 +232,17 @@ class QuestionBlock(blocks.StructBlock):
                 }
             )
             for index, child in enumerate(answers.bound_blocks)
-            if not child.value["text"]
+            if not child.value["text"] and _is_filled(child.value)
         }
         if missing:
             raise StructBlockValidationError(
                 block_errors={"answers": ListBlockValidationError(block_errors=missing)}
             )
+
+
+def _is_filled(answer: Any) -> bool:
+    """Whether an answer row holds anything (a row left empty is dropped, not refused)."""
+    return bool(answer["text"] or answer["correct"] or answer["feedback"])
 
 
 class QuizBlock(ActivityBlock):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -146,14 +147,13 @@ def course_lesson_keys(course: CoursePage) -> set[uuid.UUID]:
     }
 
 
-def course_seconds_spent(*, learner_id: int, course: CoursePage) -> int:
-    """The learner's measured active time on ``course``, in seconds, all languages."""
+def seconds_spent(*, learner_id: int, lesson_keys: Iterable[uuid.UUID]) -> int:
+    """The learner's measured active time on these lessons, in seconds, all languages."""
     from django.db.models import Sum
 
-    keys = course_lesson_keys(course)
-    total = LessonProgress.objects.filter(learner_id=learner_id, lesson_key__in=keys).aggregate(
-        total=Sum("seconds_spent")
-    )["total"]
+    total = LessonProgress.objects.filter(
+        learner_id=learner_id, lesson_key__in=list(lesson_keys)
+    ).aggregate(total=Sum("seconds_spent"))["total"]
     return int(total or 0)
 
 
@@ -327,15 +327,8 @@ def _fill_to_do(user: User, overview: CourseOverview) -> None:
     """What is left for the learner, in words, and their measured active time. A lesson
     marked done while a required activity in it is not passed (older records) is shown
     as not done: the page tells the truth. Three queries, whatever the number of lessons."""
-    from django.db.models import Sum
-
     keys = {entry.lesson.translation_key for entry in overview.lessons}
-    overview.seconds_spent = (
-        LessonProgress.objects.filter(learner=user, lesson_key__in=keys).aggregate(
-            total=Sum("seconds_spent")
-        )["total"]
-        or 0
-    )
+    overview.seconds_spent = seconds_spent(learner_id=user.pk, lesson_keys=keys)
     if overview.completion is not None:
         return
     bodies = {

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +35,7 @@ from .selectors import (
     lesson_outstanding_activities,
     passed_activities,
     required_activities_met,
+    seconds_spent,
 )
 from .signals import course_completed
 from .time_reports import TimeReportOutcome, time_report_store
@@ -289,20 +289,14 @@ def lesson_time_record(
         and seconds
         and course.complete_after_minutes
         and outcome.enrolment_status == Enrolment.Status.ACTIVE
-        and _course_seconds(actor, course) >= course.complete_after_minutes * 60
+        and seconds_spent(learner_id=actor.pk, lesson_keys=course_lesson_keys(course))
+        >= course.complete_after_minutes * 60
     ):
         with transaction.atomic():
             enrolment = _locked_enrolment(actor, course)
             if enrolment.status == Enrolment.Status.ACTIVE:
                 course_completion_evaluate(actor=actor, enrolment=enrolment, course=course)
     return outcome
-
-
-def _course_seconds(learner: User, course: CoursePage) -> int:
-    total = LessonProgress.objects.filter(
-        learner=learner, lesson_key__in=course_lesson_keys(course)
-    ).aggregate(total=Sum("seconds_spent"))["total"]
-    return total or 0
 
 
 def activity_result_record(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -24,7 +25,7 @@ from django.utils.translation import gettext as _
 from lms.core.models import User
 
 from .blocks import ActivityBlock
-from .models import LessonPage
+from .models import CoursePage, LessonPage
 from .selectors import programme_areas_editable_by
 
 # Blocks a learner would miss: media and activities (text differs by language anyway).
@@ -108,15 +109,24 @@ def translation_gaps_for(lesson: LessonPage) -> list[TranslationGap]:
     return _gaps_in(versions)
 
 
-def translations_out_of_step(*, user: User) -> list[TranslationGap]:
+def translations_out_of_step(
+    *, user: User, course_keys: Iterable[uuid.UUID] | None = None
+) -> list[TranslationGap]:
     """The lesson translations lacking blocks of their source that ``user`` may mend: those
     under a programme area they may edit (``programme_areas_editable_by``); superusers
-    (administrators) every one. By course tree order.
+    (administrators) every one. By course tree order. ``course_keys``: only the lessons of
+    these courses (every language version; the dashboard's few, not the whole site).
 
     Every language version of those lessons is read, the source included even where it
     lies in an area the user may not edit, in one query (the areas cost at most two more,
     whatever their number); bodies are read once each. Reads only."""
     lessons = LessonPage.objects.all()
+    if course_keys is not None:
+        courses = CoursePage.objects.filter(translation_key__in=list(course_keys))
+        under = Q(pk__in=[])
+        for path in courses.values_list("path", flat=True):
+            under |= Q(path__startswith=path)
+        lessons = lessons.filter(under)
     area_paths: list[str] = []
     if not user.is_superuser:
         area_paths = [area.path for area in programme_areas_editable_by(user)]

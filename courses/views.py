@@ -15,7 +15,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from lms.core.models import Unit, User
 from lms.core.policy import (
-    is_voluntary,
     managed_facilities,
     may_manage_learners,
     people_visible_to,
@@ -57,14 +56,7 @@ def learning_home(request: HttpRequest) -> HttpResponse:
             # Their choices to take part: every prisoner may be offered a voluntary
             # programme; staff only once they joined one.
             "shows_choices": request.user.is_prisoner
-            or any(
-                is_voluntary(
-                    programme_type=s.course.programme_type,
-                    requires_consent=s.course.requires_consent,
-                )
-                for s in summaries
-                if s.course is not None
-            ),
+            or any(s.course.is_voluntary for s in summaries if s.course is not None),
         },
     )
 
@@ -136,17 +128,16 @@ def manage_bulk_enrol(request: HttpRequest) -> HttpResponse:
     if not may_manage_learners(request.user):
         raise PermissionDenied
     units = Unit.objects.filter(facility__in=managed_facilities(request.user))
+    courses = selectors.courses_for_learner_filter()
     group = request.POST.get("group") if request.method == "POST" else request.GET.urlencode()
-    group_form = LearnerFilterForm(
-        QueryDict(group or ""), units=units, courses=selectors.courses_for_learner_filter()
-    )
+    group_form = LearnerFilterForm(QueryDict(group or ""), units=units, courses=courses)
     # A group is a filtered list: the whole unfiltered list is never one.
     has_group = group_form.is_valid() and any(group_form.cleaned_data.values())
     form = BulkEnrolForm(
         request.POST if request.method == "POST" else None,
         initial={"group": group if has_group else ""},
         units=units,
-        courses=selectors.courses_for_learner_filter(),
+        courses=courses,
     )
     context: dict = {"form": form, "group_size": None}
     if has_group:

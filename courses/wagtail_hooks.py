@@ -167,6 +167,10 @@ def autosave_after_create(request: HttpRequest, page: Page):
 def my_courses_panel(request: HttpRequest, panels: list) -> None:
     """The author's own courses on the dashboard (``courses.dashboard``)."""
     from .dashboard import MyCoursesPanel
+    from .selectors import programme_areas_editable_by
 
-    if request.user.is_authenticated and not request.user.is_superuser:
+    # Authors only (officers and monitors who open the admin write no courses);
+    # administrators see every course in the explorer and reports instead.
+    user = request.user
+    if not user.is_superuser and programme_areas_editable_by(user):
         panels.append(MyCoursesPanel(request))

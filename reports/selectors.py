@@ -41,8 +41,8 @@ from lms.core.suppression import (
     Cell,
     Grid,
     Suppressed,
+    cell_rate,
     derived_sum,
-    rate,
     suppress_grid,
     threshold,
 )
@@ -180,15 +180,10 @@ def _month_grids(
 
 
 def _figures(cells: dict[str, Cell], *, exact: bool) -> Figures:
-    numerator, denominator = cells["enrolled_completed"], cells["enrolments"]
-    if numerator.value is None or denominator.value is None:
-        completion_rate = None
-    else:
-        completion_rate = rate(numerator.value, denominator.value, exact=exact)
     return Figures(
         enrolments=cells["enrolments"],
         completions=cells["completions"],
-        completion_rate=completion_rate,
+        completion_rate=cell_rate(cells["enrolled_completed"], cells["enrolments"], exact=exact),
         issued=cells["issued"],
     )
 

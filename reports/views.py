@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from lms.core.policy import may_see_reports
 from lms.core.spreadsheets import csv_response, xlsx_response
-from lms.core.suppression import Cell
+from lms.core.suppression import exported
 
 from . import charts, selectors, services
 from .periods import period_from_query
@@ -45,14 +45,11 @@ def _rate(value: float | None) -> float | str:
 
 
 def _cells(figures: selectors.Figures) -> list[str | int | float]:
-    def count(cell: Cell) -> str | int:
-        return cell.value if cell.value is not None else str(cell)
-
     return [
-        count(figures.enrolments),
-        count(figures.completions),
+        exported(figures.enrolments),
+        exported(figures.completions),
         _rate(figures.completion_rate),
-        count(figures.issued),
+        exported(figures.issued),
     ]
 
 

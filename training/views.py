@@ -131,14 +131,14 @@ def compliance(request: HttpRequest, facility_code: str) -> HttpResponse:
     rows = [
         [
             f.requirement.name,
-            _number(f.total),
+            suppression.exported(f.total),
             "" if f.percent is None else f.percent,
-            _number(f.completed),
-            _number(f.exempt),
-            _number(f.due_30),
-            _number(f.overdue),
-            _number(f.expired),
-            _number(f.paused),
+            suppression.exported(f.completed),
+            suppression.exported(f.exempt),
+            suppression.exported(f.due_30),
+            suppression.exported(f.overdue),
+            suppression.exported(f.expired),
+            suppression.exported(f.paused),
         ]
         for f in published
     ]
@@ -156,15 +156,6 @@ def compliance(request: HttpRequest, facility_code: str) -> HttpResponse:
             "may_see_names": selectors.may_see_names(request.user),
             "pending": selectors.pending_requests(request.user).count(),
         },
-    )
-
-
-def _number(value: int | suppression.Cell) -> int | str:
-    """A count for an export: the number, or the words of a suppressed cell."""
-    return (
-        value
-        if isinstance(value, int)
-        else (value.value if value.value is not None else str(value))
     )
 
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from courses.models import CourseCompletion, CoursePage
-from courses.selectors import course_lesson_keys, course_seconds_spent
+from courses.selectors import course_lesson_keys, seconds_spent
 from lms.celery import enqueue_on_commit
 from lms.core.audit import audit_record
 
@@ -51,11 +51,12 @@ def completion_rule(course: CoursePage, *, learner_id: int, by_hand: bool) -> di
     nothing here."""
     if by_hand:
         return {"by_hand": True}
+    keys = course_lesson_keys(course)
     return {
-        "lessons": len(course_lesson_keys(course)) if course.complete_when_all_lessons_done else 0,
+        "lessons": len(keys) if course.complete_when_all_lessons_done else 0,
         "activities": bool(course.complete_when_activities_passed),
         "minutes_required": int(course.complete_after_minutes or 0),
-        "minutes_measured": course_seconds_spent(learner_id=learner_id, course=course) // 60,
+        "minutes_measured": seconds_spent(learner_id=learner_id, lesson_keys=keys) // 60,
     }
 
 

@@ -108,7 +108,7 @@ def passkey_remove(*, actor: User, credential: WebAuthnCredential) -> None:
                 WebAuthnCredential.objects.filter(user=person, confirmed=True)
                 .exclude(pk=credential.pk)
                 .exists()
-                or TOTPDevice.objects.filter(user=person, confirmed=True).exists()
+                or TOTPDevice.objects.devices_for_user(person, confirmed=True).exists()
             )
             if not others:
                 raise LastFactorError

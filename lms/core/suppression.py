@@ -53,6 +53,14 @@ class Cell:
         return str(self.value)
 
 
+def exported(value: int | Cell) -> int | str:
+    """A count as an export writes it: the number (a number cell in a spreadsheet), or the
+    words of a suppressed cell."""
+    if isinstance(value, Cell):
+        return value.value if value.value is not None else str(value)
+    return value
+
+
 @dataclass
 class Grid:
     """The counts of one table: ``values[(row, col)]`` (missing is zero) over ``rows`` and
@@ -173,9 +181,9 @@ def rate(numerator: int, denominator: int, *, exact: bool = False) -> float | No
     return round(100 * numerator / denominator, 1)
 
 
-def cell_rate(numerator: Cell, denominator: Cell) -> float | None:
-    """A rate of two published cells (rule 4): None when either is hidden or the
-    denominator is below the threshold."""
+def cell_rate(numerator: Cell, denominator: Cell, *, exact: bool = False) -> float | None:
+    """A rate of two published cells (rule 4): None when either is hidden, or as ``rate``
+    would refuse it."""
     if numerator.value is None or denominator.value is None:
         return None
-    return rate(numerator.value, denominator.value)
+    return rate(numerator.value, denominator.value, exact=exact)

@@ -347,3 +347,6 @@ def test_a_refused_manual_issue_keeps_what_was_typed(client, officer, prisoner, 
     assert not Certificate.objects.exists()
     assert 'value="Classroom 4B"' in page and 'value="01.01.2030"' in page
     assert f'<option value="{prisoner_course.pk}" selected>' in page
+    # Refused for the date typed in Russian's format (read, then found in the future),
+    # not for a date the form could not read.
+    assert "Дата завершения не может быть в будущем." in page

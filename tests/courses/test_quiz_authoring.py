@@ -34,6 +34,16 @@ def empty_answer_row():
     return {"text": "", "correct": "", "feedback": ""}
 
 
+def single_choice(answers):
+    return {
+        "kind": "single",
+        "prompt": "Tiles are?",
+        "answers": list_block(answers),
+        "statement_is_true": "",
+        "explanation": "",
+    }
+
+
 def true_false(prompt="Tiles are flat.", answers=None):
     question = {
         "kind": "true_false",
@@ -115,14 +125,7 @@ def test_a_blank_answer_row_is_dropped_but_a_choice_question_still_needs_two_ans
         {"text": "Flat", "correct": "on", "feedback": ""},
         empty_answer_row(),
     ]
-    single = {
-        "kind": "single",
-        "prompt": "Tiles are?",
-        "answers": list_block(answers),
-        "statement_is_true": "",
-        "explanation": "",
-    }
-    response = client.post(add_lesson_url(course), lesson_form([single]))
+    response = client.post(add_lesson_url(course), lesson_form([single_choice(answers)]))
     assert response.status_code == 200
     assert "Give at least two answers." in response.content.decode()
     assert not LessonPage.objects.filter(slug="laying").exists()
@@ -134,16 +137,33 @@ def test_an_answer_with_feedback_but_no_text_is_refused(client, trainer, course)
         {"text": "Round", "correct": "", "feedback": ""},
         {"text": "", "correct": "", "feedback": "Not quite"},
     ]
-    single = {
-        "kind": "single",
-        "prompt": "Tiles are?",
-        "answers": list_block(answers),
-        "statement_is_true": "",
-        "explanation": "",
-    }
-    response = client.post(add_lesson_url(course), lesson_form([single]))
+    response = client.post(add_lesson_url(course), lesson_form([single_choice(answers)]))
     assert response.status_code == 200
     assert not LessonPage.objects.filter(slug="laying").exists()
+
+
+def test_the_missing_text_error_is_on_the_row_the_editor_shows():
+    from wagtail.blocks import StructBlockValidationError
+
+    block = QuestionBlock()
+    value = block.to_python(
+        {
+            "kind": "single",
+            "prompt": "Tiles are?",
+            "answers": [
+                {"text": "", "correct": False, "feedback": ""},  # left empty: dropped
+                {"text": "Flat", "correct": True, "feedback": ""},
+                {"text": "", "correct": False, "feedback": "Not quite"},
+            ],
+            "statement_is_true": False,
+            "explanation": "",
+        }
+    )
+    with pytest.raises(StructBlockValidationError) as refused:
+        block.clean(value)
+    rows = refused.value.block_errors["answers"].block_errors
+    assert list(rows) == [2]
+    assert "Write the answer, or remove the row." in str(rows[2].block_errors["text"])
 
 
 def invalid_question():
