@@ -76,9 +76,16 @@ def existing_names_check(app_configs: Any = None, databases: Any = None, **kwarg
 
     if not databases:
         return []
+    from django.db import connections
+
     from .models import User  # imported late: checks load with the app registry
 
-    count = User.objects.filter(names_with_bidi_controls_q()).count()
+    count = 0
+    for alias in databases:
+        # ``migrate`` runs the checks before it creates the tables of a new database.
+        if User._meta.db_table not in connections[alias].introspection.table_names():
+            continue
+        count += User.objects.using(alias).filter(names_with_bidi_controls_q()).count()
     if not count:
         return []
     return [

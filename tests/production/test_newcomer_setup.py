@@ -114,3 +114,35 @@ def test_make_run_and_make_test_reach_the_package_step():
     assert 'PACKAGES="poppler-utils chromium"' not in plans["run"]
     assert f'PACKAGES="{RUN_PACKAGES}"' in plans["test"]
     assert 'PACKAGES="poppler-utils chromium"' in plans["test"]
+
+
+def test_a_new_database_migrates_with_the_system_checks_on(tmp_path):
+    """`make run` migrates a database that does not exist yet, and `migrate` runs every
+    system check first (the test runner runs none): a check that reads a table must not
+    stop the first migration."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "lms.settings.dev",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'new.sqlite3'}",
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "PRIVATE_MEDIA_ROOT": str(tmp_path / "private"),
+    }
+    done = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "python"), "manage.py", "migrate", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    checked = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "python"), "manage.py", "check", "--database", "default"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert checked.returncode == 0, checked.stderr[-2000:]
+    assert "no issues" in checked.stdout
