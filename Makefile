@@ -140,6 +140,7 @@ lint: install-dev
 	  left=$$(msgattrib --untranslated --no-obsolete "$$po"; msgattrib --only-fuzzy --no-obsolete "$$po"); \
 	  [ -z "$$left" ] || { echo "$$po has untranslated or fuzzy messages"; exit 1; }; \
 	done
+	PY=$(CURDIR)/$(PY) .ci/messages-check
 
 test-fast: install-dev assets system-deps-test
 	@test -x /usr/bin/chromium || { echo "missing: Debian package chromium (browser tests; sudo make system-deps)"; exit 1; }
