@@ -301,9 +301,6 @@ def manage_certificates(request: HttpRequest) -> HttpResponse:
     if fmt in ("csv", "xlsx") and not form.errors:
         return _certificate_export(request, certificates, fmt)
     pager = Paginator(certificates, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("format", None)
     return render(
         request,
         "certificates/manage/list.html",
@@ -311,7 +308,6 @@ def manage_certificates(request: HttpRequest) -> HttpResponse:
             "certificates": pager,
             "pager": pager,
             "form": form,
-            "filter_query": query.urlencode(),
         },
     )
 

@@ -8,11 +8,22 @@ from lms.core.models import Unit, User
 from .models import CoursePage, Enrolment
 
 
+def target_date_field() -> forms.DateField:
+    return forms.DateField(
+        label=_("Target date"),
+        required=False,
+        help_text=_("Optional. Time that does not count (a lockdown, a transfer...) moves it."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
 class EnrolLearnerForm(forms.Form):
     """An education officer enrols one of their learners on a course, chosen among
-    ``courses`` (``selectors.courses_staff_may_assign``: never a voluntary programme)."""
+    ``courses`` (``selectors.courses_staff_may_assign``: never a voluntary programme),
+    with an optional target date."""
 
     course = forms.ModelChoiceField(queryset=CoursePage.objects.none(), label=_("Course"))
+    target_on = target_date_field()
 
     def __init__(self, *args, learner: User, courses: list[CoursePage], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -75,6 +86,7 @@ class BulkEnrolForm(forms.Form):
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "off", "spellcheck": "false"}),
     )
+    target_on = target_date_field()
     group = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
 
     def __init__(self, *args, units, courses: list[CoursePage], **kwargs) -> None:
@@ -97,3 +109,9 @@ class BulkEnrolForm(forms.Form):
 
     def chosen_course(self) -> CoursePage:
         return self.courses[self.cleaned_data["course"]]
+
+
+class TargetDateForm(forms.Form):
+    """An officer sets or clears the target date of one enrolment."""
+
+    target_on = target_date_field()

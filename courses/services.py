@@ -37,7 +37,7 @@ from .selectors import (
     required_activities_met,
     seconds_spent,
 )
-from .signals import course_completed
+from .signals import course_completed, enrolment_target_set
 from .time_reports import TimeReportOutcome, time_report_store
 
 # A single time report counts for at most this long, so a page left open (or a forged
@@ -190,6 +190,69 @@ def enrolment_set_status(*, actor: User, enrolment: Enrolment, status: str) -> E
             return enrolment
         _enrolment_move(actor=actor, enrolment=enrolment, status=status, action=status)
     return enrolment
+
+
+#: How far ahead a target date may be (a longer one is a typing mistake).
+TARGET_HORIZON_DAYS = 5 * 366
+
+
+def learner_today(learner: User) -> date:
+    """Today in the learner's facility's time zone (the day deadlines are counted in)."""
+    return timezone.localdate(timezone=learner.facility.tzinfo if learner.facility else None)
+
+
+def enrolment_set_target(*, actor: User, enrolment: Enrolment, target_on: date | None) -> Enrolment:
+    """Set (or, with None, clear) an officer's target date on an enrolment of a learner
+    they manage. The days that do not count (``training``) move it later; setting it
+    again starts the count afresh from today.
+
+    Never on a voluntary programme (the person takes it at their own pace, and a date
+    set by staff would be pressure to take part), nor by the learner, nor on a completed
+    course; the date is today or later, within five years."""
+    learner = enrolment.learner
+    if actor.pk == enrolment.learner_id or not may_manage_learner(actor, learner):
+        raise NotAllowed(_("You may not change this enrolment."))
+    if CoursePage.objects.voluntary_keys().filter(translation_key=enrolment.course_key).exists():
+        raise NotAllowed(
+            _("A voluntary programme has no target date: the person takes it at their own pace.")
+        )
+    today = learner_today(learner)
+    if target_on is not None and target_on < today:
+        raise NotAllowed(_("Choose a target date from today on."))
+    if target_on is not None and (target_on - today).days > TARGET_HORIZON_DAYS:
+        raise NotAllowed(_("Choose a target date within five years."))
+    with transaction.atomic():
+        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        if enrolment.status == Enrolment.Status.COMPLETED:
+            raise NotAllowed(_("This course is already completed."))
+        if enrolment.target_on == target_on and (target_on is None or enrolment.target_set_on):
+            return enrolment
+        before = enrolment.snapshot()
+        enrolment.target_on = target_on
+        enrolment.target_set_on = today if target_on else None
+        enrolment.due_on = target_on
+        enrolment.paused_days = 0
+        enrolment.save(update_fields=["target_on", "target_set_on", "due_on", "paused_days"])
+        audit_record(
+            actor=actor,
+            action="enrolment.target",
+            obj=enrolment,
+            before=before,
+            after=enrolment.snapshot(),
+            facility=learner.facility,
+        )
+        enrolment_target_set.send(sender=Enrolment, enrolment=enrolment)
+    return enrolment
+
+
+def enrolments_move_due(moves: list[tuple[uuid.UUID, date, int]]) -> int:
+    """Write target dates as the training app moved them: ``(enrolment id, due date,
+    paused days)``. Derived from the target and the recorded pauses (which are audited
+    themselves), so not audited again. Returns how many rows changed."""
+    if not moves:
+        return 0
+    rows = [Enrolment(pk=pk, due_on=due_on, paused_days=paused) for pk, due_on, paused in moves]
+    return Enrolment.objects.bulk_update(rows, ["due_on", "paused_days"], batch_size=500)
 
 
 def lesson_complete(*, actor: User, lesson: LessonPage) -> LessonProgress:
@@ -529,12 +592,18 @@ BULK_ENROL_LIMIT = 500
 
 
 def enrolments_create_many(
-    *, actor: User, learners: list[User], course: CoursePage, dry_run: bool = False
+    *,
+    actor: User,
+    learners: list[User],
+    course: CoursePage,
+    dry_run: bool = False,
+    target_on: date | None = None,
 ) -> list[BulkEnrolOutcome]:
     """Enrol each of ``learners`` on ``course`` through ``enrolment_create`` (every rule
     and audit row of one enrolment, per person), and say what happened to each: enrolled,
     resumed, already enrolled, already completed (nothing done), or refused with the
-    reason. One refusal never stops the others.
+    reason. One refusal never stops the others. ``target_on`` sets each one's target date
+    (``enrolment_set_target``); a person whose target is refused is not enrolled either.
 
     ``dry_run`` runs the very same enrolments in a transaction that is rolled back, so a
     preview says exactly what confirming would do and keeps no row (nor audit row)."""
@@ -554,12 +623,14 @@ def enrolments_create_many(
                 continue
             try:
                 with transaction.atomic():
-                    enrolment_create(
+                    enrolment = enrolment_create(
                         actor=actor,
                         learner=learner,
                         course=course,
                         source=Enrolment.Source.ASSIGNED,
                     )
+                    if target_on is not None:
+                        enrolment_set_target(actor=actor, enrolment=enrolment, target_on=target_on)
             except CourseError as error:
                 outcomes.append(BulkEnrolOutcome(learner, BulkEnrolOutcome.REFUSED, str(error)))
                 continue

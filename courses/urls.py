@@ -20,4 +20,9 @@ management_urls = [
     path("learners/", views.manage_learners, name="learners"),
     path("learners/enrol/", views.manage_bulk_enrol, name="bulk_enrol"),
     path("learners/<uuid:public_id>/", views.manage_learner, name="learner"),
+    path(
+        "learners/<uuid:public_id>/enrolments/<uuid:enrolment_id>/target/",
+        views.manage_enrolment_target,
+        name="enrolment_target",
+    ),
 ]

@@ -8,8 +8,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -22,7 +24,7 @@ from lms.core.policy import (
 )
 
 from . import selectors, services
-from .forms import BulkEnrolForm, EnrolLearnerForm, LearnerFilterForm
+from .forms import BulkEnrolForm, EnrolLearnerForm, LearnerFilterForm, TargetDateForm
 from .models import CoursePage, Enrolment, LessonPage
 
 
@@ -166,6 +168,7 @@ def manage_bulk_enrol(request: HttpRequest) -> HttpResponse:
                 learners=sorted(learners.values(), key=lambda p: (p.last_name, p.first_name)),
                 course=form.chosen_course(),
                 dry_run=not confirm,
+                target_on=data["target_on"],
             )
         except services.CourseError as error:
             form.add_error(None, str(error))
@@ -189,13 +192,19 @@ def manage_learner(request: HttpRequest, public_id: str) -> HttpResponse:
     courses = selectors.courses_staff_may_assign(learner)
     form = EnrolLearnerForm(request.POST or None, learner=learner, courses=courses)
     if request.method == "POST" and form.is_valid():
+        target_on = form.cleaned_data["target_on"]
         try:
-            enrolment = services.enrolment_create(
-                actor=request.user,
-                learner=learner,
-                course=form.cleaned_data["course"],
-                source=Enrolment.Source.ASSIGNED,
-            )
+            with transaction.atomic():  # a refused target date enrols nobody
+                enrolment = services.enrolment_create(
+                    actor=request.user,
+                    learner=learner,
+                    course=form.cleaned_data["course"],
+                    source=Enrolment.Source.ASSIGNED,
+                )
+                if target_on and enrolment.status != Enrolment.Status.COMPLETED:
+                    services.enrolment_set_target(
+                        actor=request.user, enrolment=enrolment, target_on=target_on
+                    )
         except services.CourseError as error:
             messages.error(request, str(error))
         else:
@@ -214,6 +223,34 @@ def manage_learner(request: HttpRequest, public_id: str) -> HttpResponse:
             "form": form,
         },
     )
+
+
+@login_required
+@require_POST
+def manage_enrolment_target(
+    request: HttpRequest, public_id: str, enrolment_id: str
+) -> HttpResponse:
+    """Set or clear the target date of one of a managed learner's enrolments."""
+    learner = _managed_learner(request, public_id)
+    enrolment = get_object_or_404(
+        Enrolment.objects.visible_to(request.user), pk=enrolment_id, learner=learner
+    )
+    form = TargetDateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("target_on", [])))
+    else:
+        try:
+            services.enrolment_set_target(
+                actor=request.user, enrolment=enrolment, target_on=form.cleaned_data["target_on"]
+            )
+        except services.CourseError as error:
+            messages.error(request, str(error))
+        else:
+            if form.cleaned_data["target_on"]:
+                messages.success(request, _("The target date is saved."))
+            else:
+                messages.success(request, _("The target date is removed."))
+    return redirect(f"{reverse('manage:learner', args=[learner.public_id])}#enrolments")
 
 
 @login_required

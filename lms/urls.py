@@ -2,7 +2,6 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -16,6 +15,7 @@ from guidelines import urls as guidelines_urls
 from kiosk import urls as kiosk_urls
 from lms.core import serving
 from lms.core.health import healthz
+from lms.core.language import set_language
 from lms.core.urls import account_urls
 from reports import urls as reports_urls
 from training import urls as training_urls

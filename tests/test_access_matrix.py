@@ -48,6 +48,21 @@ def world(facility_a, facility_b, django_capture_on_commit_callbacks):
         enrolment_create(actor=prisoner, learner=prisoner, course=prisoner_course)
         lesson_complete(actor=prisoner, lesson=prisoner_course.lessons().specific().get())
     certificate = Certificate.objects.get(learner=prisoner)
+    from courses.models import Enrolment
+
+    other_course = factories.make_course(title="Bricklaying", audience="prisoners", lessons=1)
+    own_enrolment = Enrolment.objects.create(
+        learner=prisoner,
+        course=other_course,
+        course_key=other_course.translation_key,
+        source=Enrolment.Source.ASSIGNED,
+    )
+    stranger_enrolment = Enrolment.objects.create(
+        learner=stranger,
+        course=other_course,
+        course_key=other_course.translation_key,
+        source=Enrolment.Source.ASSIGNED,
+    )
     index = GuidelineIndexPage(title="Guidelines", slug="guidelines")
     factories.catalogue().add_child(instance=index)
     guideline = GuidelinePage(
@@ -90,6 +105,13 @@ def world(facility_a, facility_b, django_capture_on_commit_callbacks):
             "manage_bulk_enrol": reverse("manage:bulk_enrol"),
             "manage_learner_a": reverse("manage:learner", args=[prisoner.public_id]),
             "manage_learner_b": reverse("manage:learner", args=[stranger.public_id]),
+            "manage_target_a": reverse(
+                "manage:enrolment_target", args=[prisoner.public_id, own_enrolment.pk]
+            ),
+            "manage_target_b": reverse(
+                "manage:enrolment_target", args=[stranger.public_id, stranger_enrolment.pk]
+            ),
+            "training_targets": reverse("training:targets"),
             "prisoner_course": prisoner_course.get_url(),
             "prisoner_lesson": prisoner_course.lessons().first().get_url(),
             "staff_course": staff_course.get_url(),
@@ -182,6 +204,8 @@ POSTS: dict[str, dict[str, str]] = {
     "training_reminders": {"frequency": "daily"},
     "training_decide": {"decision": "grant", "reason": ""},  # refused: no reason
     "training_pause_end": {},
+    "manage_target_a": {"target_on": ""},
+    "manage_target_b": {"target_on": ""},
 }
 
 
@@ -216,6 +240,24 @@ EXPECTED: dict[str, dict[str, object]] = {
         **{role: FORBIDDEN for role in ROLES},
         "anonymous": LOGIN,
         "officer": MISSING,
+        "administrator": OK,
+    },
+    "manage_target_a": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "officer": "302 {manage_learner_a}#enrolments",
+        "administrator": "302 {manage_learner_a}#enrolments",
+    },
+    "manage_target_b": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "officer": MISSING,
+        "administrator": "302 {manage_learner_b}#enrolments",
+    },
+    "training_targets": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "officer": OK,
         "administrator": OK,
     },
     "prisoner_course": {**{role: MISSING for role in ROLES}, "anonymous": LOGIN, "prisoner": OK},

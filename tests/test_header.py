@@ -35,6 +35,7 @@ def test_management_pages_are_under_one_manage_menu(client, role, facility_a):
     assert re.search(r"<summary>\s*Manage\s*</summary>", menu)
     assert links(menu) == [
         "Learners",
+        "Course target dates",
         "Certificates",
         "Acknowledgements",
         "Training compliance",

@@ -1,4 +1,5 @@
-"""The home page's training notice, read only when a template asks for it."""
+"""The home page's training notice and the header's count of unread training
+notifications, each read only when a template asks for it."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ from django.utils.functional import SimpleLazyObject
 
 
 def training(request: HttpRequest) -> dict[str, Any]:
-    from .selectors import home_notice
+    from .selectors import home_notice, my_notifications
 
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"training_notice": SimpleLazyObject(lambda: home_notice(user) or False)}
+    return {
+        "training_notice": SimpleLazyObject(lambda: home_notice(user) or False),
+        "training_unread": SimpleLazyObject(lambda: my_notifications(user).count()),
+    }

@@ -9,7 +9,8 @@ moves a deadline: ``training.rules``. Dates are the facility's (``Facility.tzinf
 
 People are read in chunks by primary key, each chunk with a fixed number of queries (the
 people, their current cycles, their last cycle numbers, completions, active enrolments,
-acknowledgements, pauses; then one update, one insert and the reminders), so memory and
+acknowledgements, pauses, enrolment target dates; then one update, one insert, the moved
+target dates and the reminders), so memory and
 queries grow with the chunk size, never with the number of people.
 """
 
@@ -27,6 +28,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from courses.models import CourseCompletion, Enrolment
+from courses.services import enrolments_move_due
 from guidelines.models import GuidelineAcknowledgement
 from lms.core.models import Facility, User
 from lms.core.policy import audience_allows
@@ -40,6 +42,7 @@ WRITE_BATCH = 2000
 
 UPDATED_FIELDS = [
     "facility",
+    "due_on",
     "effective_due_on",
     "paused_days",
     "completed_at",
@@ -60,9 +63,10 @@ class Outcome:
     ended: int = 0
     chunks: int = 0
     reminders: int = 0
+    targets: int = 0  # enrolment target dates moved (or moved back)
 
     def add(self, other: Outcome) -> None:
-        for name in ("people", "created", "updated", "ended", "chunks", "reminders"):
+        for name in ("people", "created", "updated", "ended", "chunks", "reminders", "targets"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
@@ -244,21 +248,25 @@ def _evaluate_chunk(
     ):
         personal[person_id].append(rules.Span(start, end))
 
+    targets: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in (
+        Enrolment.objects.filter(learner_id__in=ids, target_on__isnull=False)
+        .exclude(status=Enrolment.Status.COMPLETED)
+        .values_list("learner_id", "pk", "target_on", "target_set_on", "due_on", "paused_days")
+    ):
+        targets[row[0]].append(row[1:])
+
     to_update: list[Assignment] = []
     queued: set[int] = set()
     to_create: list[Assignment] = []
+    moved: list[tuple[Any, datetime.date, int]] = []
     stamp = today.now
     for person in batch:
         record = getattr(person, "staff_record", None)
         position_id = record.position_id if record else None
         day = today(person.facility_id)
-        spans = list(personal.get(person.pk, []))
-        if person.is_prisoner:
-            spans += [
-                span
-                for facility_id, unit_id, span in lockdowns
-                if facility_id == person.facility_id and unit_id in (None, person.unit_id)
-            ]
+        spans = person_spans(person, personal.get(person.pk, []), lockdowns)
+        moved += _moved_targets(targets.get(person.pk, []), spans, day)
         for rule in rule_list:
             requirement = rule.requirement
             key = (person.pk, requirement.pk)
@@ -276,6 +284,10 @@ def _evaluate_chunk(
                 row = _new_cycle(rule, person, record, day, cycle_no, carried=None)
                 to_create.append(row)
             for _ in range(3):  # a stale completion can open a renewal at once
+                if row.cycle == 1 and row.carried_valid_until is None and not row.completed_at:
+                    # A first cycle not yet done follows its rule and the person's record
+                    # as they are now (a corrected start date, a changed number of days).
+                    _set(row, "due_on", _due(rule, person, record, row.opened_on))
                 _refresh(row, rule, person, day, today, spans, completions, acknowledged, started)
                 successor = _successor(row, rule, person, record, day)
                 if successor is None:
@@ -296,9 +308,38 @@ def _evaluate_chunk(
         if to_create:
             Assignment.objects.bulk_create(to_create, ignore_conflicts=True, batch_size=WRITE_BATCH)
         outcome.reminders = _owe_reminders(ids, requirement_ids)
+        outcome.targets = enrolments_move_due(moved)
     outcome.updated += len(to_update)
     outcome.created += len(to_create)
     return outcome
+
+
+def person_spans(person: User, personal: list[rules.Span], lockdowns: list) -> list[rules.Span]:
+    """The time that does not count for ``person``: their own pauses, and for a prisoner
+    every lockdown of their facility or unit (``lockdowns``: facility, unit, span)."""
+    spans = list(personal)
+    if person.is_prisoner:
+        spans += [
+            span
+            for facility_id, unit_id, span in lockdowns
+            if facility_id == person.facility_id and unit_id in (None, person.unit_id)
+        ]
+    return spans
+
+
+def _moved_targets(
+    rows: list[tuple[Any, ...]], spans: list[rules.Span], day: datetime.date
+) -> list[tuple[Any, datetime.date, int]]:
+    """The enrolment target dates of one person moved by the paused days since each was
+    set (the same arithmetic as a requirement's deadline): only those that change."""
+    out = []
+    for pk, target_on, set_on, due_on, paused_days in rows:
+        deadline, paused = rules.paused_deadline(
+            opened_on=set_on or target_on, due_on=target_on, pauses=spans, today=day
+        )
+        if (deadline, paused) != (due_on, paused_days):
+            out.append((pk, deadline, paused))
+    return out
 
 
 def _due(rule: _Rule, person: User, record: Any, opened: datetime.date) -> datetime.date:

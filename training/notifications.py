@@ -90,7 +90,7 @@ def _digest_send(person: User, now: datetime.datetime) -> int:
         .select_related("assignment__requirement")
         .order_by("assignment__effective_due_on")
     )
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(person.mail_language):
         body = render_to_string(
             "training/email/digest.txt",
             {"person": person, "reminders": reminders, "base_url": settings.QADAM_BASE_URL},
@@ -151,7 +151,7 @@ def officer_digests_send(*, now: datetime.datetime | None = None) -> int:
             )
         if not created:
             continue
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(recipient.mail_language):
             body = render_to_string(
                 "training/email/officer_digest.txt",
                 {

@@ -1,6 +1,7 @@
 """What re-evaluates whom: a change to a person, their HR record or pauses, a completion
-or acknowledgement, a requirement saved, and a guideline published with a new major
-version. Each enqueues a thin task when the transaction commits (never inside it)."""
+or acknowledgement, an officer's target date on an enrolment, a requirement saved, and a
+guideline published with a new major version. Each enqueues a thin task when the transaction
+commits (never inside it)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.signals import page_published
 
-from courses.signals import course_completed
+from courses.signals import course_completed, enrolment_target_set
 from guidelines.models import GuidelineAcknowledgement, GuidelinePage
 from lms.celery import enqueue_on_commit
 from lms.core.models import User
@@ -69,6 +70,11 @@ def pause_changed(sender: Any, instance: Pause, **kwargs: Any) -> None:
 @receiver(course_completed, dispatch_uid="training.course_completed")
 def completion_recorded(sender: Any, completion: Any, **kwargs: Any) -> None:
     _person_later(completion.learner_id)
+
+
+@receiver(enrolment_target_set, dispatch_uid="training.target_set")
+def target_set(sender: Any, enrolment: Any, **kwargs: Any) -> None:
+    _person_later(enrolment.learner_id)  # a pause already going moves the new date
 
 
 @receiver(post_save, sender=GuidelineAcknowledgement, dispatch_uid="training.acknowledged")

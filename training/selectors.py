@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from lms.core.models import Facility, User
 from lms.core.policy import counts_exact, managed_facilities, may_manage_learners, people_q
 from lms.core.suppression import Cell, rate, suppress_row, suppress_total
 
+from . import rules
 from .models import Assignment, Pause, Reminder, Requirement, TrainingRequest
 
 State = Assignment.State
@@ -277,3 +279,88 @@ def pauses_managed_by(actor: User) -> QuerySet[Pause]:
         .select_related("person", "facility", "unit")
         .order_by("-starts_on")
     )
+
+
+class TargetState:
+    """Where a prisoner's course stands against an officer's target date."""
+
+    PAUSED = "paused"
+    BEHIND = "behind"
+    DUE_SOON = "due_soon"
+    ON_TRACK = "on_track"
+
+    @staticmethod
+    def labels() -> dict[str, str]:
+        from django.utils.translation import gettext as _
+
+        return {
+            TargetState.BEHIND: _("Behind"),
+            TargetState.DUE_SOON: _("Due soon"),
+            TargetState.ON_TRACK: _("On track"),
+            TargetState.PAUSED: _("Paused: time that does not count"),
+        }
+
+
+def _paused_today_q(facility: Facility, today: datetime.date) -> Q:
+    """Enrolments of people whose time does not count today: their own pause, or (for
+    prisoners) a lockdown of their facility or unit. The same spans the engine counts."""
+    covering = Q(starts_on__lte=today) & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+    personal = Pause.objects.filter(covering, person__facility=facility).values("person_id")
+    lockdowns = Pause.objects.filter(covering, kind=Pause.Kind.LOCKDOWN, facility=facility)
+    locked = Q(learner__role=User.Role.PRISONER_LEARNER) & (
+        Q(learner__unit__in=lockdowns.filter(unit__isnull=False).values("unit_id"))
+        | Q(
+            learner__facility__in=lockdowns.filter(unit__isnull=True).values("facility_id"),
+        )
+    )
+    return Q(learner__in=personal) | locked
+
+
+def course_targets(
+    actor: User, facility: Facility, *, state: str = ""
+) -> tuple[QuerySet, dict[str, int], datetime.date]:
+    """The open enrolments with an officer's target date of the people of ``facility``
+    that ``actor`` may see (``people_q``; never a voluntary programme, never their own),
+    soonest due first, optionally those in one ``TargetState``; with how many are in
+    each state, and the facility's today. A paused person is never behind."""
+    from courses.models import CoursePage, Enrolment
+
+    today = timezone.localdate(timezone=facility.tzinfo)
+    soon = today + datetime.timedelta(days=rules.DUE_SOON_DAYS)
+    paused = _paused_today_q(facility, today)
+    states = {
+        TargetState.PAUSED: paused,
+        TargetState.BEHIND: ~paused & Q(due_on__lt=today),
+        TargetState.DUE_SOON: ~paused & Q(due_on__gte=today, due_on__lte=soon),
+        TargetState.ON_TRACK: ~paused & Q(due_on__gt=soon),
+    }
+    rows = (
+        Enrolment.objects.filter(
+            people_q(actor, via="learner__"),
+            learner__facility=facility,
+            due_on__isnull=False,
+            status__in=[Enrolment.Status.ACTIVE, Enrolment.Status.PAUSED],
+        )
+        .exclude(learner=actor)
+        .exclude(course_key__in=CoursePage.objects.voluntary_keys())
+    )
+    counts = rows.aggregate(**{name: Count("pk", filter=q) for name, q in states.items()})
+    if state in states:
+        rows = rows.filter(states[state])
+    rows = (
+        rows.annotate(paused_today=Case(When(paused, then=Value(True)), default=Value(False)))
+        .select_related("learner", "learner__unit", "course")
+        .order_by("due_on", "learner__last_name")
+    )
+    return rows, counts, today
+
+
+def target_state(row: Any, today: datetime.date) -> str:
+    """The ``TargetState`` of a row of ``course_targets`` (annotated ``paused_today``)."""
+    if row.paused_today:
+        return TargetState.PAUSED
+    if row.due_on < today:
+        return TargetState.BEHIND
+    if (row.due_on - today).days <= rules.DUE_SOON_DAYS:
+        return TargetState.DUE_SOON
+    return TargetState.ON_TRACK

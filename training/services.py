@@ -119,21 +119,29 @@ def training_request_decide(
     return request
 
 
-def digest_frequency_set(*, actor: User, frequency: str) -> StaffRecord:
-    """``actor`` chooses how often reminder e-mails come (daily, weekly, never)."""
+def digest_frequency_set(*, actor: User, frequency: str, language: str = "") -> StaffRecord:
+    """``actor`` chooses how often reminder e-mails come (daily, weekly, never) and, with
+    ``language``, the language they are written in (empty: as it is)."""
+    from django.conf import settings
+
     if frequency not in DIGEST_FREQUENCIES or actor.is_prisoner:
         raise TrainingError(_("Choose how often."))
+    if language and language not in dict(settings.LANGUAGES):
+        raise TrainingError(_("Choose a language."))
     with transaction.atomic():
         record, _created = StaffRecord.objects.get_or_create(person=actor)
-        before = record.digest_frequency
+        before = {"frequency": record.digest_frequency, "language": actor.language}
         record.digest_frequency = frequency
         record.save(update_fields=["digest_frequency"])
+        if language and language != actor.language:
+            User.objects.filter(pk=actor.pk).update(language=language)
+            actor.language = language
         audit_record(
             actor=actor,
             action="training.digest_frequency_set",
             obj=record,
-            before={"frequency": before},
-            after={"frequency": frequency},
+            before=before,
+            after={"frequency": frequency, "language": actor.language},
         )
     return record
 

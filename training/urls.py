@@ -1,6 +1,7 @@
 """Mandatory training's URL sets, mounted by ``lms/urls.py`` under the namespace
 ``training``: ``learner_urls`` (a staff member's own training, at ``learn/training/``) and
-``management_urls`` (compliance per facility, requests, the people import, at
+``management_urls`` (compliance per facility, requests, pauses, prisoners' course
+targets, the people import, at
 ``manage/training/``)."""
 
 from django.urls import path
@@ -18,6 +19,7 @@ management_urls = [
     path("requests/", views.requests_list, name="requests"),
     path("requests/<int:request_id>/", views.request_decide, name="decide"),
     path("pauses/", views.pauses, name="pauses"),
+    path("targets/", views.course_targets, name="targets"),
     path("pauses/<int:pause_id>/end/", views.pause_end, name="pause_end"),
     path("import/", views.import_upload, name="import"),
     path("import/<uuid:import_id>/", views.import_preview, name="import_preview"),

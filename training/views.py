@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lms.core import suppression
-from lms.core.models import Facility
+from lms.core.models import Facility, User
 from lms.core.policy import may_manage_learners
 from lms.core.spreadsheets import csv_response, xlsx_response
 
@@ -34,9 +35,11 @@ def _staff_only(request: HttpRequest) -> None:
 def my_training(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     person = request.user
+    if request.method == "POST":
+        if request.POST.get("seen") == "1":
+            services.notifications_mark_read(actor=person)
+        return redirect("training:mine")
     notifications = list(selectors.my_notifications(person)[:20])
-    if notifications and request.GET.get("seen") == "1":
-        services.notifications_mark_read(actor=person)
     record = StaffRecord.objects.filter(person=person).select_related("position").first()
     return render(
         request,
@@ -50,6 +53,10 @@ def my_training(request: HttpRequest) -> HttpResponse:
             "frequency": record.digest_frequency if record else "weekly",
             "frequencies": StaffRecord._meta.get_field("digest_frequency").choices,
             "kinds": TrainingRequest.Kind.choices,
+            "languages": settings.LANGUAGES,
+            # Read afresh: the signed-in user is kept per process (lms.core.access_memo)
+            # and a language is nothing that replaces its token.
+            "mail_language": User.objects.get(pk=person.pk).mail_language,
         },
     )
 
@@ -87,7 +94,9 @@ def reminders_set(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     try:
         services.digest_frequency_set(
-            actor=request.user, frequency=request.POST.get("frequency", "")
+            actor=request.user,
+            frequency=request.POST.get("frequency", ""),
+            language=request.POST.get("language", ""),
         )
     except services.TrainingError as error:
         messages.error(request, str(error))
@@ -379,3 +388,42 @@ def pause_end(request: HttpRequest, pause_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Ended."))
     return redirect("training:pauses")
+
+
+@login_required
+def course_targets(request: HttpRequest) -> HttpResponse:
+    """The target dates officers set on prisoners' courses, for one of their facilities:
+    who is behind, due soon, on track, or paused (time that does not count, never
+    behind), soonest first."""
+    if not may_manage_learners(request.user):
+        raise PermissionDenied
+    from django.core.paginator import Paginator
+
+    from lms.core.policy import managed_facilities
+
+    facilities = list(managed_facilities(request.user).order_by("name"))
+    if not facilities:
+        raise PermissionDenied
+    facility = next((f for f in facilities if f.code == request.GET.get("facility")), facilities[0])
+    state = request.GET.get("state", "")
+    labels = selectors.TargetState.labels()
+    if state not in labels:
+        state = ""
+    rows, counts, today = selectors.course_targets(request.user, facility, state=state)
+    pager = Paginator(rows, 100).get_page(request.GET.get("page"))
+    for row in pager:
+        row.target_state = selectors.target_state(row, today)
+    return render(
+        request,
+        "training/course_targets.html",
+        {
+            "facilities": facilities,
+            "facility": facility,
+            "state": state,
+            "tabs": [(name, label, counts[name]) for name, label in labels.items()],
+            "total": sum(counts.values()),
+            "pager": pager,
+            "labels": labels,
+            "today": today,
+        },
+    )

@@ -86,6 +86,15 @@ class Enrolment(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     status_changed_at = models.DateTimeField(default=timezone.now)
+    # An officer's target date for a course they assigned (never on a voluntary
+    # programme): ``target_on`` as they set it on ``target_set_on`` (the facility's date);
+    # ``due_on`` is the target moved by the days that did not count (a lockdown,
+    # segregation, a transfer, a medical absence), ``paused_days`` how many. The training
+    # app decides the move (``training.engine``); ``courses.services`` writes it.
+    target_on = models.DateField(_("target date"), null=True, blank=True)
+    target_set_on = models.DateField(null=True, blank=True)
+    due_on = models.DateField(_("due"), null=True, blank=True, db_index=True)
+    paused_days = models.PositiveIntegerField(default=0)
 
     objects = EnrolmentQuerySet.as_manager()
 
@@ -115,7 +124,12 @@ class Enrolment(models.Model):
         self.status_changed_at = timezone.now()
 
     def snapshot(self) -> dict[str, Any]:
-        return {"status": self.status, "source": self.source, "course_key": str(self.course_key)}
+        return {
+            "status": self.status,
+            "source": self.source,
+            "course_key": str(self.course_key),
+            "target_on": self.target_on.isoformat() if self.target_on else None,
+        }
 
 
 class LessonProgress(models.Model):

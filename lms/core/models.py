@@ -159,6 +159,11 @@ class User(AbstractUser):
         verbose_name=_("facilities managed"),
         help_text=_("For education officers: the facilities whose learners they manage."),
     )
+    # The language of what reaches them outside a page (reminder and digest e-mails): the
+    # one they last chose with the language switcher, or chose under "My training".
+    language = models.CharField(
+        _("language of e-mails"), max_length=8, blank=True, choices=settings.LANGUAGES
+    )
     is_demo = models.BooleanField(default=False, editable=False)
 
     objects = QadamUserManager()
@@ -178,6 +183,11 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    @property
+    def mail_language(self) -> str:
+        """The language to write to them in: their own choice, else the site's."""
+        return self.language or settings.LANGUAGE_CODE
 
     @property
     def is_prisoner(self) -> bool:

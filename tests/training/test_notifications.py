@@ -115,3 +115,56 @@ def test_officers_get_their_facilitys_overdue_once_a_week(facility_a, facility_b
     assert late.last_name in body and far.last_name not in body
     assert officer_digests_send() == 0
     assert OfficerDigest.objects.get().sent_at is not None
+
+
+def test_digests_come_in_the_language_the_person_last_chose(client, assigned):
+    """The header's language switcher sets the language of their e-mails too."""
+    client.force_login(assigned)
+    client.post("/i18n/setlang/", {"language": "ru", "next": "/learn/"})
+    assigned.refresh_from_db()
+    assert assigned.language == "ru"
+    assert reminder_digests_send() == 1
+    assert mail.outbox[0].subject == "Ваше обучение: напоминаний: 1"
+    assert "Здравствуйте" in mail.outbox[0].body or "Use of force" in mail.outbox[0].body
+
+
+def test_the_language_of_e_mails_is_chosen_under_my_training(client, facility_a, staff_course):
+    officer = factories.OfficerFactory(facility=facility_a, email="officer@example.org")
+    factories.UserFactory(facility=facility_a, last_name="Late")
+    course_requirement(staff_course, all_staff=True, due_days=0)
+    evaluate(now=timezone.now() - datetime.timedelta(days=3))
+    evaluate()
+    client.force_login(officer)
+    page = client.post(
+        "/learn/training/reminders/", {"frequency": "weekly", "language": "kk"}, follow=True
+    ).content.decode()
+    assert '<option value="kk" lang="kk" selected>' in page
+    assert officer_digests_send() == 1
+    assert mail.outbox[0].subject.startswith("Мекемелеріңіздегі мерзімі өткен оқу")
+    refused = client.post("/learn/training/reminders/", {"frequency": "weekly", "language": "xx"})
+    assert refused.status_code == 302
+    officer.refresh_from_db()
+    assert officer.language == "kk"
+
+
+def test_a_prisoners_language_choice_stays_with_the_kiosk_session(client, prisoner):
+    from tests.kiosk_client import sign_in
+
+    sign_in(client, prisoner)
+    client.post("/i18n/setlang/", {"language": "kk", "next": "/learn/"})
+    prisoner.refresh_from_db()
+    assert prisoner.language == ""
+
+
+def test_the_header_counts_unread_notifications_until_they_are_read(client, assigned):
+    client.force_login(assigned)
+    page = client.get("/learn/").content.decode()
+    assert '<span class="count-badge" aria-hidden="true">1</span>' in page
+    assert "(1 new notification)" in page
+    mine = client.get("/learn/training/").content.decode()
+    assert "New for you" in mine and "Use of force" in mine
+    assert client.get("/learn/training/", {"seen": "1"}).status_code == 200  # a GET reads only
+    assert "count-badge" in client.get("/learn/").content.decode()
+    client.post("/learn/training/", {"seen": "1"})
+    assert "count-badge" not in client.get("/learn/").content.decode()
+    assert "New for you" not in client.get("/learn/training/").content.decode()
