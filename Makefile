@@ -161,6 +161,8 @@ lock:
 	  --python-version 3.11 --python-platform x86_64-unknown-linux-gnu -o requirements/dev.txt
 	var/lock-tools/bin/uv pip compile requirements/ralph.in --generate-hashes \
 	  --python-version 3.11 --python-platform x86_64-unknown-linux-gnu -o requirements/ralph.txt
+	var/lock-tools/bin/uv pip compile requirements/kolibri.in --generate-hashes \
+	  --python-version 3.11 --python-platform x86_64-unknown-linux-gnu -o requirements/kolibri.txt
 	npm install --package-lock-only --ignore-scripts
 
 clean:
@@ -201,6 +203,23 @@ run-services: install assets createdb-run
 bench: bench-deps install-dev assets
 	DATABASE_URL=$(BENCH_DATABASE_URL) CELERY_BROKER_URL=$(BENCH_BROKER_URL) \
 	  CACHE_URL=$(BENCH_CACHE_URL) BENCH_PORT=$(BENCH_PORT) $(PY) -m bench.run
+	@if [ -n "$(BENCH_PEERS)" ]; then $(MAKE) --no-print-directory bench-peers; fi
+
+# The peer, Kolibri, measured beside Qadam's matching rows in one run (`make bench-peers`, or
+# `make bench BENCH_PEERS=1` after the rest; bench/README.md). Kolibri lives in a virtualenv
+# of its own (var/kolibri-venv; it vendors its own Django), pinned with hashes like ours.
+KOLIBRI_VENV := var/kolibri-venv
+KOLIBRI_BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/qadam_bench_kolibri  # dropped and created again
+bench-peers: bench-deps install-dev assets kolibri-deps
+	DATABASE_URL=$(BENCH_DATABASE_URL) CELERY_BROKER_URL=$(BENCH_BROKER_URL) \
+	  CACHE_URL=$(BENCH_CACHE_URL) BENCH_PORT=$(BENCH_PORT) \
+	  KOLIBRI_BENCH_DATABASE_URL=$(KOLIBRI_BENCH_DATABASE_URL) $(PY) -m bench.peers
+kolibri-deps: $(KOLIBRI_VENV)/.installed
+$(KOLIBRI_VENV)/.installed: requirements/kolibri.txt | system-check
+	test -x $(KOLIBRI_VENV)/bin/python || $(PYTHON) -m venv $(KOLIBRI_VENV)
+	$(KOLIBRI_VENV)/bin/pip install --quiet --require-hashes -r requirements/kolibri.txt
+	touch $@
+.PHONY: bench-peers kolibri-deps
 
 # The mandatory-training engine at planning scale (20,000 staff, 100 facilities): once,
 # bounded, on a database of its own (dropped and created again). bench/README.md.

@@ -270,13 +270,13 @@ def proc_kb(pid: int, field: str) -> int:
     return 0
 
 
-def settle(limit_s: float = 30) -> None:
+def settle(limit_s: float = 30, base: str = BASE) -> None:
     """Wait until the server has drained the previous load's queued requests, so one
     figure's backlog never counts against the next."""
     deadline = time.monotonic() + limit_s
     while time.monotonic() < deadline:
         out = subprocess.run(
-            ["curl", "-s", "-o", "/dev/null", "-w", "%{time_total}", f"{BASE}/bench/bare/"],
+            ["curl", "-s", "-o", "/dev/null", "-w", "%{time_total}", f"{base}/bench/bare/"],
             capture_output=True,
             text=True,
             check=False,
@@ -295,7 +295,7 @@ def wrk(
     script: Path | None = None,
     base: str = BASE,
 ) -> dict:
-    settle()
+    settle(base=base)
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
