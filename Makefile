@@ -209,7 +209,8 @@ bench: bench-deps install-dev assets
 # `make bench BENCH_PEERS=1` after the rest; bench/README.md). Kolibri lives in a virtualenv
 # of its own (var/kolibri-venv; it vendors its own Django), pinned with hashes like ours.
 KOLIBRI_VENV := var/kolibri-venv
-KOLIBRI_BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/qadam_bench_kolibri  # dropped and created again
+# Dropped and created again by each run.
+KOLIBRI_BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/qadam_bench_kolibri
 bench-peers: bench-deps install-dev assets kolibri-deps
 	DATABASE_URL=$(BENCH_DATABASE_URL) CELERY_BROKER_URL=$(BENCH_BROKER_URL) \
 	  CACHE_URL=$(BENCH_CACHE_URL) BENCH_PORT=$(BENCH_PORT) \
