@@ -188,13 +188,18 @@ def _figures(cells: dict[str, Cell], *, exact: bool) -> Figures:
     )
 
 
-def report_figures(*, actor: User, period: Period, export: bool = False) -> Report:
+def report_figures(
+    *, actor: User, period: Period, export: bool = False, only: set[int] | None = None
+) -> Report:
     """The report of ``period`` for ``actor``: the facilities the policy lets them see
-    (``report_facilities``), exact or suppressed as it says (``report_counts_exact``; an
-    export is always suppressed). Reads only; six queries."""
+    (``report_facilities``; of those, the ids in ``only`` if given), exact or suppressed
+    as it says (``report_counts_exact``; an export is always suppressed). Reads only;
+    six queries."""
     exact = report_counts_exact(actor, export=export)
     universe = list(Facility.objects.order_by("name", "pk"))
     visible_ids = set(report_facilities(actor).values_list("pk", flat=True))
+    if only is not None:
+        visible_ids &= only
     shown = [(i, f) for i, f in enumerate(universe) if f.pk in visible_ids]
     everything = len(shown) == len(universe)
     counts = _read_counts(period)

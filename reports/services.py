@@ -1,4 +1,5 @@
-"""Writes of the reports app: only the audit row of an export (reports hold no data)."""
+"""Writes of the reports app: the audit rows of exports and pack downloads (the packs
+themselves are made by ``reports.packs``)."""
 
 from __future__ import annotations
 
@@ -28,4 +29,16 @@ def report_export_record(
                 "facilities": facility_codes[:200],
                 "suppressed": True,
             },
+        )
+
+
+def pack_download_record(*, actor: User, pack) -> None:
+    """Record that ``actor`` downloaded a monitoring pack (one audit row each time)."""
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="reports.pack_download",
+            obj=pack,
+            after={"sha256": pack.sha256, "language": pack.language},
+            facility=pack.facility,
         )

@@ -9,4 +9,6 @@ management_urls = [
     path("", views.overview, name="overview"),
     path("export.csv", views.overview_csv, name="overview_csv"),
     path("export.xlsx", views.overview_xlsx, name="overview_xlsx"),
+    path("packs/", views.packs, name="packs"),
+    path("packs/<uuid:pack_id>/", views.pack_download, name="pack_download"),
 ]

@@ -100,3 +100,71 @@ def overview_csv(request: HttpRequest) -> HttpResponse:
 @login_required
 def overview_xlsx(request: HttpRequest) -> HttpResponse:
     return _export(request, "xlsx")
+
+
+@login_required
+def packs(request: HttpRequest) -> HttpResponse:
+    """The monitoring packs kept for this reader, and a form to make one: a range of
+    months, all facilities they may see or one, a language."""
+    from django.conf import settings
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from lms.core.policy import report_facilities
+
+    from .packs import PackRefused, pack_make, packs_visible_to
+
+    _require_reports(request)
+    facilities = list(report_facilities(request.user).order_by("name"))
+    national = request.user.is_administrator or request.user.role == "monitor"
+    if request.method == "POST":
+        period = period_from_query(request.POST)
+        code = request.POST.get("facility", "")
+        facility = next((f for f in facilities if f.code == code), None)
+        language = request.POST.get("language", "")
+        if (code and facility is None) or (not code and not national):
+            messages.error(request, _("Choose a facility of yours."))
+        elif language not in dict(settings.LANGUAGES):
+            messages.error(request, _("Choose a language."))
+        else:
+            try:
+                pack_make(actor=request.user, period=period, facility=facility, language=language)
+            except PackRefused:
+                messages.error(request, _("Choose a facility of yours."))
+            else:
+                messages.success(request, _("The pack is ready: it is at the top of the list."))
+        return redirect("reports:packs")
+    period = period_from_query(request.GET)
+    return render(
+        request,
+        "reports/packs.html",
+        {
+            "packs": packs_visible_to(request.user)[:100],
+            "facilities": facilities,
+            "national": national,
+            "languages": settings.LANGUAGES,
+            "first_month": f"{period.first:%Y-%m}",
+            "last_month": f"{period.last:%Y-%m}",
+        },
+    )
+
+
+@login_required
+def pack_download(request: HttpRequest, pack_id) -> HttpResponse:
+    """One kept pack as a PDF, to those who may read it; each download audited."""
+    from django.http import FileResponse
+    from django.shortcuts import get_object_or_404
+
+    from .packs import packs_visible_to
+
+    _require_reports(request)
+    pack = get_object_or_404(packs_visible_to(request.user), pk=pack_id)
+    services.pack_download_record(actor=request.user, pack=pack)
+    where = pack.facility.code if pack.facility else "all"
+    return FileResponse(
+        pack.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"monitoring-pack-{pack.first_month:%Y-%m}_{pack.last_month:%Y-%m}-{where}-"
+        f"{pack.language}.pdf",
+        content_type="application/pdf",
+    )

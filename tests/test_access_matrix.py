@@ -92,6 +92,15 @@ def world(facility_a, facility_b, django_capture_on_commit_callbacks):
     lockdown = Pause.objects.create(
         kind="lockdown", facility=facility_a, starts_on="2026-01-01", reason="Search"
     )
+    from django.core.files.base import ContentFile
+
+    from reports.models import MonitoringPack
+
+    pack = MonitoringPack(
+        first_month="2026-01-01", last_month="2026-01-01", language="en", sha256="0" * 64
+    )
+    pack.pdf.save("pack.pdf", ContentFile(b"%PDF-1.7 test"), save=False)
+    pack.save()
     people_import = PeopleImport.objects.create(
         uploaded_by=users["administrator"], filename="hr.csv", content=b"staff_number\n"
     )
@@ -112,6 +121,8 @@ def world(facility_a, facility_b, django_capture_on_commit_callbacks):
                 "manage:enrolment_target", args=[stranger.public_id, stranger_enrolment.pk]
             ),
             "training_targets": reverse("training:targets"),
+            "reports_packs": reverse("reports:packs"),
+            "reports_pack_download": reverse("reports:pack_download", args=[pack.pk]),
             "prisoner_course": prisoner_course.get_url(),
             "prisoner_lesson": prisoner_course.lessons().first().get_url(),
             "staff_course": staff_course.get_url(),
@@ -497,6 +508,20 @@ EXPECTED: dict[str, dict[str, object]] = {
         **{role: FORBIDDEN for role in ROLES},
         "anonymous": LOGIN,
         "officer": OK,
+        "monitor": OK,
+        "administrator": OK,
+    },
+    "reports_packs": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "officer": OK,
+        "monitor": OK,
+        "administrator": OK,
+    },
+    "reports_pack_download": {  # the national pack: not an officer's
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "officer": MISSING,
         "monitor": OK,
         "administrator": OK,
     },

@@ -608,3 +608,9 @@ TEMPLATES[0]["OPTIONS"]["context_processors"].append("training.context_processor
 # (lms.core.suppression has the whole rule).
 INSTALLED_APPS += ["reports"]
 REPORTS_SUPPRESSION_THRESHOLD = int(os.environ.get("REPORTS_SUPPRESSION_THRESHOLD", "5"))
+# The monitoring pack of last month, national, in each language: on the 1st at 04:00
+# (reports/packs.py; `manage.py report_pack` makes one for any range, to a file).
+CELERY_BEAT_SCHEDULE["reports-monthly-pack"] = {
+    "task": "reports.tasks.monthly_packs_task",
+    "schedule": crontab(hour=4, minute=0, day_of_month=1),
+}
