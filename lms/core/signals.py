@@ -117,5 +117,14 @@ def access_receivers_connect(model: type, *, harmless_fields: frozenset[str]) ->
 
 def access_version_receivers_connect() -> None:
     """Called once the app registry is ready (``CoreConfig.ready``): people. Kiosks and
-    kiosk PINs are connected by their own app (``kiosk.apps``)."""
+    kiosk PINs are connected by their own app (``kiosk.apps``). Second-factor devices of
+    every kind (``lms.core.middleware.OTPMiddleware`` keeps the session's verified one):
+    a device added, confirmed, reset or removed replaces the token; a passkey's use
+    stamps (its signature counter, when it was last used) do not."""
+    from django_otp import device_classes
+
     access_receivers_connect(User, harmless_fields=frozenset({"last_login"}))
+    for model in device_classes():
+        access_receivers_connect(
+            model, harmless_fields=frozenset({"sign_count", "last_used_at", "backup_state"})
+        )

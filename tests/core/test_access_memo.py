@@ -343,3 +343,25 @@ def test_unknown_kiosk_tokens_are_never_kept(db):
     client.cookies[settings.KIOSK_DEVICE_COOKIE] = "guessed" * 8
     client.get("/kiosk/")
     assert not any(key[0] == Device._meta.label for key in access_memo._items)
+
+
+def test_a_warm_verified_staff_floor_does_not_ask_for_the_second_factor_device(
+    settings, django_assert_num_queries
+):
+    """django-otp asked the database for the session's verified device on every staff
+    request (3 queries); the device is kept like the person (2: the session, the tokens)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    settings.QADAM_MFA_REQUIRED = True
+    officer = factories.OfficerFactory()
+    device = TOTPDevice.objects.create(user=officer, name="app", confirmed=True)
+    client = sign_in(Client(), officer)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    _warm(client, officer)
+    with django_assert_num_queries(2) as queries:
+        response = client.get(FLOOR)
+    assert response.status_code == 200 and response.wsgi_request.user.is_verified()
+    assert "otp_totp" not in " ".join(query["sql"] for query in queries.captured_queries)
