@@ -39,6 +39,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from . import activity
+from .access_memo import fact_remembered
 from .addresses import client_address
 from .audit import audit_record
 from .models import StaffSession, User
@@ -71,9 +72,15 @@ def mfa_required_for(user: Any) -> bool:
     if user.role == User.Role.MONITOR:
         return settings.QADAM_MFA_MONITORS
     # Reviewers: members of a group that approves a workflow task (their approval publishes).
+    # Asked on every request of such a staff member (a staff learner, most often: no):
+    # kept under the access version, which a change of a person's groups or of the
+    # groups that approve replaces (``lms.core.signals``).
     from wagtail.models import GroupApprovalTask
 
-    return GroupApprovalTask.objects.filter(groups__in=user.groups.all()).exists()
+    return fact_remembered(
+        ("reviewer", user.pk),
+        lambda: GroupApprovalTask.objects.filter(groups__in=user.groups.all()).exists(),
+    )
 
 
 def _background_paths() -> tuple[str, ...]:

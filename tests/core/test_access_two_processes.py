@@ -270,3 +270,37 @@ def test_a_person_ending_a_session_of_their_own_signs_it_out_and_replaces_nothin
     assert serving.access_version() == before
     assert _signed_out(b.get(other_machine))  # the session store said so, at once
     assert b.get(here).status_code == 200
+
+
+# --- Who is a reviewer (must pass a second factor): kept, and every input replaces it ----
+
+
+def _reviewer_by_membership(person, group, task):
+    task.groups.add(group)
+    person.groups.add(group)  # the Wagtail user form sets groups after saving the person
+
+
+def _reviewer_by_task(person, group, task):
+    person.groups.add(group)
+    task.groups.add(group)
+
+
+@pytest.mark.parametrize("how", [_reviewer_by_membership, _reviewer_by_task], ids=["joins", "task"])
+def test_a_staff_learner_made_a_reviewer_in_one_process_must_pass_a_second_factor_in_another(
+    how, settings, staff_member, django_assert_num_queries
+):
+    from django.contrib.auth.models import Group
+    from wagtail.models import GroupApprovalTask
+
+    settings.QADAM_MFA_REQUIRED = True
+    b = Process()
+    client = sign_in(Client(), staff_member)
+    _warm(b, client, staff_member)
+    with b.serving(), django_assert_num_queries(2):  # the session, the tokens: no task query
+        assert client.get(FLOOR).status_code == 200
+    group = Group.objects.create(name="Reviewers of this test")
+    task = GroupApprovalTask.objects.create(name="Review of this test")
+    assert b.get(client).status_code == 200  # warm again under the new token
+    how(User.objects.get(pk=staff_member.pk), group, task)  # process A
+    response = b.get(client)
+    assert response.status_code == 302 and response.url.startswith("/accounts/two-factor/")
