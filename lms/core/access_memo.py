@@ -42,8 +42,8 @@ from .serving import _MISSING, VersionedMemo, access_version
 M = TypeVar("M", bound=models.Model)
 T = TypeVar("T")
 
-# User and kiosk rows (QADAM_ACCESS_MEMO_ENTRIES). Apart from the content memo: an access
-# change (a kiosk sign-out rebinds its device) must not empty the pages, nor a page save
+# User, kiosk and second-factor device rows and facts about them (QADAM_ACCESS_MEMO_ENTRIES).
+# Apart from the content memo: an access change must not empty the pages, nor a page save
 # the people.
 access_memo = VersionedMemo(max_entries=settings.QADAM_ACCESS_MEMO_ENTRIES)
 
