@@ -101,6 +101,7 @@ def session_cookie(user, device=None) -> str:
         device, token = device
         now = clock.time()
         store[ks.DEVICE_KEY] = str(device.pk)
+        store[ks.DEVICE_TOKEN_KEY] = device.token_hash
         store[ks.SIGNED_IN_AT_KEY] = now
         store[ks.ACTIVITY_KEY] = now
         store[ks.PIN_CHANGE_KEY] = False

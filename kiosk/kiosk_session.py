@@ -1,8 +1,9 @@
 """Session rules on a kiosk: who may be signed in there, idle timeout counted from real
 activity, an absolute cap, and the pages a kiosk may open at all.
 
-Keys kept in the session (and nowhere else): the device the session was opened on, when
-it was opened, when the person last did something, and the language they chose.
+Keys kept in the session (and nowhere else): the device the session was opened on (and
+the digest of the device cookie it was opened with), when it was opened, when the person
+last did something, and the language they chose.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from django.utils import translation
 from lms.core import activity
 
 DEVICE_KEY = "kiosk_device"
+# The digest of the device cookie the session was signed in with: a session is bound to
+# that cookie, not only to the device (a sign-out rebinds the device to a new cookie).
+DEVICE_TOKEN_KEY = "kiosk_device_token"  # noqa: S105 - a session key's name
 SIGNED_IN_AT_KEY = "kiosk_signed_in_at"
 ACTIVITY_KEY = "kiosk_last_activity"
 LANGUAGE_KEY = "kiosk_language"
@@ -55,9 +59,12 @@ def is_background(request: HttpRequest) -> bool:
     return activity.is_background(request)
 
 
-def session_start(request: HttpRequest, *, device_id: str, must_change_pin: bool) -> None:
+def session_start(
+    request: HttpRequest, *, device_id: str, device_token_hash: str, must_change_pin: bool
+) -> None:
     now = time.time()
     request.session[DEVICE_KEY] = device_id
+    request.session[DEVICE_TOKEN_KEY] = device_token_hash
     request.session[SIGNED_IN_AT_KEY] = now
     request.session[ACTIVITY_KEY] = now
     request.session[PIN_CHANGE_KEY] = must_change_pin

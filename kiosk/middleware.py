@@ -7,7 +7,9 @@
   ``Cache-Control: no-store``, except shared immutable files that say so themselves
   (``public`` + ``immutable``: versioned H5P library code, nothing personal).
 - Anywhere: a session opened on a kiosk is ended the moment it is seen without that
-  kiosk (the device was revoked, or the cookie was taken elsewhere).
+  kiosk (the device was revoked, or the cookie was taken elsewhere), or with another
+  cookie of it than the one it was signed in with (a sign-out rebinds the kiosk to a new
+  cookie: the old one, which a process may still know, carries no session).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare
 
 from . import kiosk_session as ks
 from .selectors import device_from_token
@@ -69,6 +72,9 @@ class KioskMiddleware:
                 and user.is_active
                 and user.facility_id == device.facility_id
                 and session_device == str(device.pk)
+                and constant_time_compare(
+                    request.session.get(ks.DEVICE_TOKEN_KEY, ""), device.token_hash
+                )
             ):
                 reason = "other"
             else:

@@ -21,8 +21,10 @@ def device_from_token(token: str | None) -> Device | None:
     """The active device a cookie token belongs to, or None.
 
     Asked on every request from a kiosk: kept per process under the access version
-    (``lms.core.access_memo``), which registering, moving, revoking or rebinding a kiosk
-    replaces (``kiosk.apps``). Unknown and revoked tokens are not kept: each asks the
+    (``lms.core.access_memo``), which registering, moving or revoking a kiosk replaces
+    (``kiosk.apps``). Rebinding it at sign-out does not: a process may still find a kiosk
+    by its previous cookie, so sign-in and the rebind link check the cookie in the
+    database (``kiosk.services``). Unknown and revoked tokens are not kept: each asks the
     database, as a guessed cookie should."""
     if not token or len(token) > 200:
         return None

@@ -25,7 +25,7 @@ from . import kiosk_session as ks
 from .forms import PinChangeForm, PinSetForm, RegisterForm, SignInForm
 from .services.authentication import kiosk_sign_in
 from .services.devices import device_rebind, device_rebind_issue, device_register
-from .services.errors import KioskError, LockedOut
+from .services.errors import KioskError, LockedOut, NotAKiosk
 from .services.pins import kiosk_pin_change, kiosk_pin_set
 
 CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
@@ -76,6 +76,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 prisoner_number=form.cleaned_data["prisoner_number"],
                 pin=form.cleaned_data["pin"],
             )
+        except NotAKiosk:  # a cookie this process kept, rebound or revoked since
+            return render(request, "kiosk/not_a_kiosk.html", status=403)
         except LockedOut as exc:
             error, locked = str(exc), True
         except KioskError as exc:
@@ -84,7 +86,10 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             language = request.session.get(ks.LANGUAGE_KEY)
             login(request, result.user, backend=KIOSK_BACKEND)
             ks.session_start(
-                request, device_id=str(device.pk), must_change_pin=result.must_change_pin
+                request,
+                device_id=str(device.pk),
+                device_token_hash=device.token_hash,
+                must_change_pin=result.must_change_pin,
             )
             request.session["kiosk_queue_key"] = secrets.token_hex(16)
             if language:
@@ -111,15 +116,16 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 def sign_out(request: HttpRequest) -> HttpResponse:
     """End the session for certain: flush it, and tell the browser to clear the site's
     cache, cookies and storage. Clearing cookies also clears the device cookie, so the
-    response hands the kiosk a one-time link that gives it back (``rebind``)."""
+    response hands the kiosk a one-time link that gives it back (``rebind``), if the
+    cookie is still the kiosk's current one (``device_rebind_issue``)."""
     device = request.kiosk
     reason = request.POST.get("reason")
     reason = reason if reason in ("idle", "cap") else "signed_out"
     ks.session_end(request)
-    if device is None:
+    token = device_rebind_issue(device=device) if device is not None else None
+    if token is None:
         response = redirect("kiosk:sign_in")
     else:
-        token = device_rebind_issue(device=device)
         response = redirect(reverse("kiosk:rebind", args=[device.pk, token]) + f"?ended={reason}")
     response["Clear-Site-Data"] = CLEAR_SITE_DATA
     return response

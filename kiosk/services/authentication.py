@@ -18,7 +18,7 @@ from lms.core.models import User
 
 from ..models import Device, SignInFailure
 from ..selectors import lockout_seconds, tries_left
-from .errors import KioskError, LockedOut, WrongCredentials, WrongFacility
+from .errors import KioskError, LockedOut, NotAKiosk, WrongCredentials, WrongFacility
 
 
 def _wait_message(seconds: int) -> str:
@@ -54,13 +54,25 @@ def kiosk_sign_in(*, device: Device, prisoner_number: str, pin: str) -> SignInRe
     records each wrong try, and refuses a prisoner of another facility (a transferred
     prisoner signs in only at their new facility). Wrong number and wrong PIN get the
     same message. The caller logs the user in.
+
+    The device is checked against the database here, not only as the request found it:
+    ``device`` may come from a process's memo (``lms.core.access_memo``), and a cookie
+    rebound by a sign-out does not replace the access token, so another process may still
+    know the old cookie. Only the device's current cookie signs anyone in (``NotAKiosk``).
     """
     number = prisoner_number.strip().upper()[:32]
     error: KioskError | None = None
     # Failures must be recorded even though the attempt is refused, so the transaction
     # commits and the error is raised after it.
     with transaction.atomic():
-        Device.objects.select_for_update().filter(pk=device.pk).first()
+        current = (
+            Device.objects.active()
+            .select_for_update()
+            .filter(pk=device.pk, token_hash=device.token_hash)
+            .exists()
+        )
+        if not current:
+            raise NotAKiosk(_("Not a kiosk"))  # the view shows not_a_kiosk.html
         user = (
             User.objects.filter(prisoner_number=number, role=User.Role.PRISONER_LEARNER)
             .select_related("kiosk_credential")

@@ -178,20 +178,39 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def device_rebind_issue(*, device: Device) -> str:
+def device_rebind_issue(*, device: Device) -> str | None:
     """A one-time token, valid for a minute, with which the device takes its cookie back
     after sign-out cleared every cookie of the site. Not audited (no change of state that
-    matters; the sign-out itself is)."""
+    matters; the sign-out itself is).
+
+    Only for the device's current cookie (``device.token_hash``, checked in the database
+    by the update itself): a process may still know a cookie rebound since (a rebind does
+    not replace the access token), and that old cookie must not win a new one. None when
+    the cookie is not the active device's current one."""
     token = new_device_token()
-    Device.objects.filter(pk=device.pk).update(
-        rebind_hash=token_hash(token), rebind_expires_at=timezone.now() + timedelta(minutes=1)
+    issued = (
+        Device.objects.active()
+        .filter(pk=device.pk, token_hash=device.token_hash)
+        .update(
+            rebind_hash=token_hash(token),
+            rebind_expires_at=timezone.now() + timedelta(minutes=1),
+        )
     )
-    return token
+    return token if issued else None
 
 
 def device_rebind(*, device_id: str, token: str) -> tuple[Device, str] | None:
     """Use a rebind token: give the device a fresh cookie token (the old one stops
-    working). Returns None when the token is wrong, used or expired."""
+    working). Returns None when the token is wrong, used or expired.
+
+    The ordinary end of every kiosk sign-out, so it does not replace the access token
+    (``kiosk.apps``: ``token_hash`` with the rebind link is a harmless save; replacing the
+    token here emptied every process's memo of people and kiosks at every sign-out). The
+    old cookie dies at once all the same for everything that matters: sign-in
+    (``kiosk_sign_in``) and a new rebind link (``device_rebind_issue``) check the cookie
+    in the database, and a session is bound to the cookie it was signed in with
+    (``kiosk.middleware``). A process that kept the old cookie may show it the sign-in
+    form until its next access change (docs/decisions/0046)."""
     with transaction.atomic():
         device = (
             Device.objects.active()

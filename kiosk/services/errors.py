@@ -24,3 +24,8 @@ class WrongCredentials(KioskError):
 
 class WrongFacility(KioskError):
     pass
+
+
+class NotAKiosk(KioskError):
+    """The cookie is no kiosk's any more (rebound after a sign-out, or revoked): checked
+    against the database, whatever a process kept (``lms.core.access_memo``)."""

@@ -40,9 +40,10 @@ from django.db import models
 from .serving import _MISSING, VersionedMemo, access_version
 
 M = TypeVar("M", bound=models.Model)
+T = TypeVar("T")
 
-# User and kiosk rows (QADAM_ACCESS_MEMO_ENTRIES). Apart from the content memo: an access
-# change (a kiosk sign-out rebinds its device) must not empty the pages, nor a page save
+# User, kiosk and second-factor device rows and facts about them (QADAM_ACCESS_MEMO_ENTRIES).
+# Apart from the content memo: an access change must not empty the pages, nor a page save
 # the people.
 access_memo = VersionedMemo(max_entries=settings.QADAM_ACCESS_MEMO_ENTRIES)
 
@@ -70,6 +71,13 @@ def remembered(model: type[M], key: Hashable, load: Callable[[], M | None]) -> M
     if instance is not None:
         access_memo.set(token, (model._meta.label, key), _values(instance))
     return instance
+
+
+def fact_remembered(key: Hashable, compute: Callable[[], T]) -> T:
+    """A plain value about who may do what (a bool, a number: never an instance),
+    computed at most once per process and access version. Only for facts whose every
+    input replaces the access token when it changes (``lms.core.signals``)."""
+    return access_memo.get_or_compute(access_version(), ("fact", key), compute)
 
 
 def user_remembered(user_id: object) -> models.Model | None:

@@ -117,5 +117,42 @@ def access_receivers_connect(model: type, *, harmless_fields: frozenset[str]) ->
 
 def access_version_receivers_connect() -> None:
     """Called once the app registry is ready (``CoreConfig.ready``): people. Kiosks and
-    kiosk PINs are connected by their own app (``kiosk.apps``)."""
+    kiosk PINs are connected by their own app (``kiosk.apps``). Second-factor devices of
+    every kind (``lms.core.middleware.OTPMiddleware`` keeps the session's verified one):
+    a device added, confirmed, reset or removed replaces the token; a passkey's use
+    stamps (its signature counter, when it was last used) do not."""
+    from django_otp import device_classes
+
     access_receivers_connect(User, harmless_fields=frozenset({"last_login"}))
+    reviewer_inputs_connect()
+    for model in device_classes():
+        access_receivers_connect(
+            model, harmless_fields=frozenset({"sign_count", "last_used_at", "backup_state"})
+        )
+
+
+def reviewer_inputs_connect() -> None:
+    """Who is a reviewer (a member of a group that approves a workflow task) is kept per
+    process (``lms.core.staff_sessions.mfa_required_for``: reviewers must pass a second
+    factor). Every input of it replaces the access token: a person's groups, a task's
+    groups (``m2m_changed``, and the rows of both tables saved or deleted another way, a
+    group's deletion included), and the groups and tasks themselves."""
+    from django.contrib.auth.models import Group
+    from django.db.models.signals import m2m_changed
+    from wagtail.models import GroupApprovalTask
+
+    for model in (Group, GroupApprovalTask, User.groups.through, GroupApprovalTask.groups.through):
+        access_receivers_connect(model, harmless_fields=frozenset())
+    for through in (User.groups.through, GroupApprovalTask.groups.through):
+        m2m_changed.connect(
+            _memberships_changed,
+            sender=through,
+            dispatch_uid=f"core.access.m2m.{through._meta.label}",
+        )
+
+
+def _memberships_changed(action: str, **kwargs: Any) -> None:
+    if action in ("post_add", "post_remove", "post_clear"):
+        from .serving import access_version_bump
+
+        access_version_bump()

@@ -39,6 +39,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from . import activity
+from .access_memo import fact_remembered
 from .addresses import client_address
 from .audit import audit_record
 from .models import StaffSession, User
@@ -71,9 +72,15 @@ def mfa_required_for(user: Any) -> bool:
     if user.role == User.Role.MONITOR:
         return settings.QADAM_MFA_MONITORS
     # Reviewers: members of a group that approves a workflow task (their approval publishes).
+    # Asked on every request of such a staff member (a staff learner, most often: no):
+    # kept under the access version, which a change of a person's groups or of the
+    # groups that approve replaces (``lms.core.signals``).
     from wagtail.models import GroupApprovalTask
 
-    return GroupApprovalTask.objects.filter(groups__in=user.groups.all()).exists()
+    return fact_remembered(
+        ("reviewer", user.pk),
+        lambda: GroupApprovalTask.objects.filter(groups__in=user.groups.all()).exists(),
+    )
 
 
 def _background_paths() -> tuple[str, ...]:
@@ -188,14 +195,22 @@ def open_sessions(user: User):
 
 def staff_session_end(*, actor: User, record: StaffSession) -> None:
     """End one staff session: the person themself, or an administrator. Deletes the
-    session from the session store (it is signed out at its next request), replaces the
-    access version (``lms.core.access_memo``) and writes an audit row, in one transaction."""
+    session from the session store (every process reads the session from the store on
+    every request, so it is signed out at its next request wherever it is served) and
+    writes an audit row, in one transaction.
+
+    Ended by an administrator, it also replaces the access version
+    (``lms.core.access_memo``): an administrator's intervention is one of the changes
+    that must empty every process's memo (docs/decisions/0046), so nothing kept about
+    the person outlives it. A person ending a session of their own is a sign-out, which
+    replaces nothing."""
     if not (actor.pk == record.user_id or actor.is_administrator):
         raise PermissionError("not allowed")
     engine = import_module(settings.SESSION_ENGINE)
     with transaction.atomic():
         engine.SessionStore(session_key=record.session_key).delete()
-        access_version_bump()
+        if actor.pk != record.user_id:
+            access_version_bump()
         audit_record(
             actor=actor,
             action="session.end",

@@ -509,7 +509,7 @@ INSTALLED_APPS += [
 ]
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
-    "django_otp.middleware.OTPMiddleware",
+    "lms.core.middleware.OTPMiddleware",  # django-otp's, the device kept (0046)
 )
 MIDDLEWARE += [
     "lms.core.staff_sessions.StaffSessionMiddleware",

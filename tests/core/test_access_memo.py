@@ -156,15 +156,33 @@ def test_a_pin_changed_by_the_prisoner_replaces_the_token(prisoner):
     assert serving.access_version() != before
 
 
-def test_signing_in_and_out_does_not_replace_the_token(prisoner):
-    """Sign-in stamps (last_login, the PIN's and the kiosk's last use) and the sign-out's
-    rebind link change nothing about who may be signed in: the memo stays warm."""
+def _sign_out_as_a_kiosk_does(client: Client):
+    """Sign out and follow what the browser follows: the rebind link gives the kiosk a
+    new cookie (Clear-Site-Data, which the test client ignores, cleared the old one)."""
+    old = client.cookies[settings.KIOSK_DEVICE_COOKIE].value
+    response = client.post("/kiosk/sign-out/", follow=True)
+    assert [url for url, _status in response.redirect_chain][0].startswith("/kiosk/rebind/")
+    assert response.status_code == 200 and not response.wsgi_request.user.is_authenticated
+    assert client.cookies[settings.KIOSK_DEVICE_COOKIE].value != old  # rebound
+    return old
+
+
+def test_an_ordinary_kiosk_sign_out_keeps_the_token_and_the_memo_warm(prisoner):
+    """Sign-in stamps (last_login, the PIN's and the kiosk's last use), the sign-out's
+    rebind link and the rebind itself (a new cookie) change nothing about who may be
+    signed in: no process's memo is emptied by the many sign-outs of a busy morning."""
     client = sign_in(Client(), prisoner)  # sets the PIN: a new token
+    _warm(client, prisoner)
     before = serving.access_version()
-    assert client.post("/kiosk/sign-out/").status_code == 302
+    _sign_out_as_a_kiosk_does(client)
+    assert serving.access_version() == before
     response = client.post("/kiosk/", {"prisoner_number": prisoner.prisoner_number, "pin": "2580"})
     assert response.status_code == 302 and response.url.startswith("/learn/")
     assert serving.access_version() == before
+    assert _kept(User, prisoner.pk)  # still warm: the person costs no query
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(FLOOR).wsgi_request.user.pk == prisoner.pk
+    assert "core_user" not in " ".join(query["sql"] for query in queries.captured_queries)
 
 
 # --- Kiosks ---------------------------------------------------------------------------
@@ -202,18 +220,60 @@ def test_a_kiosk_moved_to_another_facility_signs_its_prisoner_out(admin, prisone
     assert response.status_code == 302 and "ended=other" in response.url
 
 
-def test_a_rebound_kiosks_old_cookie_is_no_kiosk_at_once(prisoner):
+def _with_cookie(token: str, session: str | None = None) -> Client:
+    other = Client()
+    other.cookies[settings.KIOSK_DEVICE_COOKIE] = token
+    if session:
+        other.cookies[settings.SESSION_COOKIE_NAME] = session
+    return other
+
+
+def test_a_rebound_kiosks_old_cookie_signs_nobody_in(prisoner):
+    """The rebind does not replace the token, so this process still knows the old cookie
+    (a copy of it, warmed before the sign-out): it opens the sign-in form, and no more.
+    Signing in checks the cookie in the database."""
     client = sign_in(Client(), prisoner)
-    _warm(client, prisoner)
-    device = _kiosk(client)
-    copied = Client()
-    copied.cookies[settings.KIOSK_DEVICE_COOKIE] = client.cookies[
-        settings.KIOSK_DEVICE_COOKIE
-    ].value
+    old = client.cookies[settings.KIOSK_DEVICE_COOKIE].value
+    copied = _with_cookie(old)
     assert copied.get("/kiosk/").wsgi_request.kiosk is not None  # warm for the copy too
-    token = devices.device_rebind_issue(device=device)
-    assert devices.device_rebind(device_id=str(device.pk), token=token) is not None
-    assert copied.get("/kiosk/").wsgi_request.kiosk is None
+    _sign_out_as_a_kiosk_does(client)
+    assert _kept(Device, ("token", token_hash(old)))  # this process still knows it
+    response = copied.post("/kiosk/", {"prisoner_number": prisoner.prisoner_number, "pin": "2580"})
+    assert response.status_code == 403
+    assert "This screen opens only on a kiosk" in response.content.decode()
+    assert not copied.get(FLOOR).wsgi_request.user.is_authenticated
+    # The kiosk itself, on its new cookie, signs in as ever.
+    response = client.post("/kiosk/", {"prisoner_number": prisoner.prisoner_number, "pin": "2580"})
+    assert response.status_code == 302 and response.url.startswith("/learn/")
+
+
+def test_a_rebound_kiosks_old_cookie_wins_no_new_cookie(prisoner):
+    """Signing out on the old cookie hands out no rebind link (else it would win a fresh
+    cookie, and rebind the real kiosk out of its own)."""
+    client = sign_in(Client(), prisoner)
+    copied = _with_cookie(client.cookies[settings.KIOSK_DEVICE_COOKIE].value)
+    copied.get("/kiosk/")
+    _sign_out_as_a_kiosk_does(client)
+    device = _kiosk(client)
+    response = copied.post("/kiosk/sign-out/")
+    assert response.status_code == 302 and response.url == "/kiosk/"
+    assert Device.objects.get(pk=device.pk).rebind_hash == ""
+    assert _kiosk(client).pk == device.pk  # the kiosk's own cookie still works
+
+
+def test_a_session_is_bound_to_the_cookie_it_was_signed_in_with(prisoner):
+    """A session signed in on the kiosk's new cookie, seen with its old one (copied
+    before the sign-out), is ended at once."""
+    client = sign_in(Client(), prisoner)
+    old = client.cookies[settings.KIOSK_DEVICE_COOKIE].value
+    _with_cookie(old).get("/kiosk/")  # this process knows the old cookie
+    _sign_out_as_a_kiosk_does(client)
+    client.post("/kiosk/", {"prisoner_number": prisoner.prisoner_number, "pin": "2580"})
+    assert client.get(FLOOR).status_code == 200
+    stolen = _with_cookie(old, client.cookies[settings.SESSION_COOKIE_NAME].value)
+    response = stolen.get(FLOOR)
+    assert response.status_code == 302 and "ended=other" in response.url
+    assert not stolen.get(FLOOR).wsgi_request.user.is_authenticated
 
 
 # --- Staff sessions ---------------------------------------------------------------------
@@ -283,3 +343,25 @@ def test_unknown_kiosk_tokens_are_never_kept(db):
     client.cookies[settings.KIOSK_DEVICE_COOKIE] = "guessed" * 8
     client.get("/kiosk/")
     assert not any(key[0] == Device._meta.label for key in access_memo._items)
+
+
+def test_a_warm_verified_staff_floor_does_not_ask_for_the_second_factor_device(
+    settings, django_assert_num_queries
+):
+    """django-otp asked the database for the session's verified device on every staff
+    request (3 queries); the device is kept like the person (2: the session, the tokens)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    settings.QADAM_MFA_REQUIRED = True
+    officer = factories.OfficerFactory()
+    device = TOTPDevice.objects.create(user=officer, name="app", confirmed=True)
+    client = sign_in(Client(), officer)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    _warm(client, officer)
+    with django_assert_num_queries(2) as queries:
+        response = client.get(FLOOR)
+    assert response.status_code == 200 and response.wsgi_request.user.is_verified()
+    assert "otp_totp" not in " ".join(query["sql"] for query in queries.captured_queries)

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from courses.models import Enrolment, LessonProgress
 from kiosk.services import devices, pins
+from lms.core import serving
 from tests import factories
 from tests.browser import chromium
 
@@ -129,6 +130,7 @@ def test_register_sign_in_take_a_lesson_and_finish_leaves_nothing(browser, world
         """() => { localStorage.setItem('h5p-state', 'Nurlan'); sessionStorage.setItem('x', '1');
                    indexedDB.open('h5p-db', 1); }"""
     )
+    token = serving.access_version()
     page.click("button:has-text('Finish')")
     expect(page.locator(".kiosk-notice")).to_contain_text("You are signed out")
     shot(page, "landscape-09-signed-out")
@@ -148,6 +150,9 @@ def test_register_sign_in_take_a_lesson_and_finish_leaves_nothing(browser, world
     sign_in(page, world["other"])
     expect(page.locator("h1")).to_contain_text("Hello, Daniyar")
     assert "Computer basics: lesson" not in page.content()
+    # Signing out (the kiosk rebound to a new cookie) and in again emptied no process's
+    # memo of people and kiosks (docs/decisions/0046).
+    assert serving.access_version() == token
     context.close()
 
 
