@@ -9,4 +9,5 @@ management_urls = [
     path("", views.overview, name="overview"),
     path("export.csv", views.overview_csv, name="overview_csv"),
     path("export.xlsx", views.overview_xlsx, name="overview_xlsx"),
+    path("people/<slug:facility_code>/", views.people, name="people"),
 ]

@@ -144,6 +144,12 @@ def world(facility_a, facility_b, django_capture_on_commit_callbacks):
             "reports_overview": reverse("reports:overview"),
             "reports_csv": reverse("reports:overview_csv"),
             "reports_xlsx": reverse("reports:overview_xlsx"),
+            # The people behind a figure: GET asks why (the look itself is a POST with a
+            # purpose, tests/reports/test_people.py); a voluntary programme: nobody.
+            "reports_people_a": reverse("reports:people", args=["a"]) + "?figure=enrolments",
+            "reports_people_b": reverse("reports:people", args=["b"]) + "?figure=enrolments",
+            "reports_people_voluntary_a": reverse("reports:people", args=["a"])
+            + f"?figure=enrolments&course={faith_course.translation_key}",
             "training_compliance_a": reverse("training:compliance", args=["a"]),
             "training_compliance_b": reverse("training:compliance", args=["b"]),
             "training_people_a": reverse("training:people", args=["a", requirement.pk]),
@@ -457,6 +463,24 @@ EXPECTED: dict[str, dict[str, object]] = {
         "officer": OK,
         "monitor": OK,
         "administrator": OK,
+    },
+    # Officers open the people of their facility, administrators of all; monitors never.
+    "reports_people_a": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "officer": OK,
+        "administrator": OK,
+    },
+    "reports_people_b": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "officer": MISSING,
+        "administrator": OK,
+    },
+    # Voluntary programmes: aggregates only, for every role.
+    "reports_people_voluntary_a": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
     },
     "h5p_libraries": {
         **{role: ADMIN_LOGIN for role in ROLES},
