@@ -188,20 +188,47 @@ def _figures(cells: dict[str, Cell], *, exact: bool) -> Figures:
     )
 
 
-def report_figures(*, actor: User, period: Period, export: bool = False) -> Report:
-    """The report of ``period`` for ``actor``: the facilities the policy lets them see
-    (``report_facilities``), exact or suppressed as it says (``report_counts_exact``; an
-    export is always suppressed). Reads only; six queries."""
+@dataclass(frozen=True)
+class MonthGrids:
+    """Each count's suppressed column of every facility per month (``grids[name][m]``;
+    facility ``i`` of ``universe`` is row ``i``), and which facilities ``shown`` are the
+    viewer's. Breakdowns (``reports.breakdowns``) take their totals from these cells."""
+
+    exact: bool
+    universe: list[Facility]
+    shown: list[tuple[int, Facility]]
+    counts: dict[str, dict[tuple[datetime.date, int], int]]
+    grids: dict[str, list[Suppressed]]
+
+
+def month_grids(*, actor: User, period: Period, export: bool = False) -> MonthGrids:
+    """The suppressed monthly grids of ``period`` for ``actor`` (``report_figures``
+    explains the rule). Six queries."""
     exact = report_counts_exact(actor, export=export)
     universe = list(Facility.objects.order_by("name", "pk"))
     visible_ids = set(report_facilities(actor).values_list("pk", flat=True))
     shown = [(i, f) for i, f in enumerate(universe) if f.pk in visible_ids]
-    everything = len(shown) == len(universe)
     counts = _read_counts(period)
     grids = {
         name: _month_grids(counts[name], period=period, universe=universe, exact=exact)
         for name in COUNTS
     }
+    return MonthGrids(exact=exact, universe=universe, shown=shown, counts=counts, grids=grids)
+
+
+def report_figures(*, actor: User, period: Period, export: bool = False) -> Report:
+    """The report of ``period`` for ``actor``: the facilities the policy lets them see
+    (``report_facilities``), exact or suppressed as it says (``report_counts_exact``; an
+    export is always suppressed). Reads only; six queries."""
+    base = month_grids(actor=actor, period=period, export=export)
+    exact, universe, shown, counts, grids = (
+        base.exact,
+        base.universe,
+        base.shown,
+        base.counts,
+        base.grids,
+    )
+    everything = len(shown) == len(universe)
 
     def month_total(name: str, m: int) -> Cell:
         # The national total is a published cell of the month's grid; a part of it is a

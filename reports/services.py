@@ -16,11 +16,16 @@ from .selectors import PersonRow, report_people
 
 
 def report_export_record(
-    *, actor: User, period: Period, fmt: str, facility_codes: list[str]
+    *,
+    actor: User,
+    period: Period,
+    fmt: str,
+    facility_codes: list[str],
+    table: str = "overview",
 ) -> None:
-    """Record that ``actor`` exported the report of ``period`` (which facilities, which
-    format): one audit row, in its own transaction, written before the file is sent. Not
-    idempotent: each download is its own row."""
+    """Record that ``actor`` exported the report of ``period`` (which table, which
+    facilities, which format): one audit row, in its own transaction, written before the
+    file is sent. Not idempotent: each download is its own row."""
     with transaction.atomic():
         audit_record(
             actor=actor,
@@ -28,6 +33,7 @@ def report_export_record(
             obj=actor,
             after={
                 "format": fmt,
+                "table": table,
                 "from": f"{period.first:%Y-%m}",
                 "to": f"{period.last:%Y-%m}",
                 "facilities": facility_codes[:200],

@@ -10,4 +10,5 @@ management_urls = [
     path("export.csv", views.overview_csv, name="overview_csv"),
     path("export.xlsx", views.overview_xlsx, name="overview_xlsx"),
     path("people/<slug:facility_code>/", views.people, name="people"),
+    path("by/<slug:by>/", views.breakdown, name="breakdown"),
 ]

@@ -19,7 +19,7 @@ from lms.core.policy import may_open_report_people, may_see_reports, report_peop
 from lms.core.spreadsheets import csv_response, xlsx_response
 from lms.core.suppression import exported
 
-from . import charts, selectors, services
+from . import breakdowns, charts, selectors, services
 from .forms import ReportPeoplePurposeForm
 from .periods import Period, period_from_query
 
@@ -220,3 +220,102 @@ def people(request: HttpRequest, facility_code: str) -> HttpResponse:
             {**context, "rows": rows, "purpose": purpose, "details": form.cleaned_data["details"]},
         )
     return render(request, "reports/people_reason.html", {**context, "form": form})
+
+
+#: What each breakdown's page is called, and what its parts are.
+BREAKDOWN_LABELS = {
+    "unit": (gettext_lazy("Reports: by unit"), gettext_lazy("Unit")),
+    "programme_type": (gettext_lazy("Reports: by programme type"), gettext_lazy("Programme type")),
+    "course": (gettext_lazy("Reports: by course"), gettext_lazy("Course")),
+}
+
+
+@login_required
+def breakdown(request: HttpRequest, by: str) -> HttpResponse:
+    """A facility's figures split by unit, programme type or course, for the same viewers
+    and with the same suppression as the overview (``reports.breakdowns``); ``?format=csv``
+    or ``xlsx`` downloads it, always suppressed and audited. An officer's course counts
+    link to their people."""
+    _require_reports(request)
+    if by not in breakdowns.BY:
+        raise Http404
+    period = period_from_query(request.GET)
+    fmt = request.GET.get("format", "")
+    if fmt in ("csv", "xlsx"):
+        return _breakdown_export(request, by, period, fmt)
+    result = breakdowns.report_breakdown(actor=request.user, period=period, by=by)
+    openable = set(report_people_facilities(request.user).values_list("pk", flat=True))
+
+    def rows(part: breakdowns.Part, facility=None) -> dict:
+        def url(months: Period) -> str:
+            if by != "course" or facility is None or facility.pk not in openable:
+                return ""
+            return _people_url(facility.code, months, course=str(part.key)) if part.key else ""
+
+        return {
+            "part": part,
+            "months": [
+                (date_format(month, "M Y"), url(Period(month, 1)), figures)
+                for month, figures in zip(period.month_starts, part.months, strict=True)
+            ],
+            "total_url": url(period),
+        }
+
+    title, part_label = BREAKDOWN_LABELS[by]
+    return render(
+        request,
+        "reports/breakdown.html",
+        {
+            "breakdown": result,
+            "title": title,
+            "part_label": part_label,
+            "facilities": [
+                (one.facility, [rows(p, one.facility) for p in one.parts])
+                for one in result.facilities
+            ],
+            "together": [rows(p) for p in result.together],
+            "tabs": [(key, labels[0], key == by) for key, labels in BREAKDOWN_LABELS.items()],
+            "first_month": f"{period.first:%Y-%m}",
+            "last_month": f"{period.last:%Y-%m}",
+            "export_query": urlencode(period.query()),
+            "people_note": by == "course" and bool(openable),
+        },
+    )
+
+
+def _breakdown_export(request: HttpRequest, by: str, period: Period, fmt: str) -> HttpResponse:
+    """A breakdown as a file: always suppressed, one row per facility, part and month,
+    then each part's period, then the parts of all facilities shown; audited before it is
+    sent."""
+    result = breakdowns.report_breakdown(actor=request.user, period=period, by=by, export=True)
+    services.report_export_record(
+        actor=request.user,
+        period=period,
+        fmt=fmt,
+        facility_codes=[one.facility.code for one in result.facilities],
+        table=f"breakdown:{by}",
+    )
+    months = [f"{m:%Y-%m}" for m in period.month_starts]
+    whole = _("%(first)s to %(last)s") % {"first": months[0], "last": months[-1]}
+    out: list[list] = []
+    groups = [(one.facility.name, one.parts) for one in result.facilities]
+    if result.together:
+        groups.append((_("All facilities shown"), result.together))
+    for name, parts in groups:
+        for part in parts:
+            for month, figures in zip(months, part.months, strict=True):
+                out.append([name, part.label, month, *_cells(figures)])
+            out.append([name, part.label, whole, *_cells(part.total)])
+    header = [
+        _("Facility"),
+        str(BREAKDOWN_LABELS[by][1]),
+        _("Month"),
+        _("Enrolments"),
+        _("Completions"),
+        _("Completion rate (%)"),
+        _("Certificates issued"),
+    ]
+    filename = f"report-{by.replace('_', '-')}-{period.slug}"
+    if fmt == "xlsx":
+        return xlsx_response(filename=f"{filename}.xlsx", title=filename, header=header, rows=out)
+    return csv_response(filename=f"{filename}.csv", header=header, rows=out)
