@@ -273,7 +273,8 @@ def breakdown(request: HttpRequest, by: str) -> HttpResponse:
                 (one.facility, [rows(p, one.facility) for p in one.parts])
                 for one in result.facilities
             ],
-            "together": [rows(p) for p in result.together],
+            # One facility's parts together are its parts again: shown once.
+            "together": [rows(p) for p in result.together] if len(result.facilities) > 1 else [],
             "tabs": [(key, labels[0], key == by) for key, labels in BREAKDOWN_LABELS.items()],
             "first_month": f"{period.first:%Y-%m}",
             "last_month": f"{period.last:%Y-%m}",

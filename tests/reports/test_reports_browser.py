@@ -74,5 +74,11 @@ def test_an_officer_opens_the_people_behind_a_count_after_giving_a_reason(live_s
         assert problems == []
         if SHOTS:
             page.screenshot(path=str(Path(SHOTS) / "reports-people-kk.png"), full_page=True)
+        page.goto(live_server.url + reverse("reports:breakdown", args=["course"]) + QUERY)
+        assert page.locator("h1").inner_text() == "Есептер: курстар бойынша"
+        assert page.locator("td a[href*='course=']").count() >= 3
+        assert problems == []
+        if SHOTS:
+            page.screenshot(path=str(Path(SHOTS) / "reports-by-course-kk.png"), full_page=True)
         page.context.close()
     assert AuditEvent.objects.get(action="reports.people_open").after["reason"] == "follow_up"
