@@ -35,7 +35,7 @@ from django.utils import timezone
 from certificates.models import Certificate
 from courses.models import CourseCompletion, CoursePage, Enrolment
 from lms.core.models import Facility, User
-from lms.core.policy import report_counts_exact, report_facilities, voluntary_q
+from lms.core.policy import people_q, report_counts_exact, report_facilities, voluntary_q
 from lms.core.suppression import (
     TOTAL,
     Cell,
@@ -188,25 +188,55 @@ def _figures(cells: dict[str, Cell], *, exact: bool) -> Figures:
     )
 
 
-def report_figures(
+@dataclass(frozen=True)
+class MonthGrids:
+    """Each count's suppressed column of every facility per month (``grids[name][m]``;
+    facility ``i`` of ``universe`` is row ``i``), and which facilities ``shown`` are the
+    viewer's. Breakdowns (``reports.breakdowns``) take their totals from these cells."""
+
+    exact: bool
+    universe: list[Facility]
+    shown: list[tuple[int, Facility]]
+    counts: dict[str, dict[tuple[datetime.date, int], int]]
+    grids: dict[str, list[Suppressed]]
+
+
+def month_grids(
     *, actor: User, period: Period, export: bool = False, only: set[int] | None = None
-) -> Report:
-    """The report of ``period`` for ``actor``: the facilities the policy lets them see
-    (``report_facilities``; of those, the ids in ``only`` if given), exact or suppressed
-    as it says (``report_counts_exact``; an export is always suppressed). Reads only;
-    six queries."""
+) -> MonthGrids:
+    """The suppressed monthly grids of ``period`` for ``actor`` (``report_figures``
+    explains the rule); of the facilities they may see, those in ``only`` if given (the
+    grids still hold every facility). Six queries."""
     exact = report_counts_exact(actor, export=export)
     universe = list(Facility.objects.order_by("name", "pk"))
     visible_ids = set(report_facilities(actor).values_list("pk", flat=True))
     if only is not None:
         visible_ids &= only
     shown = [(i, f) for i, f in enumerate(universe) if f.pk in visible_ids]
-    everything = len(shown) == len(universe)
     counts = _read_counts(period)
     grids = {
         name: _month_grids(counts[name], period=period, universe=universe, exact=exact)
         for name in COUNTS
     }
+    return MonthGrids(exact=exact, universe=universe, shown=shown, counts=counts, grids=grids)
+
+
+def report_figures(
+    *, actor: User, period: Period, export: bool = False, only: set[int] | None = None
+) -> Report:
+    """The report of ``period`` for ``actor``: the facilities the policy lets them see
+    (``report_facilities``; of those, the ids in ``only`` if given), exact or suppressed as
+    it says (``report_counts_exact``; an export is always suppressed). Reads only; six
+    queries."""
+    base = month_grids(actor=actor, period=period, export=export, only=only)
+    exact, universe, shown, counts, grids = (
+        base.exact,
+        base.universe,
+        base.shown,
+        base.counts,
+        base.grids,
+    )
+    everything = len(shown) == len(universe)
 
     def month_total(name: str, m: int) -> Cell:
         # The national total is a published cell of the month's grid; a part of it is a
@@ -256,3 +286,79 @@ def report_figures(
         voluntary=voluntary,
         voluntary_total=voluntary_total,
     )
+
+
+# --- The people behind a figure (officers for their facilities, administrators) ---------
+
+#: The figures whose people may be opened, and what the date beside each person means.
+PEOPLE_FIGURES = ("enrolments", "completions", "issued")
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """One record behind a figure: whose, which course, when (enrolled, completed or
+    issued)."""
+
+    person: User
+    course_title: str
+    at: datetime.datetime | None
+
+
+def report_people(
+    *,
+    actor: User,
+    facility: Facility,
+    figure: str,
+    period: Period,
+    course_key: Any = None,
+) -> list[PersonRow]:
+    """The records behind ``figure`` (``PEOPLE_FIGURES``) of ``facility`` in ``period``
+    (of one course when ``course_key`` is given): the same records the figure counts, so
+    learners at ``facility`` now, never a voluntary programme's, and only people ``actor``
+    may see (``people_q``: nobody for monitors). Whether ``actor`` may ask at all, and the
+    audit row of the look, are the view's and the service's
+    (``lms.core.policy.may_open_report_people``, ``reports.services.report_people_open``).
+    One query, however many records there are; reads only."""
+    voluntary = CoursePage.objects.voluntary_keys()
+    scope = Q(learner__facility=facility) & people_q(actor, via="learner__")
+    if course_key is not None:
+        scope &= Q(course_key=course_key)
+    related = ("learner", "learner__unit", "course")
+    if figure == "enrolments":
+        records: QuerySet = (
+            Enrolment.objects.filter(scope, created_at__gte=period.start, created_at__lt=period.end)
+            .exclude(course_key__in=voluntary)
+            .select_related(*related)
+        )
+        rows = [PersonRow(r.learner, _title(r.course), r.created_at) for r in records]
+    elif figure == "completions":
+        records = (
+            CourseCompletion.objects.filter(
+                scope, completed_at__gte=period.start, completed_at__lt=period.end
+            )
+            .exclude(course_key__in=voluntary)
+            .select_related(*related)
+        )
+        rows = [PersonRow(r.learner, _title(r.course), r.completed_at) for r in records]
+    elif figure == "issued":
+        records = (
+            Certificate.objects.filter(scope, issued_at__gte=period.start, issued_at__lt=period.end)
+            .exclude(Q(course_key__in=voluntary) | voluntary_q(with_consent_field=False))
+            .select_related("learner", "learner__unit")
+        )
+        rows = [PersonRow(r.learner, r.course_title, r.issued_at) for r in records]
+    else:
+        return []
+    return sorted(
+        rows,
+        key=lambda r: (
+            r.person.last_name.casefold(),
+            r.person.first_name.casefold(),
+            r.person.get_username(),
+            r.at or period.start,
+        ),
+    )
+
+
+def _title(course: CoursePage | None) -> str:
+    return course.title if course is not None else "—"

@@ -11,4 +11,6 @@ management_urls = [
     path("export.xlsx", views.overview_xlsx, name="overview_xlsx"),
     path("packs/", views.packs, name="packs"),
     path("packs/<uuid:pack_id>/", views.pack_download, name="pack_download"),
+    path("people/<slug:facility_code>/", views.people, name="people"),
+    path("by/<slug:by>/", views.breakdown, name="breakdown"),
 ]

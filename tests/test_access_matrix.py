@@ -177,6 +177,18 @@ def world(facility_a, facility_b, django_capture_on_commit_callbacks):
             "reports_overview": reverse("reports:overview"),
             "reports_csv": reverse("reports:overview_csv"),
             "reports_xlsx": reverse("reports:overview_xlsx"),
+            # The people behind a figure: GET asks why (the look itself is a POST with a
+            # purpose, tests/reports/test_people.py); a voluntary programme: nobody.
+            # Breakdowns by unit, programme type and course, and their exports
+            **{
+                f"reports_by_{by}{suffix}": reverse("reports:breakdown", args=[by]) + query
+                for by in ("unit", "programme_type", "course")
+                for suffix, query in (("", ""), ("_csv", "?format=csv"), ("_xlsx", "?format=xlsx"))
+            },
+            "reports_people_a": reverse("reports:people", args=["a"]) + "?figure=enrolments",
+            "reports_people_b": reverse("reports:people", args=["b"]) + "?figure=enrolments",
+            "reports_people_voluntary_a": reverse("reports:people", args=["a"])
+            + f"?figure=enrolments&course={faith_course.translation_key}",
             "training_compliance_a": reverse("training:compliance", args=["a"]),
             "training_compliance_b": reverse("training:compliance", args=["b"]),
             "training_people_a": reverse("training:people", args=["a", requirement.pk]),
@@ -525,6 +537,24 @@ EXPECTED: dict[str, dict[str, object]] = {
         "monitor": OK,
         "administrator": OK,
     },
+    # Officers open the people of their facility, administrators of all; monitors never.
+    "reports_people_a": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "officer": OK,
+        "administrator": OK,
+    },
+    "reports_people_b": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "officer": MISSING,
+        "administrator": OK,
+    },
+    # Voluntary programmes: aggregates only, for every role.
+    "reports_people_voluntary_a": {
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+    },
     "h5p_libraries": {
         **{role: ADMIN_LOGIN for role in ROLES},
         "trainer": ADMIN_HOME,
@@ -533,6 +563,10 @@ EXPECTED: dict[str, dict[str, object]] = {
         "prisoner": FORBIDDEN,  # prisoners are on kiosks, which open no admin
     },
 }
+# Breakdowns and their exports: the overview's viewers.
+for _by in ("unit", "programme_type", "course"):
+    for _suffix in ("", "_csv", "_xlsx"):
+        EXPECTED[f"reports_by_{_by}{_suffix}"] = EXPECTED["reports_overview"]
 # The compliance and people exports (?format=csv|xlsx) are the same views as the pages:
 # every role must get exactly what it gets on the page (a monitor: figures, no names).
 for _page in ("compliance", "people"):

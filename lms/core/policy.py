@@ -226,7 +226,7 @@ def special_category_read(
                 "category": str(category),
                 "reason": reason[:200],
                 **(details or {}),
-                **(_where(request) if request is not None else {}),
+                **(request_origin(request) if request is not None else {}),
             },
             facility=person.facility,
         )
@@ -240,7 +240,8 @@ DENIED_READ_LOG_SECONDS = 60
 COUNT_KEEP_SECONDS = 24 * 60 * 60
 
 
-def _where(request: Any) -> dict[str, Any]:
+def request_origin(request: Any) -> dict[str, Any]:
+    """Where a read came from, as its audit row keeps it: address, kiosk and path."""
     kiosk = getattr(request, "kiosk", None)
     return {
         "ip_address": client_address(request) or None,
@@ -267,7 +268,7 @@ def people_read(request: Any, *, people: Iterable[User], page: str) -> None:
     shown = {person.pk: person for person in people if person.pk != actor.pk}
     if not shown:
         return
-    where = _where(request)
+    where = request_origin(request)
     with transaction.atomic():
         audit_records(
             actor=actor,
@@ -306,7 +307,7 @@ def person_read_denied(request: Any, *, page: str, public_id: Any) -> None:
                 "page": page,
                 "public_id": str(public_id)[:64],
                 "attempts": attempts,
-                **_where(request),
+                **request_origin(request),
             },
         )
 
@@ -365,3 +366,23 @@ def report_counts_exact(actor: User, *, export: bool = False) -> bool:
     administrators). Monitors, every export (it leaves the system) and every figure of a
     voluntary programme get suppressed counts (``lms.core.suppression``), whoever asks."""
     return not export and counts_exact(actor)
+
+
+def report_people_facilities(actor: User) -> QuerySet[Facility]:
+    """The facilities whose people behind a report's figure ``actor`` may open: their own
+    for education officers, all for administrators, none for monitors (aggregates only,
+    never a person) nor anyone else."""
+    if not may_manage_learners(actor):
+        return Facility.objects.none()
+    return managed_facilities(actor)
+
+
+def may_open_report_people(actor: User, facility: Facility, *, voluntary: bool = False) -> bool:
+    """Whether ``actor`` may open the people behind a figure of ``facility`` (with a stated
+    purpose, each look audited: ``reports.services.report_people_open``): a facility of
+    ``report_people_facilities``, and never behind a figure of a voluntary programme
+    (``voluntary``: faith-based or consent-asking), which stays aggregate-only for every
+    role."""
+    if voluntary:
+        return False
+    return report_people_facilities(actor).filter(pk=facility.pk).exists()

@@ -98,12 +98,16 @@ class Grid:
         return lines
 
 
-def hidden_positions(grid: Grid) -> set[Pos]:
+def hidden_positions(grid: Grid, *, already_hidden: Iterable[Pos] = ()) -> set[Pos]:
     """The positions of ``grid`` to hide: primary (rule 1), then secondary (rule 2) until
-    every line holds. Pure; terminates because each pass hides one more position or stops."""
+    every line holds. ``already_hidden`` are positions hidden by another table that
+    publishes the same count (a breakdown's total is a cell of the facilities' grid), so
+    both tables hide it. Pure; terminates because each pass hides one more position or
+    stops."""
     limit = threshold()
     values = grid.full()
     hidden = {pos for pos, value in values.items() if 0 < value < limit}
+    hidden |= set(already_hidden)
     lines = grid.lines()
     changed = True
     while changed:
@@ -135,10 +139,17 @@ class Suppressed:
         return Cell(None if pos in self.hidden else self.values.get(pos, 0))
 
 
-def suppress_grid(grid: Grid, *, exact: bool = False) -> Suppressed:
-    """``grid`` with rules 1 and 2 applied; ``exact`` hides nothing (the pages of those
-    who may see the people anyway; never exports, never voluntary programmes)."""
-    return Suppressed(values=grid.full(), hidden=set() if exact else hidden_positions(grid))
+def suppress_grid(
+    grid: Grid, *, exact: bool = False, already_hidden: Iterable[Pos] = ()
+) -> Suppressed:
+    """``grid`` with rules 1 and 2 applied (``already_hidden``: see ``hidden_positions``);
+    ``exact`` hides nothing (the pages of those who may see the people anyway; never
+    exports, never voluntary programmes)."""
+    if exact:
+        return Suppressed(values=grid.full(), hidden=set())
+    return Suppressed(
+        values=grid.full(), hidden=hidden_positions(grid, already_hidden=already_hidden)
+    )
 
 
 def derived_sum(cells: Iterable[Cell]) -> Cell:

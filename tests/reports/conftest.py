@@ -32,10 +32,10 @@ PERIOD = Period(first=datetime.date(2026, 9, 1), months=2)
 QUERY = "?from=2026-09&to=2026-10"
 
 
-def _enrol(course, facility, when, n, completed=0):
+def _enrol(course, facility, when, n, completed=0, unit=None):
     for i in range(n):
         learner = factories.PrisonerFactory(
-            facility=facility, first_name="Zarina", last_name=f"Secretname{i}"
+            facility=facility, unit=unit, first_name="Zarina", last_name=f"Secretname{i}"
         )
         enrolment = Enrolment.objects.create(
             learner=learner,

@@ -129,3 +129,38 @@ def test_the_xlsx_export_reads_back_with_the_same_cells_and_is_audited(client, w
     assert cells[("Beta", "2026-09")][0] == "fewer than 5"
     assert "Secretname" not in str(rows)
     assert AuditEvent.objects.get(action="reports.export").after["format"] == "xlsx"
+
+
+@pytest.mark.parametrize("role", ["monitor", "officer_beta", "administrator"])
+def test_the_pages_take_the_same_queries_however_much_there_is(client, world, role):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.reports.conftest import OCT, SEP, _enrol
+
+    client.force_login(world[role])
+    # A unit from the start: with none, naming the units needs no query at all.
+    first = factories.UnitFactory(facility=world["beta"])
+    User.objects.filter(facility=world["beta"]).update(unit=first)
+    urls = [
+        reverse("reports:overview") + QUERY,
+        *(reverse("reports:breakdown", args=[by]) + QUERY for by in ("unit", "course")),
+    ]
+
+    def counts():
+        out = []
+        for target in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(target).status_code == 200
+            out.append(len(queries))
+        return out
+
+    counts()  # the first request warms per-process memos (content, access)
+    before = counts()
+    course = factories.make_course(title="Welding", lessons=1)
+    for facility in ("alpha", "beta", "gamma"):
+        unit = factories.UnitFactory(facility=world[facility])
+        _enrol(course, world[facility], SEP, 7, completed=5, unit=unit)
+        _enrol(course, world[facility], OCT, 3, unit=unit)
+    counts()  # a new course changes the content: the memos are read again once
+    assert counts() == before

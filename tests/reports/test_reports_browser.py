@@ -54,3 +54,31 @@ def test_the_reports_page_draws_in_kazakh_under_the_csp(live_server, world):
                 Path(SHOTS).mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(Path(SHOTS) / f"reports-{role}-kk.png"), full_page=True)
             page.context.close()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_officer_opens_the_people_behind_a_count_after_giving_a_reason(live_server, world):
+    from lms.core.models import AuditEvent
+
+    with chromium() as browser:
+        page, problems = open_as(browser, live_server, world["officer_beta"])
+        if SHOTS:
+            Path(SHOTS).mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(Path(SHOTS) / "reports-officer-kk.png"), full_page=True)
+        page.locator("td a[href*='figure=enrolments']").first.click()
+        assert "Secretname" not in page.content()
+        page.locator("input[value='follow_up']").check()
+        page.locator("button.button--primary").click()
+        assert page.locator("table.report-table tbody tr").count() == 2
+        assert "Secretname0" in page.content()
+        assert problems == []
+        if SHOTS:
+            page.screenshot(path=str(Path(SHOTS) / "reports-people-kk.png"), full_page=True)
+        page.goto(live_server.url + reverse("reports:breakdown", args=["course"]) + QUERY)
+        assert page.locator("h1").inner_text() == "Есептер: курстар бойынша"
+        assert page.locator("td a[href*='course=']").count() >= 3
+        assert problems == []
+        if SHOTS:
+            page.screenshot(path=str(Path(SHOTS) / "reports-by-course-kk.png"), full_page=True)
+        page.context.close()
+    assert AuditEvent.objects.get(action="reports.people_open").after["reason"] == "follow_up"
