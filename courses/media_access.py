@@ -20,9 +20,13 @@ def is_author(user: User) -> bool:
     """Whether ``user`` writes content: may add or change pages, images or documents.
     Opening the Wagtail admin is not enough (education officers open it to manage
     kiosks, and get files only as the pages that use them allow)."""
-    from wagtail.documents.permissions import permission_policy as documents
-    from wagtail.images.permissions import permission_policy as images
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
     from wagtail.permission_policies.pages import PagePermissionPolicy
+    from wagtail.permissions import policy_registry
+
+    documents = policy_registry.get_by_type(get_document_model())
+    images = policy_registry.get_by_type(get_image_model())
 
     if not (user.is_authenticated and user.is_active):
         return False
