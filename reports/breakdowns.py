@@ -77,26 +77,35 @@ class Breakdown:
     together: list[Part]
 
 
-def _grouped(queryset: QuerySet, field: str, part: str, **counts: Any) -> list[dict]:
+def _grouped(queryset: QuerySet, field: str, parts: tuple[str, ...], **counts: Any) -> list[dict]:
     return list(
         queryset.annotate(month=TruncMonth(field, tzinfo=report_tz()))
-        .values("month", "learner__facility", part)
+        .values("month", "learner__facility", *parts)
         .annotate(**counts)
     )
 
 
 def _read_parts(period: Period, by: str) -> dict[str, dict[tuple[datetime.date, int, Any], int]]:
     """Every count of ``period`` as ``{indicator: {(month, facility id, part): n}}``, from
-    the same records as the facilities' grid (``selectors._read_counts``). Three queries."""
+    the same records as the facilities' grid (``selectors._read_counts``). By programme
+    type or course the part is the pair ``(programme type, course key)``: courses nest in
+    types and both are suppressed together (``_nested_cells``). Three queries."""
     voluntary = CoursePage.objects.voluntary_keys()
-    learning_part, certificate_part = BY[by]
+    if by == "unit":
+        learning_parts: tuple[str, ...] = ("learner__unit",)
+        certificate_parts: tuple[str, ...] = ("learner__unit",)
+    else:
+        learning_parts = ("course__programme_type", "course_key")
+        certificate_parts = ("programme_type", "course_key")
     out: dict[str, dict[tuple[datetime.date, int, Any], int]] = {name: {} for name in COUNTS}
 
-    def add(name: str, rows: list[dict], part: str, key: str = "n") -> None:
+    def add(name: str, rows: list[dict], parts: tuple[str, ...], key: str = "n") -> None:
         for row in rows:
             if row["learner__facility"] is None:
                 continue
-            pos = (_month_of(row["month"]), row["learner__facility"], row[part] or None)
+            values = tuple(row[part] or None for part in parts)
+            part = values[0] if len(values) == 1 else values
+            pos = (_month_of(row["month"]), row["learner__facility"], part)
             out[name][pos] = out[name].get(pos, 0) + row[key]
 
     enrolments = _grouped(
@@ -104,12 +113,12 @@ def _read_parts(period: Period, by: str) -> dict[str, dict[tuple[datetime.date, 
             course_key__in=voluntary
         ),
         "created_at",
-        learning_part,
+        learning_parts,
         n=Count("id"),
         done=Count("id", filter=Q(status=Enrolment.Status.COMPLETED)),
     )
-    add("enrolments", enrolments, learning_part)
-    add("enrolled_completed", enrolments, learning_part, key="done")
+    add("enrolments", enrolments, learning_parts)
+    add("enrolled_completed", enrolments, learning_parts, key="done")
     add(
         "completions",
         _grouped(
@@ -117,10 +126,10 @@ def _read_parts(period: Period, by: str) -> dict[str, dict[tuple[datetime.date, 
                 completed_at__gte=period.start, completed_at__lt=period.end
             ).exclude(course_key__in=voluntary),
             "completed_at",
-            learning_part,
+            learning_parts,
             n=Count("id"),
         ),
-        learning_part,
+        learning_parts,
     )
     add(
         "issued",
@@ -129,12 +138,46 @@ def _read_parts(period: Period, by: str) -> dict[str, dict[tuple[datetime.date, 
                 issued_at__gte=period.start, issued_at__lt=period.end
             ).exclude(Q(course_key__in=voluntary) | voluntary_q(with_consent_field=False)),
             "issued_at",
-            certificate_part,
+            certificate_parts,
             n=Count("serial"),
         ),
-        certificate_part,
+        certificate_parts,
     )
     return out
+
+
+def _nested_cells(
+    pairs: list[tuple[Any, Any]],
+    values: dict[tuple[Any, Any], int],
+    *,
+    by: str,
+    keys: list[Any],
+    exact: bool,
+    total_hidden: bool,
+) -> list[Cell]:
+    """One facility's month of one count split by ``by`` (programme type or course),
+    suppressed as one table of courses nested in types: rows the (type, course) pairs,
+    columns the types, each course's row total, each type's column total, the facility's
+    cell as the overall total (hidden where the overview hides it). Suppressing the two
+    breakdowns apart would let them give each other back: a type's count less its shown
+    courses is its hidden course. Returns the cells of ``keys`` (types or courses)."""
+    types = sorted({t for t, _c in pairs}, key=lambda t: (t is None, str(t)))
+    col = {t: j for j, t in enumerate(types)}
+    grid = Grid(
+        rows=list(range(len(pairs))),
+        cols=list(range(len(types))),
+        values={(r, col[pair[0]]): values.get(pair, 0) for r, pair in enumerate(pairs)},
+    )
+    hidden = [(TOTAL, TOTAL)] if total_hidden else []
+    result = suppress_grid(grid, exact=exact, already_hidden=hidden)
+    if by == "programme_type":
+        return [result.cell(TOTAL, col[key]) if key in col else Cell(0) for key in keys]
+    # A course under two types (a certificate's type kept from before the course moved)
+    # is the sum of its rows' cells: shown only when each is.
+    return [
+        derived_sum(result.cell(r, TOTAL) for r, (_t, c) in enumerate(pairs) if c == key)
+        for key in keys
+    ]
 
 
 def _labels(by: str, keys: set[Any]) -> dict[Any, str]:
@@ -164,10 +207,15 @@ def report_breakdown(*, actor: User, period: Period, by: str, export: bool = Fal
     counts = _read_parts(period, by)
     shown_ids = {f.pk for _i, f in base.shown}
     keys_of: dict[int, set[Any]] = defaultdict(set)
+    pairs_of: dict[int, set[tuple[Any, Any]]] = defaultdict(set)
     for name in COUNTS:
         for _month, facility_id, key in counts[name]:
             if facility_id in shown_ids:
-                keys_of[facility_id].add(key)
+                if by == "unit":
+                    keys_of[facility_id].add(key)
+                else:
+                    pairs_of[facility_id].add(key)
+                    keys_of[facility_id].add(key[0] if by == "programme_type" else key[1])
     labels = _labels(by, {k for keys in keys_of.values() for k in keys if k is not None})
 
     def order(key: Any) -> tuple[bool, str]:
@@ -178,12 +226,23 @@ def report_breakdown(*, actor: User, period: Period, by: str, export: bool = Fal
     cells_of: dict[Any, list[list[dict[str, Cell]]]] = defaultdict(list)
     for i, facility in base.shown:
         keys = sorted(keys_of.get(facility.pk, set()), key=order)
+        pairs = sorted(pairs_of.get(facility.pk, set()), key=lambda p: (str(p[0]), str(p[1])))
         # cells[m][name][k]: part k of the facility's count ``name`` in month m
         cells: list[dict[str, list[Cell]]] = []
         for m, month in enumerate(months):
             month_cells: dict[str, list[Cell]] = {}
             for name in COUNTS:
                 overview = base.grids[name][m]
+                if by != "unit":
+                    month_cells[name] = _nested_cells(
+                        pairs,
+                        {pair: counts[name].get((month, facility.pk, pair), 0) for pair in pairs},
+                        by=by,
+                        keys=keys,
+                        exact=base.exact,
+                        total_hidden=overview.cell(i, 0).suppressed,
+                    )
+                    continue
                 grid = Grid(
                     rows=list(range(len(keys))),
                     cols=[0],

@@ -109,22 +109,30 @@ def hidden_positions(grid: Grid, *, already_hidden: Iterable[Pos] = ()) -> set[P
     hidden = {pos for pos, value in values.items() if 0 < value < limit}
     hidden |= set(already_hidden)
     lines = grid.lines()
-    changed = True
-    while changed:
-        changed = False
-        for members, total in lines:
-            hidden_members = [m for m in members if m in hidden]
-            shown = sorted((values[m], m) for m in members if m not in hidden and values[m] > 0)
-            if total not in hidden:
-                if hidden_members and (
-                    len(hidden_members) < 2 or sum(values[m] for m in hidden_members) < limit
-                ):
-                    hidden.add(shown[0][1] if shown else total)
-                    changed = True
-            elif not hidden_members and shown:
-                hidden.add(shown[0][1])
-                changed = True
+    # After each position hidden, start again from the first line: a line is mended only
+    # once those before it hold, so a hidden cell's own row total is hidden with it (its
+    # row comes first) before a later line would pick some other cell to hide beside it.
+    while (fix := _first_fix(lines, values, hidden, limit)) is not None:
+        hidden.add(fix)
     return hidden
+
+
+def _first_fix(
+    lines: list[tuple[list[Pos], Pos]], values: dict[Pos, int], hidden: set[Pos], limit: int
+) -> Pos | None:
+    """The position to hide next: in the first line that fails rule 2, its smallest shown
+    non-zero cell (with none left, its total); None when every line holds."""
+    for members, total in lines:
+        hidden_members = [m for m in members if m in hidden]
+        shown = sorted((values[m], m) for m in members if m not in hidden and values[m] > 0)
+        if total not in hidden:
+            if hidden_members and (
+                len(hidden_members) < 2 or sum(values[m] for m in hidden_members) < limit
+            ):
+                return shown[0][1] if shown else total
+        elif not hidden_members and shown:
+            return shown[0][1]
+    return None
 
 
 @dataclass
