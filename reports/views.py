@@ -19,7 +19,7 @@ from lms.core.policy import may_open_report_people, may_see_reports, report_peop
 from lms.core.spreadsheets import csv_response, xlsx_response
 from lms.core.suppression import exported
 
-from . import activity, breakdowns, charts, lapses, selectors, services
+from . import activity, breakdowns, charts, durations, lapses, selectors, services
 from .forms import ReportPeoplePurposeForm
 from .periods import Period, period_from_query
 
@@ -62,6 +62,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "active": activity.active_learners(actor=request.user, period=period),
             "windows": activity.WINDOWS,
             "lapses": lapses.certificate_lapses(actor=request.user, period=period),
+            "durations": durations.median_days_to_complete(actor=request.user, period=period),
             "chart": charts.trend_chart(report),
             "month_names": [date_format(m, "M Y") for m in period.month_starts],
             "first_month": f"{period.first:%Y-%m}",
