@@ -143,7 +143,8 @@ def officer_digests_send(*, now: datetime.datetime | None = None) -> int:
             .order_by("facility__name", "effective_due_on")
         )
         total = behind.count()
-        if not total:
+        targets_behind = _targets_behind(recipient)
+        if not total and not targets_behind:
             continue
         with transaction.atomic():
             digest, created = OfficerDigest.objects.get_or_create(
@@ -158,10 +159,16 @@ def officer_digests_send(*, now: datetime.datetime | None = None) -> int:
                     "recipient": recipient,
                     "rows": behind[:100],
                     "total": total,
+                    "targets_behind": targets_behind,
                     "base_url": settings.QADAM_BASE_URL,
                 },
             )
-            subject = _("Training overdue in your facilities: %(n)s") % {"n": total}
+            if total:
+                subject = _("Training overdue in your facilities: %(n)s") % {"n": total}
+            else:
+                subject = _("Courses behind their target date in your facilities: %(n)s") % {
+                    "n": targets_behind
+                }
         try:
             send_mail(subject, body, None, [recipient.email])
         except Exception:
@@ -170,3 +177,16 @@ def officer_digests_send(*, now: datetime.datetime | None = None) -> int:
         OfficerDigest.objects.filter(pk=digest.pk).update(sent_at=timezone.now())
         sent += 1
     return sent
+
+
+def _targets_behind(recipient: User) -> int:
+    """How many prisoners' courses are behind the target date an officer set, in the
+    facilities ``recipient`` manages (a paused person is never behind)."""
+    from lms.core.policy import managed_facilities
+
+    from .selectors import TargetState, course_targets
+
+    return sum(
+        course_targets(recipient, facility)[1][TargetState.BEHIND]
+        for facility in managed_facilities(recipient)
+    )

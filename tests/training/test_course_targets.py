@@ -305,3 +305,22 @@ def test_a_refused_target_on_the_learner_page_enrols_nobody(client, officer, hel
     ).content.decode()
     assert "Choose a target date from today on." in page
     assert not Enrolment.objects.filter(learner=held).exists()
+
+
+def test_the_officers_weekly_digest_counts_courses_behind_their_target(officer, held, assigned):
+    from django.core import mail
+
+    from training.notifications import officer_digests_send
+
+    today = timezone.localdate()
+    officer.email = "officer@example.org"
+    officer.save()
+    Enrolment.objects.filter(pk=assigned.pk).update(
+        target_on=today - 2 * DAY, target_set_on=today - 30 * DAY, due_on=today - 2 * DAY
+    )
+    assert officer_digests_send() == 1
+    message = mail.outbox[0]
+    assert message.subject == "Courses behind their target date in your facilities: 1"
+    assert "1 prisoner's course is behind the target date you set." in message.body
+    assert "/manage/training/targets/?state=behind" in message.body
+    assert "Nurlan" not in message.body  # a count, no name in an e-mail
