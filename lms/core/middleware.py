@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from csp.constants import HEADER as CSP_HEADER
+from csp.middleware import CheckableLazyObject
+from csp.middleware import CSPMiddleware as CSPMiddlewareBase
+from csp.utils import build_policy
 from django.apps import apps
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django_otp.middleware import OTPMiddleware as DjangoOTPMiddleware
@@ -50,3 +56,56 @@ class OTPMiddleware(DjangoOTPMiddleware):
         return remembered(
             model, ("otp", persistent_id), lambda: Device.from_persistent_id(persistent_id)
         )
+
+
+class CSPMiddleware(CSPMiddlewareBase):
+    """django-csp's middleware, with the site's own policy (a setting) built once per
+    process instead of on every response (~45 us a response here). A response that asks
+    for anything else (its own config, an update or a replacement, a nonce, exempt, a
+    header already set) and any report-only policy go through django-csp unchanged."""
+
+    _OWN = ("_csp_config", "_csp_update", "_csp_replace", "_csp_exempt")
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        from django.conf import settings
+
+        if (
+            not settings.DEBUG
+            and not getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
+            and CSP_HEADER not in response
+            and getattr(request, "_csp_nonce", None) is None
+            and not any(getattr(response, name, None) for name in self._OWN)
+            and not (settings.CONTENT_SECURITY_POLICY or {}).get("EXCLUDE_URL_PREFIXES")
+        ):
+            policy = site_policy()
+            if not policy:
+                return super().process_response(request, response)
+            response[CSP_HEADER] = policy
+            # As django-csp does once the header is written: a nonce asked for now would
+            # not be in it, so asking is an error.
+            request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+            return response
+        return super().process_response(request, response)
+
+
+_site_policy: str | None = None
+
+
+def site_policy() -> str:
+    """``CONTENT_SECURITY_POLICY`` as django-csp writes it, built once per process
+    (again after a test changes the setting)."""
+    global _site_policy
+    if _site_policy is None:
+        _site_policy = build_policy()
+    return _site_policy
+
+
+def forget_site_policy(**kwargs: object) -> None:
+    global _site_policy
+    _site_policy = None
+
+
+@receiver(setting_changed, dispatch_uid="lms.core.csp_policy_changed")
+def _policy_setting_changed(setting: str, **kwargs: object) -> None:
+    if setting.startswith("CONTENT_SECURITY_POLICY") or setting == "DEBUG":
+        forget_site_policy()

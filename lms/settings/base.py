@@ -97,7 +97,7 @@ MIDDLEWARE = [
     # Security headers, static files and the content security policy, before any view
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "lms.core.middleware.CSPMiddleware",  # django-csp's, the site policy built once
     # The session, then the language of the request (which may come from the session)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lms.core.middleware.LocaleMiddleware",
