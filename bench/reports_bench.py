@@ -357,6 +357,7 @@ def measure(results: dict, facilities) -> None:
         username="bench-officer",
         defaults={"role": User.Role.EDUCATION_OFFICER, "facility": facilities[0]},
     )
+    officer.managed_facilities.add(facilities[0])  # whom the policy scopes them to
 
     only = os.environ.get("BENCH_REPORTS_ONLY", "")  # measure only labels holding this
 
@@ -389,6 +390,7 @@ def measure(results: dict, facilities) -> None:
         def get():
             response = client.get(url)
             assert response.status_code == 200, (url, response.status_code)
+            assert b"Facility 000" in response.content, url  # a page with figures
             return response
 
         return get
