@@ -181,7 +181,7 @@ BENCH_BROKER_URL ?= redis://127.0.0.1:6379/13
 BENCH_CACHE_URL ?= redis://127.0.0.1:6379/12
 BENCH_PORT ?= 8090
 
-.PHONY: run-services bench bench-deps createdb-run bench-training
+.PHONY: run-services bench bench-deps createdb-run bench-training bench-reports
 
 define createdb
 	@url='$(1)'; db=$${url##*/}; admin=$${url%/*}/postgres; \
@@ -228,6 +228,13 @@ $(KOLIBRI_VENV)/.installed: requirements/kolibri.txt | system-check
 BENCH_TRAINING_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/qadam_bench_training
 bench-training: install-dev assets
 	DATABASE_URL=$(BENCH_TRAINING_DATABASE_URL) $(PY) -m bench.training_bench
+
+# The reports at national size on PostgreSQL, then at a pilot's size on SQLite (issue 17).
+BENCH_REPORTS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/qadam_bench_reports
+BENCH_REPORTS_SQLITE_URL ?= sqlite:////tmp/qadam-bench-reports.sqlite3
+bench-reports: install-dev assets
+	DATABASE_URL=$(BENCH_REPORTS_DATABASE_URL) BENCH_REPORTS_SIZE=national $(PY) -m bench.reports_bench
+	DATABASE_URL=$(BENCH_REPORTS_SQLITE_URL) BENCH_REPORTS_SIZE=pilot $(PY) -m bench.reports_bench
 
 # wrk drives the web loads of `make bench`, nginx stands in front of gunicorn for the paced
 # kiosks, as in production (Debian packages; not needed by `make test`).

@@ -297,7 +297,8 @@ class Certificate(models.Model):
     )
     pdf = models.FileField(storage=private_storage, upload_to="certificates/%Y/", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    issued_at = models.DateTimeField(null=True, blank=True)
+    # Indexed: every report counts certificates by the month they were issued.
+    issued_at = models.DateTimeField(null=True, blank=True, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

@@ -84,7 +84,9 @@ class Enrolment(models.Model):
     enrolled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    # Indexed: every report counts enrolments by the month they were made (bench/README.md,
+    # "Reports at national scale").
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
     status_changed_at = models.DateTimeField(default=timezone.now)
     # An officer's target date for a course they assigned (never on a voluntary
     # programme): ``target_on`` as they set it on ``target_set_on`` (the facility's date);
@@ -296,7 +298,8 @@ class CourseCompletion(models.Model):
         "courses.CoursePage", on_delete=models.SET_NULL, null=True, related_name="+"
     )
     course_key = models.UUIDField(db_index=True)
-    completed_at = models.DateTimeField(default=timezone.now)
+    # Indexed: every report counts completions by the month they were recorded.
+    completed_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     objects = LearningQuerySet.as_manager()
 

@@ -164,3 +164,37 @@ def test_the_pages_take_the_same_queries_however_much_there_is(client, world, ro
         _enrol(course, world[facility], OCT, 3, unit=unit)
     counts()  # a new course changes the content: the memos are read again once
     assert counts() == before
+
+
+def test_the_pages_take_the_same_queries_however_much_history_there_is(client, world):
+    """Issue 17's scale rule, on the pages themselves (the selectors' own counts are
+    asserted beside them): more facilities, courses, learners and months of history add
+    rows to the grouped queries, never queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.reports.conftest import OCT, SEP, _enrol
+
+    urls = [
+        reverse("reports:overview") + QUERY,
+        reverse("reports:breakdown", args=["course"]) + QUERY,
+    ]
+    viewers = ("monitor", "administrator", "officer_beta")
+
+    def counts() -> list[int]:
+        out = []
+        for who in viewers:
+            client.force_login(world[who])
+            for url in urls:
+                with CaptureQueriesContext(connection) as queries:
+                    assert client.get(url).status_code == 200
+                out.append(len(queries))
+        return out
+
+    before = counts()
+    delta = factories.FacilityFactory(code="delta", name="Delta")
+    welding = factories.make_course(title="Welding", lessons=2)
+    for facility in (delta, world["beta"]):
+        _enrol(welding, facility, SEP, 6, completed=4)
+        _enrol(welding, facility, OCT, 5, completed=2)
+    assert counts() == before
