@@ -56,6 +56,8 @@ def test_a_monitor_makes_the_national_pack_and_it_reads_back_suppressed(client, 
     assert any(line.strip().startswith("Sep 2026") and " 16 " in line for line in lines)
     names = User.objects.filter(role=User.Role.PRISONER_LEARNER).values_list("username", flat=True)
     assert "Secretname" not in text and not any(name in text for name in names)
+    listed = client.get(reverse("reports:packs")).content.decode()
+    assert "<td>All facilities</td>" in listed
     actions = list(AuditEvent.objects.values_list("action", flat=True))
     assert "reports.pack_made" in actions and "reports.pack_download" in actions
 
