@@ -129,7 +129,7 @@ run: seed
 # Type-checked: the modules that hold the rules and the writes (pyproject.toml [tool.mypy]).
 MYPY_SCOPE = $(sort $(wildcard */services.py */services/*.py */selectors.py */selectors/*.py \
   */tasks.py */rendering.py lms/core/policy.py lms/core/append_only.py reports/breakdowns.py reports/activity.py reports/lapses.py \
-  reports/durations.py reports/packs.py))
+  reports/durations.py reports/packs.py reports/items.py))
 
 lint: install-dev
 	$(BIN)/ruff check .

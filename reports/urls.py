@@ -13,4 +13,5 @@ management_urls = [
     path("packs/<uuid:pack_id>/", views.pack_download, name="pack_download"),
     path("people/<slug:facility_code>/", views.people, name="people"),
     path("by/<slug:by>/", views.breakdown, name="breakdown"),
+    path("items/<int:page_id>/", views.items, name="items"),
 ]

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from courses.models import CoursePage
 from lms.core.policy import may_open_report_people, may_see_reports, report_people_facilities
 from lms.core.spreadsheets import csv_response, xlsx_response
-from lms.core.suppression import exported
+from lms.core.suppression import exported, threshold
 
 from . import activity, breakdowns, charts, durations, lapses, selectors, services
 from .forms import ReportPeoplePurposeForm
@@ -391,4 +391,21 @@ def pack_download(request: HttpRequest, pack_id) -> HttpResponse:
         filename=f"monitoring-pack-{pack.first_month:%Y-%m}_{pack.last_month:%Y-%m}-{where}-"
         f"{pack.language}.pdf",
         content_type="application/pdf",
+    )
+
+
+@login_required
+def items(request: HttpRequest, page_id: int) -> HttpResponse:
+    """Item analysis of one course's quizzes, for trainers and administrators."""
+    from lms.core.policy import may_see_item_analysis
+
+    from .items import item_analysis
+
+    if not may_see_item_analysis(request.user):
+        raise PermissionDenied
+    course = get_object_or_404(CoursePage.objects.live(), pk=page_id)
+    return render(
+        request,
+        "reports/items.html",
+        {"course": course, "quizzes": item_analysis(course), "threshold": threshold()},
     )

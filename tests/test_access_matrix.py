@@ -122,6 +122,7 @@ def world(facility_a, facility_b, django_capture_on_commit_callbacks):
             ),
             "training_targets": reverse("training:targets"),
             "reports_packs": reverse("reports:packs"),
+            "reports_items": reverse("reports:items", args=[prisoner_course.pk]),
             "reports_pack_download": reverse("reports:pack_download", args=[pack.pk]),
             "prisoner_course": prisoner_course.get_url(),
             "prisoner_lesson": prisoner_course.lessons().first().get_url(),
@@ -521,6 +522,12 @@ EXPECTED: dict[str, dict[str, object]] = {
         "anonymous": LOGIN,
         "officer": OK,
         "monitor": OK,
+        "administrator": OK,
+    },
+    "reports_items": {  # item analysis: figures for those who write the quizzes
+        **{role: FORBIDDEN for role in ROLES},
+        "anonymous": LOGIN,
+        "trainer": OK,
         "administrator": OK,
     },
     "reports_packs": {

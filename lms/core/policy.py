@@ -339,6 +339,17 @@ def person_for_staff_read(
 # --- Reports (figures) -----------------------------------------------------------------------
 
 
+def may_see_item_analysis(actor: User) -> bool:
+    """Whether ``actor`` may see how a course's quiz questions were answered (figures over
+    every facility, never a person): trainers, who write the questions, and
+    administrators."""
+    return bool(
+        actor.is_authenticated
+        and actor.is_active
+        and (actor.is_administrator or actor.role == User.Role.TRAINER)
+    )
+
+
 def may_see_reports(actor: User) -> bool:
     """Whether ``actor`` may open the reports at all: monitors (figures only, never a
     person), education officers (their facilities) and administrators (all)."""
