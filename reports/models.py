@@ -12,11 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-def private_storage():
-    from django.core.files.storage import storages
-
-    return storages["private"]
+from certificates.models import private_storage
 
 
 class MonitoringPack(models.Model):

@@ -170,15 +170,23 @@ def monthly_packs_make(*, today=None) -> int:
     return made
 
 
+def reads_national_packs(actor: User) -> bool:
+    """Monitors and administrators read (and make) the national pack; an officer's packs
+    are of their facilities only (a national one sets them beside the others')."""
+    from lms.core.policy import may_manage_learners, may_see_reports
+
+    return may_see_reports(actor) and (actor.is_administrator or not may_manage_learners(actor))
+
+
 def packs_visible_to(actor: User):
     """The packs ``actor`` may read: every one for monitors and administrators; for an
     officer, those of the facilities they manage (never the national one, which sets
     their facilities beside the others')."""
-    from lms.core.policy import may_manage_learners, may_see_reports, report_facilities
+    from lms.core.policy import may_see_reports, report_facilities
 
     if not may_see_reports(actor):
         return MonitoringPack.objects.none()
-    if actor.is_administrator or not may_manage_learners(actor):
+    if reads_national_packs(actor):
         return MonitoringPack.objects.select_related("facility")
     return MonitoringPack.objects.filter(facility__in=report_facilities(actor)).select_related(
         "facility"

@@ -64,7 +64,7 @@ class Period:
         return {"from": f"{self.first:%Y-%m}", "to": f"{self.last:%Y-%m}"}
 
 
-def _month(text: str) -> datetime.date | None:
+def parse_month(text: str) -> datetime.date | None:
     match = re.fullmatch(r"(\d{4})-(\d{2})", (text or "").strip())
     if not match or not 1 <= int(match[2]) <= 12 or int(match[1]) < 2000:
         return None
@@ -77,8 +77,8 @@ def period_from_query(query: QueryDict, *, today: datetime.date | None = None) -
     month (never an error: a report always shows). At most ``MAX_MONTHS``."""
     today = today or timezone.localdate(timezone.now(), report_tz())
     this_month = today.replace(day=1)
-    last = _month(query.get("to", "")) or this_month
-    first = _month(query.get("from", "")) or add_months(last, 1 - DEFAULT_MONTHS)
+    last = parse_month(query.get("to", "")) or this_month
+    first = parse_month(query.get("from", "")) or add_months(last, 1 - DEFAULT_MONTHS)
     if last < first:
         first, last = last, first
     months = (last.year - first.year) * 12 + last.month - first.month + 1

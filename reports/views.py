@@ -336,11 +336,11 @@ def packs(request: HttpRequest) -> HttpResponse:
 
     from lms.core.policy import report_facilities
 
-    from .packs import PackRefused, pack_make, packs_visible_to
+    from .packs import PackRefused, pack_make, packs_visible_to, reads_national_packs
 
     _require_reports(request)
     facilities = list(report_facilities(request.user).order_by("name"))
-    national = request.user.is_administrator or request.user.role == "monitor"
+    national = reads_national_packs(request.user)
     if request.method == "POST":
         period = period_from_query(request.POST)
         code = request.POST.get("facility", "")

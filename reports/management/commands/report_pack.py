@@ -16,7 +16,7 @@ from django.http import QueryDict
 from lms.core.models import Facility, User
 from lms.core.policy import may_see_reports, report_facilities
 from reports.packs import PackRefused, pack_make
-from reports.periods import _month, period_from_query
+from reports.periods import parse_month, period_from_query
 
 
 class Command(BaseCommand):
@@ -31,7 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("--out", default="", help="also write the PDF here")
 
     def handle(self, *args, **options):
-        if not (_month(options["first"]) and _month(options["last"])):
+        if not (parse_month(options["first"]) and parse_month(options["last"])):
             raise CommandError("Give the months as YYYY-MM.")
         if options["language"] not in dict(settings.LANGUAGES):
             raise CommandError(f"Language is one of {', '.join(dict(settings.LANGUAGES))}.")
